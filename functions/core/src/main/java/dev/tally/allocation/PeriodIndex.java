@@ -1,0 +1,115 @@
+package dev.tally.allocation;
+
+import dev.tally.history.EcsTask;
+import dev.tally.history.History;
+import dev.tally.history.HistoryEvent;
+
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The history resolved for one billing period: open task intervals end at the period's end, each
+ * volume's attachments have their ends, and everything is indexed for the per-row lookups.
+ *
+ * <p>An attachment starts at its attach call and ends at the volume's next attach/detach call,
+ * or at its instance's termination if that comes first, else at the end of the period.
+ */
+final class PeriodIndex {
+    private final long periodStart;
+    private final long periodEnd;
+    private final Map<String, EcsTask> tasksByArn;
+    private final Map<String, CpuTimeline> timelines = new HashMap<>();
+    private final Map<String, List<VolumeAttachment>> attachments = new HashMap<>();
+
+    PeriodIndex(History history, YearMonth period) {
+        this.periodStart = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        this.periodEnd = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        this.tasksByArn = history.tasks();
+        indexTasks(history);
+        indexAttachments(history);
+    }
+
+    private void indexTasks(History history) {
+        Map<String, List<EcsTask>> byInstance = new TreeMap<>();
+        for (EcsTask task : history.tasks().values()) {
+            String instance = history.ec2InstanceOf(task);
+            if (instance == null || task.startedAt() == null) {
+                continue;
+            }
+            long end = task.stoppedAt() == null ? periodEnd : task.stoppedAt();
+            if (end > task.startedAt()) {
+                byInstance.computeIfAbsent(instance, i -> new ArrayList<>()).add(task);
+            }
+        }
+        byInstance.forEach((instance, tasks) -> {
+            Map<ServiceKey, Integer> serviceIndex = new TreeMap<>();
+            for (EcsTask task : tasks) {
+                serviceIndex.putIfAbsent(new ServiceKey(task.cluster(), task.service()), 0);
+            }
+            ServiceKey[] services = serviceIndex.keySet().toArray(ServiceKey[]::new);
+            for (int i = 0; i < services.length; i++) {
+                serviceIndex.put(services[i], i);
+            }
+            List<CpuTimeline.Run> runs = new ArrayList<>(tasks.size());
+            for (EcsTask task : tasks) {
+                long end = task.stoppedAt() == null ? periodEnd : task.stoppedAt();
+                runs.add(new CpuTimeline.Run(task.startedAt(), end,
+                        serviceIndex.get(new ServiceKey(task.cluster(), task.service())), task.cpuUnits()));
+            }
+            timelines.put(instance, new CpuTimeline(services, runs));
+        });
+    }
+
+    private void indexAttachments(History history) {
+        Map<String, Long> terminations = history.terminations();
+        history.volumeCalls().forEach((volume, calls) -> {
+            List<VolumeAttachment> list = new ArrayList<>();
+            for (int k = 0; k < calls.size(); k++) {
+                HistoryEvent.VolumeCall call = calls.get(k);
+                if (call.kind() != HistoryEvent.VolumeCall.Kind.ATTACH) {
+                    continue;
+                }
+                long start = call.at();
+                long end = k + 1 < calls.size() ? calls.get(k + 1).at() : Long.MAX_VALUE;
+                Long terminated = terminations.get(call.instanceId());
+                if (terminated != null && terminated > start) {
+                    end = Math.min(end, terminated);
+                }
+                end = Math.min(end, periodEnd);
+                if (end > start) {
+                    list.add(new VolumeAttachment(volume, call.instanceId(), start, end));
+                }
+            }
+            if (!list.isEmpty()) {
+                attachments.put(volume, list);
+            }
+        });
+    }
+
+    long periodStart() {
+        return periodStart;
+    }
+
+    long periodEnd() {
+        return periodEnd;
+    }
+
+    /** The CPU timeline of an EC2 instance, or null if no task ran on it. */
+    CpuTimeline timeline(String instanceId) {
+        return timelines.get(instanceId);
+    }
+
+    EcsTask task(String taskArn) {
+        return tasksByArn.get(taskArn);
+    }
+
+    /** Attachments of a volume in time order, empty if none. */
+    List<VolumeAttachment> attachments(String volumeId) {
+        return attachments.getOrDefault(volumeId, List.of());
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tally.allocation;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which product area each ECS service belongs to. Keys are {@code cluster/service} or
+ * {@code service}; the more specific {@code cluster/service} key is looked up first and wins.
+ * Services found under neither key are {@link Target#UNMAPPED}.
+ */
+public final class ProductAreaMap {
+    private final Map<String, String> areas;
+
+    public ProductAreaMap(Map<String, String> areas) {
+        Map<String, String> copy = new TreeMap<>();
+        areas.forEach((key, area) -> {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("product area map has an empty service key");
+            }
+            if (area == null || area.isBlank()) {
+                throw new IllegalArgumentException("product area of service '" + key + "' is empty");
+            }
+            copy.put(key.trim(), area.trim());
+        });
+        this.areas = copy;
+    }
+
+    public static ProductAreaMap empty() {
+        return new ProductAreaMap(Map.of());
+    }
+
+    /** The product area of a service, or {@link Target#UNMAPPED}. */
+    public String areaOf(String cluster, String service) {
+        String area = areas.get(cluster + "/" + service);
+        if (area == null) {
+            area = areas.get(service);
+        }
+        return area == null ? Target.UNMAPPED : area;
+    }
+
+    /** The map's entries in key order. */
+    public Map<String, String> entries() {
+        return java.util.Collections.unmodifiableMap(areas);
+    }
+
+    public int size() {
+        return areas.size();
+    }
+}

@@ -1,0 +1,238 @@
+package dev.tally.billing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Where the columns the engine needs sit in one bill's header, for one of the four formats.
+ * Columns are always found by name; their order is never assumed.
+ */
+final class BillLayout {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int ABSENT = -1;
+
+    final BillFormat format;
+    final int fieldCount;
+    final int invoiceId;
+    final int recordType;
+    final int product;
+    final int productMap;
+    final int resourceId;
+    final int tag;
+    final int tagMap;
+    final String[] tagMapKeys;
+    final int usageStart;
+    final int usageEnd;
+    final int cost;
+    final int billingPeriodStart;
+
+    private BillLayout(BillFormat format, int fieldCount, Columns c, String tagKey) {
+        this.format = format;
+        this.fieldCount = fieldCount;
+        switch (format) {
+            case DBR -> {
+                invoiceId = c.optional("InvoiceID");
+                recordType = c.required("RecordType");
+                product = c.required("ProductName");
+                productMap = ABSENT;
+                resourceId = c.required("ResourceId");
+                tag = c.optional("user:" + tagKey);
+                tagMap = ABSENT;
+                tagMapKeys = new String[0];
+                usageStart = c.required("UsageStartDate");
+                usageEnd = c.required("UsageEndDate");
+                cost = c.required("UnBlendedCost");
+                billingPeriodStart = ABSENT;
+            }
+            case CUR -> {
+                invoiceId = c.optional("bill/InvoiceId");
+                recordType = ABSENT;
+                product = c.required("product/ProductName");
+                productMap = ABSENT;
+                resourceId = c.required("lineItem/ResourceId");
+                tag = c.optional("resourceTags/user:" + tagKey);
+                tagMap = ABSENT;
+                tagMapKeys = new String[0];
+                usageStart = c.required("lineItem/UsageStartDate");
+                usageEnd = c.required("lineItem/UsageEndDate");
+                cost = c.required("lineItem/UnblendedCost");
+                billingPeriodStart = c.optional("bill/BillingPeriodStartDate");
+            }
+            case CUR2 -> {
+                invoiceId = c.optional("bill_invoice_id");
+                recordType = ABSENT;
+                int flatProduct = c.optional("product_product_name");
+                if (flatProduct == ABSENT) {
+                    flatProduct = c.optional("product['product_name']");
+                }
+                product = flatProduct;
+                productMap = flatProduct == ABSENT ? c.optional("product") : ABSENT;
+                if (product == ABSENT && productMap == ABSENT) {
+                    throw c.missing("product_product_name");
+                }
+                resourceId = c.required("line_item_resource_id");
+                tag = c.optional("resource_tags_user_" + tagKey);
+                tagMap = c.optional("resource_tags");
+                tagMapKeys = new String[] {"user_" + tagKey};
+                usageStart = c.required("line_item_usage_start_date");
+                usageEnd = c.required("line_item_usage_end_date");
+                cost = c.required("line_item_unblended_cost");
+                billingPeriodStart = c.optional("bill_billing_period_start_date");
+            }
+            case FOCUS -> {
+                invoiceId = c.optional("InvoiceId");
+                recordType = ABSENT;
+                product = c.required("ServiceName");
+                productMap = ABSENT;
+                resourceId = c.required("ResourceId");
+                tag = ABSENT;
+                tagMap = c.optional("Tags");
+                tagMapKeys = new String[] {"user:" + tagKey, tagKey};
+                usageStart = c.required("ChargePeriodStart");
+                usageEnd = c.required("ChargePeriodEnd");
+                cost = c.required("BilledCost");
+                billingPeriodStart = c.optional("BillingPeriodStart");
+            }
+            default -> throw new IllegalStateException(format.name());
+        }
+    }
+
+    /**
+     * Recognises the format from the header row.
+     *
+     * @throws BillFileException if the header matches no format or lacks a column the format needs
+     */
+    static BillLayout detect(Path file, List<String> header, String tagKey) {
+        Columns columns = new Columns(file, header);
+        BillFormat format;
+        if (columns.has("line_item_unblended_cost")) {
+            format = BillFormat.CUR2;
+        } else if (columns.has("lineItem/UnblendedCost")) {
+            format = BillFormat.CUR;
+        } else if (columns.has("BilledCost") && columns.has("ChargeCategory")) {
+            format = BillFormat.FOCUS;
+        } else if (columns.has("RecordType") && columns.has("UnBlendedCost")) {
+            format = BillFormat.DBR;
+        } else {
+            throw new BillFileException(file, "not a recognised bill: the header has none of the DBR, CUR, "
+                    + "CUR 2.0 or FOCUS cost columns (UnBlendedCost with RecordType, lineItem/UnblendedCost, "
+                    + "line_item_unblended_cost, BilledCost with ChargeCategory)");
+        }
+        return new BillLayout(format, header.size(), columns, tagKey);
+    }
+
+    /** Product name of a row; for CUR 2.0 without a flat product column, read from the {@code product} map. */
+    String product(Fields row) throws MalformedRowException {
+        if (product != ABSENT) {
+            return row.get(product).trim();
+        }
+        String map = row.get(productMap);
+        if (map.isBlank()) {
+            return "";
+        }
+        return lookup(parseMap(map, "product"), "product_name");
+    }
+
+    /** Value of the product-area tag on a row, or empty. */
+    String tag(Fields row) throws MalformedRowException {
+        if (tag != ABSENT) {
+            String value = row.get(tag).trim();
+            if (!value.isEmpty()) {
+                return value;
+            }
+        }
+        if (tagMap == ABSENT) {
+            return "";
+        }
+        String map = row.get(tagMap);
+        if (map.isBlank() || !containsAny(map, tagMapKeys)) {
+            return "";
+        }
+        JsonNode tags = parseMap(map, "tags");
+        for (String key : tagMapKeys) {
+            String value = lookup(tags, key);
+            if (!value.isEmpty()) {
+                return value;
+            }
+        }
+        return "";
+    }
+
+    private static boolean containsAny(String text, String[] keys) {
+        for (String key : keys) {
+            if (text.contains(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static JsonNode parseMap(String text, String what) throws MalformedRowException {
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new MalformedRowException("unparseable " + what + " map (not a JSON object)");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new MalformedRowException("unparseable " + what + " map (invalid JSON)");
+        }
+    }
+
+    private static String lookup(JsonNode map, String key) {
+        JsonNode value = map.get(key);
+        return value == null || value.isNull() ? "" : value.asText().trim();
+    }
+
+    /** Header column lookup: exact name first, then ignoring case. */
+    private static final class Columns {
+        private final Path file;
+        private final Map<String, Integer> exact = new HashMap<>();
+        private final Map<String, Integer> folded = new HashMap<>();
+
+        Columns(Path file, List<String> header) {
+            this.file = file;
+            for (int i = 0; i < header.size(); i++) {
+                String name = header.get(i).trim();
+                exact.putIfAbsent(name, i);
+                folded.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
+            }
+        }
+
+        boolean has(String name) {
+            return optional(name) != ABSENT;
+        }
+
+        int optional(String name) {
+            Integer index = exact.get(name);
+            if (index == null) {
+                index = folded.get(name.toLowerCase(Locale.ROOT));
+            }
+            return index == null ? ABSENT : index;
+        }
+
+        int required(String name) {
+            int index = optional(name);
+            if (index == ABSENT) {
+                throw missing(name);
+            }
+            return index;
+        }
+
+        BillFileException missing(String name) {
+            return new BillFileException(file, "bill header lacks the column " + name);
+        }
+    }
+
+    /** Read access to one row's fields by index. */
+    interface Fields {
+        String get(int index);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.tally.rollup;
+
+import dev.tally.InputException;
+import dev.tally.allocation.Allocation;
+import dev.tally.allocation.Allocator;
+import dev.tally.allocation.ProductAreaMap;
+import dev.tally.billing.BillReadReport;
+import dev.tally.billing.BillReader;
+import dev.tally.history.EventFiles;
+import dev.tally.history.EventReadReport;
+import dev.tally.history.History;
+import dev.tally.history.HistoryBuilder;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongConsumer;
+
+/** Runs one rollup from files: events into history, the bill streamed through the allocator, tables out. */
+public final class RollupRunner {
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * @param billing the bill (plain, gz or zip)
+     * @param events  events file or directory, or null for a bill-only rollup
+     * @param areas   product-area map file, or null (every service unmapped)
+     * @param tagKey  the product-area tag key, without {@code user:}
+     * @param period  billing period to use instead of the bill's own, or null
+     */
+    public record Request(Path billing, Path events, Path areas, String tagKey, YearMonth period) {
+        public Request {
+            if (billing == null) {
+                throw new IllegalArgumentException("billing file is required");
+            }
+            if (tagKey == null || tagKey.isBlank()) {
+                throw new IllegalArgumentException("tag key must not be empty");
+            }
+        }
+    }
+
+    private final Clock clock;
+
+    public RollupRunner(Clock clock) {
+        this.clock = clock;
+    }
+
+    public RollupRunner() {
+        this(Clock.systemUTC());
+    }
+
+    /** Reads the events of a path into a history. */
+    public static LoadedHistory loadHistory(Path events) {
+        if (events == null) {
+            return new LoadedHistory(History.empty(),
+                    new EventReadReport(0, 0, Map.of(), 0, Map.of(), 0, List.of()));
+        }
+        HistoryBuilder builder = new HistoryBuilder();
+        EventReadReport report = EventFiles.read(events, builder::add);
+        return new LoadedHistory(builder.build(), report);
+    }
+
+    /** A history and what reading its events found. */
+    public record LoadedHistory(History history, EventReadReport report) {
+    }
+
+    /**
+     * @param billProgress receives the bill's bytes read so far, now and then
+     * @throws InputException if an input cannot be used at all
+     */
+    public Rollup run(Request request, LongConsumer billProgress) {
+        ProductAreaMap areas = request.areas() == null ? ProductAreaMap.empty() : ProductAreaFile.read(request.areas());
+        LoadedHistory history = loadHistory(request.events());
+        return run(request, areas, history, billProgress);
+    }
+
+    /** Rolls up a bill against an already loaded history and map. */
+    public Rollup run(Request request, ProductAreaMap areas, LoadedHistory history, LongConsumer billProgress) {
+        Allocator allocator = new Allocator(history.history(), areas, request.period());
+        BillReadReport bill = new BillReader(request.tagKey()).read(request.billing(), allocator, billProgress);
+        if (bill.billingPeriod() == null) {
+            if (request.period() == null) {
+                throw new InputException(request.billing() + ": the bill has no cost line items, so its billing "
+                        + "period is unknown; give it with --period");
+            }
+            allocator.onBillingPeriod(request.period());
+        }
+        Allocation allocation = allocator.finish();
+        return Rollup.of(allocation, bill, history.report(), newRunId());
+    }
+
+    /** A run id that sorts by time: {@code 20170301T020000Z-1a2b3c4d}. */
+    public String newRunId() {
+        byte[] random = new byte[4];
+        RANDOM.nextBytes(random);
+        return RUN_ID_TIME.format(clock.instant()) + "-" + HexFormat.of().formatHex(random);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.tally.rollup;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+import dev.tally.billing.BillReadReport;
+import dev.tally.history.EventReadReport;
+import dev.tally.money.Money;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Writes a rollup's tables as CSV and its summary as JSON (allocation contract §6), plus
+ * {@code report.json} with what the run skipped and why. Each file is written to a temporary name
+ * and moved into place, so a reader never sees half a table.
+ */
+public final class RollupWriter {
+    public static final String PRODUCT_AREA_COSTS = "product_area_costs.csv";
+    public static final String PRODUCT_AREA_AWS_PRODUCT_COSTS = "product_area_aws_product_costs.csv";
+    public static final String SERVICE_COSTS = "service_costs.csv";
+    public static final String UNTAGGED_RESOURCES = "untagged_resources.csv";
+    public static final String SUMMARY = "summary.json";
+    public static final String REPORT = "report.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private RollupWriter() {
+    }
+
+    public static void write(Rollup rollup, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        csv(dir.resolve(PRODUCT_AREA_COSTS), List.of("billing_period", "product_area", "cost"),
+                rollup.productAreaCosts(), r -> List.of(r.billingPeriod(), r.productArea(), Money.format(r.cost())));
+        csv(dir.resolve(PRODUCT_AREA_AWS_PRODUCT_COSTS),
+                List.of("billing_period", "aws_product", "product_area", "cost"),
+                rollup.productAreaAwsProductCosts(),
+                r -> List.of(r.billingPeriod(), r.awsProduct(), r.productArea(), Money.format(r.cost())));
+        csv(dir.resolve(SERVICE_COSTS), List.of("billing_period", "cluster", "service", "product_area", "cost"),
+                rollup.serviceCosts(),
+                r -> List.of(r.billingPeriod(), r.cluster(), r.service(), r.productArea(), Money.format(r.cost())));
+        csv(dir.resolve(UNTAGGED_RESOURCES), List.of("billing_period", "aws_product", "resource_id", "cost"),
+                rollup.untaggedResources(),
+                r -> List.of(r.billingPeriod(), r.awsProduct(), r.resourceId(), Money.format(r.cost())));
+        json(dir.resolve(SUMMARY), summaryJson(rollup.summary()));
+        json(dir.resolve(REPORT), reportJson(rollup));
+    }
+
+    public static ObjectNode summaryJson(Rollup.Summary s) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("billing_period", s.billingPeriod());
+        node.put("format", s.format());
+        node.put("final", s.isFinal());
+        ArrayNode ids = node.putArray("invoice_ids");
+        s.invoiceIds().forEach(ids::add);
+        node.put("line_items", s.lineItems());
+        node.put("skipped_rows", s.skippedRows());
+        node.put("malformed_rows", s.malformedRows());
+        node.put("total_cost", Money.format(s.totalCost()));
+        node.put("allocated_cost", Money.format(s.allocatedCost()));
+        node.put("unallocated_cost", Money.format(s.unallocatedCost()));
+        node.put("unmapped_cost", Money.format(s.unmappedCost()));
+        node.put("coverage", s.coverage().toPlainString());
+        node.put("run_id", s.runId());
+        return node;
+    }
+
+    private static ObjectNode reportJson(Rollup rollup) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("run_id", rollup.summary().runId());
+        BillReadReport bill = rollup.billReport();
+        ObjectNode billNode = node.putObject("bill");
+        billNode.put("format", bill.format().id());
+        billNode.put("packaging", bill.packaging().name().toLowerCase(java.util.Locale.ROOT));
+        billNode.put("line_items", bill.lineItems());
+        billNode.put("skipped_rows", bill.skippedRows());
+        billNode.put("malformed_rows", bill.malformedRows());
+        ArrayNode malformed = billNode.putArray("malformed");
+        bill.malformed().forEach(m -> malformed.addObject().put("line", m.lineNumber()).put("reason", m.reason()));
+        ObjectNode reconciliation = billNode.putObject("invoice_totals");
+        bill.statedInvoiceTotals().forEach((id, total) -> reconciliation.put(id, Money.format(total)));
+        ObjectNode rules = node.putObject("line_items_by_rule");
+        rollup.rowsByRule().forEach((rule, count) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), count));
+        EventReadReport events = rollup.eventReport();
+        ObjectNode eventsNode = node.putObject("events");
+        eventsNode.put("files", events.files());
+        eventsNode.put("events", events.events());
+        ObjectNode used = eventsNode.putObject("used");
+        events.used().forEach(used::put);
+        eventsNode.put("ignored", events.ignored());
+        ObjectNode unknown = eventsNode.putObject("unknown_types");
+        events.unknown().forEach(unknown::put);
+        eventsNode.put("invalid", events.invalid());
+        ArrayNode problems = eventsNode.putArray("problems");
+        events.problems().forEach(problems::add);
+        return node;
+    }
+
+    private static <T> void csv(Path file, List<String> header, List<T> rows, Function<T, List<String>> fields)
+            throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+             CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(out)) {
+            csv.writeRecord(header);
+            for (T row : rows) {
+                csv.writeRecord(fields.apply(row));
+            }
+        }
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void json(Path file, ObjectNode node) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        JSON.writeValue(tmp.toFile(), node);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    static String plain(BigDecimal value) {
+        return value.toPlainString();
+    }
+}
