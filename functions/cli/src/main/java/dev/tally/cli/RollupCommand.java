@@ -1,0 +1,108 @@
+package dev.tally.cli;
+
+import dev.tally.InputException;
+import dev.tally.rollup.Rollup;
+import dev.tally.rollup.RollupRunner;
+import dev.tally.rollup.RollupWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+
+/** {@code tally rollup}: one month's bill plus ECS/EBS history in, the rollup tables out. */
+@Command(name = "rollup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Allocates one billing period to product areas and ECS services.",
+            "Writes product_area_costs.csv, product_area_aws_product_costs.csv, service_costs.csv,",
+            "untagged_resources.csv, summary.json and report.json into the output directory."})
+final class RollupCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--billing", required = true, paramLabel = "FILE",
+            description = "The bill: DBR, CUR, CUR 2.0 or FOCUS CSV; plain, .gz or .zip.")
+    Path billing;
+
+    @Option(names = "--events", paramLabel = "PATH",
+            description = "ECS/EBS events: a .json file (one event or an array), a .jsonl file, "
+                    + "or a directory of such files (optionally gzipped).")
+    Path events;
+
+    @Option(names = "--areas", paramLabel = "FILE",
+            description = "JSON object mapping \"service\" or \"cluster/service\" to a product area.")
+    Path areas;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
+    Path out;
+
+    @Option(names = "--tag-key", defaultValue = "product_area", paramLabel = "KEY",
+            description = "Cost-allocation tag naming the product area (default: ${DEFAULT-VALUE}).")
+    String tagKey;
+
+    @Option(names = "--period", paramLabel = "YYYY-MM",
+            description = "Billing period, if the bill's own should not be used.")
+    String period;
+
+    @Option(names = "--no-progress", negatable = false, description = "Do not report progress on stderr.")
+    boolean noProgress;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing on success.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        RollupRunner.Request request = new RollupRunner.Request(billing, events, areas, tagKey, parsePeriod(period));
+        Rollup rollup = rollupWithProgress(request, !noProgress, spec);
+        write(rollup, out);
+        if (!quiet) {
+            SummaryPrinter.print(rollup, spec.commandLine().getOut());
+            spec.commandLine().getOut().println("Wrote the tables, summary.json and report.json to " + out);
+        }
+        return 0;
+    }
+
+    static Rollup rollupWithProgress(RollupRunner.Request request, boolean progress, CommandSpec spec) {
+        long size = sizeOf(request.billing());
+        try (BillProgress bar = BillProgress.start("Reading bill", size, progress, spec.commandLine().getErr())) {
+            return new RollupRunner().run(request, bar);
+        }
+    }
+
+    static void write(Rollup rollup, Path out) {
+        try {
+            RollupWriter.write(rollup, out);
+        } catch (IOException e) {
+            throw new InputException(out + ": cannot write the rollup (" + e.getMessage() + ")", e);
+        } catch (UncheckedIOException e) {
+            throw new InputException(out + ": cannot write the rollup (" + e.getCause().getMessage() + ")", e);
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    static YearMonth parsePeriod(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return YearMonth.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new InputException("--period: '" + text + "' is not a month like 2017-02");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tally.cli;
+
+import dev.tally.money.Money;
+import dev.tally.rollup.Rollup;
+
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Function;
+
+/** The short human summary {@code tally rollup} prints: totals, coverage, and the top rows of each table. */
+final class SummaryPrinter {
+    private static final int TOP = 10;
+    private static final int TOP_UNTAGGED = 5;
+
+    private SummaryPrinter() {
+    }
+
+    static void print(Rollup rollup, PrintWriter out) {
+        Rollup.Summary s = rollup.summary();
+        out.printf("Rollup %s  (%s, %s%s)%n", s.billingPeriod(), s.format(), s.isFinal() ? "final" : "estimated",
+                s.invoiceIds().isEmpty() ? "" : ", invoice " + String.join(" ", s.invoiceIds()));
+        out.printf("  %,d line items, %,d skipped rows, %,d malformed rows%n", s.lineItems(), s.skippedRows(),
+                s.malformedRows());
+        var events = rollup.eventReport();
+        if (events.files() > 0) {
+            out.printf("  %,d events: %,d used, %,d ignored, %,d of other types, %,d invalid%n", events.events(),
+                    events.usedTotal(), events.ignored(), events.unknownTotal(), events.invalid());
+        }
+        out.println();
+        BigDecimal total = s.totalCost();
+        out.printf("  %-14s %16s%n", "Total", money(total));
+        out.printf("  %-14s %16s  coverage %s%n", "Allocated", money(s.allocatedCost()), percent(s.coverage()));
+        out.printf("  %-14s %16s  %s%n", "Unmapped", money(s.unmappedCost()), share(s.unmappedCost(), total));
+        out.printf("  %-14s %16s  %s%n", "Unallocated", money(s.unallocatedCost()), share(s.unallocatedCost(), total));
+
+        table(out, "Product areas", rollup.productAreaCosts(), TOP, Rollup.AreaCost::cost,
+                Rollup.AreaCost::productArea, total);
+        table(out, "ECS services", rollup.serviceCosts(), TOP, Rollup.ServiceCost::cost,
+                r -> r.cluster() + "/" + r.service() + "  [" + r.productArea() + "]", total);
+        table(out, "Untagged resources", rollup.untaggedResources(), TOP_UNTAGGED, Rollup.UntaggedResource::cost,
+                r -> r.resourceId() + "  (" + r.awsProduct() + ")", total);
+        out.println();
+    }
+
+    private static <T> void table(PrintWriter out, String title, List<T> rows, int limit,
+                                  Function<T, BigDecimal> cost, Function<T, String> label, BigDecimal total) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.println();
+        out.printf("  %s (top %d of %,d)%n", title, Math.min(limit, rows.size()), rows.size());
+        rows.stream()
+                .sorted(Comparator.comparing(cost).reversed())
+                .limit(limit)
+                .forEach(r -> out.printf("    %16s  %6s  %s%n", money(cost.apply(r)), share(cost.apply(r), total),
+                        label.apply(r)));
+    }
+
+    static String money(BigDecimal amount) {
+        return String.format("%,.2f", amount.setScale(2, RoundingMode.HALF_EVEN));
+    }
+
+    private static String percent(BigDecimal fraction) {
+        return fraction.movePointRight(2).setScale(1, RoundingMode.HALF_EVEN).toPlainString() + "%";
+    }
+
+    private static String share(BigDecimal part, BigDecimal total) {
+        if (total.signum() == 0) {
+            return "";
+        }
+        return percent(part.divide(total, Money.SCALE, RoundingMode.HALF_EVEN));
+    }
+}
