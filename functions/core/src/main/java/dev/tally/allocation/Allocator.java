@@ -240,6 +240,13 @@ public final class Allocator implements BillListener {
                 lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule));
     }
 
+    /**
+     * §4: each shared charge of product P goes to the targets with a positive allocated cost of P;
+     * when P has none (no cost, or only credits), to the targets with a positive allocated cost in
+     * the period; when there are none either, to (unallocated). The base is the direct allocation
+     * only: a shared charge never becomes the base of another. Charges of equal product and amount
+     * split identically, so each such group is split once and multiplied by its count.
+     */
     private void spreadSharedCharges(Map<ProductTarget, BigDecimal> amounts) {
         if (shared.isEmpty()) {
             return;
@@ -253,8 +260,8 @@ public final class Allocator implements BillListener {
         SortedMap<Target, BigDecimal> allPositive = positive(all);
         shared.forEach((product, charges) -> {
             SortedMap<Target, BigDecimal> base = byProduct.get(product);
-            boolean productHasCost = base != null && base.values().stream().anyMatch(v -> v.signum() != 0);
-            SortedMap<Target, BigDecimal> weights = productHasCost ? positive(base) : allPositive;
+            SortedMap<Target, BigDecimal> productPositive = base == null ? new TreeMap<>() : positive(base);
+            SortedMap<Target, BigDecimal> weights = productPositive.isEmpty() ? allPositive : productPositive;
             charges.forEach((amount, count) -> {
                 BigDecimal times = BigDecimal.valueOf(count);
                 if (weights.isEmpty()) {

@@ -21,6 +21,10 @@ public final class EventParser {
     public static final String CLOUDTRAIL_API_CALL = "AWS API Call via CloudTrail";
     public static final String EC2_STATE_CHANGE = "EC2 Instance State-change Notification";
 
+    /** Event types the sources also deliver that say nothing the history needs. */
+    private static final java.util.Set<String> KNOWN_UNUSED = java.util.Set.of(
+            "EBS Volume Notification", "ECS Service Action", "ECS Deployment State Change");
+
     private static final long NO_VERSION = -1;
     private static final double EPOCH_SECONDS_LIMIT = 1e11;
 
@@ -47,7 +51,9 @@ public final class EventParser {
             case CONTAINER_INSTANCE_STATE_CHANGE -> containerInstance(detail);
             case CLOUDTRAIL_API_CALL -> cloudTrail(detail, event);
             case EC2_STATE_CHANGE -> ec2State(detail, event);
-            default -> new EventOutcome.Unknown(detailType.asText());
+            default -> KNOWN_UNUSED.contains(detailType.asText())
+                    ? new EventOutcome.Ignored(detailType.asText() + " is not needed for the history")
+                    : new EventOutcome.Unknown(detailType.asText());
         };
     }
 

@@ -1,0 +1,101 @@
+package dev.tally.history;
+
+import dev.tally.Fixtures;
+import dev.tally.RepoFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+import static dev.tally.Fixtures.millis;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventFilesTest {
+    @TempDir
+    Path dir;
+
+    private final List<HistoryEvent> got = new ArrayList<>();
+
+    private static final String ATTACH =
+            Fixtures.volumeCall("AttachVolume", "vol-1", "i-1", "02-01T00:10", millis("02-01T00:10"), null);
+    private static final String TERMINATED = Fixtures.terminated("i-1", "02-03T00:00");
+
+    @Test
+    void shouldReadJsonLines_countingBadLinesAndGoingOn() {
+        Path file = Fixtures.writeLines(dir, "events.jsonl", List.of(ATTACH, "{not json", "", TERMINATED,
+                "{\"detail-type\":\"Scheduled Event\",\"detail\":{}}"));
+
+        EventReadReport report = EventFiles.read(file, got::add);
+
+        assertThat(got).hasSize(2);
+        assertThat(report.events()).isEqualTo(4);
+        assertThat(report.invalid()).isEqualTo(1);
+        assertThat(report.problems()).singleElement().asString().endsWith(":2: unparseable JSON");
+        assertThat(report.unknown()).containsEntry("Scheduled Event", 1L);
+    }
+
+    @Test
+    void shouldReadOneEventAnArrayOrCloudTrailRecords() {
+        Fixtures.write(dir, "a/one.json", ATTACH);
+        Fixtures.write(dir, "a/b/array.json", "[" + ATTACH + "," + TERMINATED + "]");
+        Fixtures.write(dir, "cloudtrail.json", "{\"Records\":[" + RECORD + "," + RECORD + "]}");
+        Fixtures.write(dir, "README.txt", "not events");
+
+        EventReadReport report = EventFiles.read(dir, got::add);
+
+        assertThat(report.files()).isEqualTo(3);
+        assertThat(got).hasSize(5);
+    }
+
+    private static final String RECORD = "{\"eventTime\":\"2017-02-01T00:00:00Z\",\"eventSource\":\"ec2.amazonaws.com\","
+            + "\"eventName\":\"DetachVolume\",\"requestParameters\":{\"volumeId\":\"vol-9\"}}";
+
+    @Test
+    void shouldReadGzippedFiles() throws IOException {
+        Path file = dir.resolve("events.jsonl.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write((ATTACH + "\n" + TERMINATED + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        EventFiles.read(file, got::add);
+
+        assertThat(got).hasSize(2);
+    }
+
+    @Test
+    void shouldCountUnparseableDocument_andKeepEventsBeforeTheBreak() {
+        Path file = Fixtures.write(dir, "broken.json", "[" + ATTACH + "," + TERMINATED + ", {\"oops\": ]");
+
+        EventReadReport report = EventFiles.read(file, got::add);
+
+        assertThat(got).hasSize(2);
+        assertThat(report.invalid()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldReadTheAwsSamplesDirectory_andCountTheBrokenSample() {
+        EventReadReport report = EventFiles.read(RepoFiles.events("aws-samples"), got::add);
+
+        assertThat(report.used()).containsEntry(EventParser.TASK_STATE_CHANGE, 2L)
+                .containsEntry(EventParser.CONTAINER_INSTANCE_STATE_CHANGE, 2L)
+                .containsEntry("AttachVolume", 2L)
+                .containsEntry("DetachVolume", 1L);
+        assertThat(report.problems()).anyMatch(p -> p.contains("INVALID-JSON-trailing-commas"));
+    }
+
+    @Test
+    void shouldFail_whenPathIsMissingOrHoldsNoEventFile() {
+        assertThatThrownBy(() -> EventFiles.read(dir.resolve("nope"), got::add))
+                .isInstanceOf(EventFileException.class).hasMessageContaining("no such file");
+        assertThatThrownBy(() -> EventFiles.read(dir, got::add))
+                .isInstanceOf(EventFileException.class).hasMessageContaining("holds no");
+    }
+}
