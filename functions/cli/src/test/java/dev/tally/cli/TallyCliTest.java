@@ -1,0 +1,125 @@
+package dev.tally.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TallyCliTest {
+    private static final Path ROOT = Path.of(System.getProperty("tally.repo.root", "../.."));
+    private static final Path EXAMPLE = ROOT.resolve("events/worked-example");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int tally(String... args) {
+        return TallyCli.run(args, new PrintWriter(out), new PrintWriter(err));
+    }
+
+    private String[] rollup(Path billing, Path events, Path areas) {
+        return new String[] {"rollup", "--billing", billing.toString(), "--events", events.toString(),
+            "--areas", areas.toString(), "--out", dir.resolve("out").toString(), "--no-progress"};
+    }
+
+    @Test
+    void shouldWriteTablesAndPrintSummary_forTheWorkedExample() throws IOException {
+        int code = tally(rollup(EXAMPLE.resolve("bill-2017-02.csv"), EXAMPLE.resolve("events.jsonl"),
+                EXAMPLE.resolve("areas.json")));
+
+        assertThat(code).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).contains("Rollup 2017-02", "coverage 61.0%", "prod/A", "20.40");
+        assertThat(Files.readString(dir.resolve("out/product_area_costs.csv")))
+                .contains("2017-02,alpha,6.3250420168");
+    }
+
+    @Test
+    void shouldFailWithOneLine_whenBillIsMissing() {
+        int code = tally(rollup(dir.resolve("nope.csv"), EXAMPLE.resolve("events.jsonl"),
+                EXAMPLE.resolve("areas.json")));
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString()).isEqualTo("tally: " + dir.resolve("nope.csv") + ": no such file"
+                + System.lineSeparator());
+        assertThat(Files.exists(dir.resolve("out"))).isFalse();
+    }
+
+    @Test
+    void shouldFailWithOneLine_whenFileIsNotABill() throws IOException {
+        Path notes = Files.writeString(dir.resolve("notes.csv"), "a,b\n1,2\n");
+
+        int code = tally(rollup(notes, EXAMPLE.resolve("events.jsonl"), EXAMPLE.resolve("areas.json")));
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString().lines()).singleElement().asString().contains("not a recognised bill");
+    }
+
+    @Test
+    void shouldFailWithOneLine_whenArchiveIsTruncated() throws IOException {
+        Path gz = dir.resolve("bill.csv.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            byte[] bill = Files.readAllBytes(EXAMPLE.resolve("bill-2017-02.csv"));
+            for (int i = 0; i < 200; i++) {
+                o.write(bill);
+            }
+        }
+        byte[] bytes = Files.readAllBytes(gz);
+        Files.write(gz, java.util.Arrays.copyOf(bytes, bytes.length - 40));
+
+        int code = tally(rollup(gz, EXAMPLE.resolve("events.jsonl"), EXAMPLE.resolve("areas.json")));
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString().lines()).singleElement().asString().contains("truncated");
+    }
+
+    @Test
+    void shouldFailWithOneLine_whenAreasFileIsInvalid() throws IOException {
+        Path areas = Files.writeString(dir.resolve("areas.json"), "{\"web\": 3}");
+
+        int code = tally(rollup(EXAMPLE.resolve("bill-2017-02.csv"), EXAMPLE.resolve("events.jsonl"), areas));
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString().lines()).singleElement().asString()
+                .contains("invalid product area map", "\"web\"");
+    }
+
+    @Test
+    void shouldFailWithUsage_whenRequiredOptionMissing() {
+        int code = tally("rollup", "--billing", "x.csv");
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--out").doesNotContain("Exception");
+    }
+
+    @Test
+    void shouldRejectBadPeriod() {
+        int code = tally("rollup", "--billing", EXAMPLE.resolve("bill-2017-02.csv").toString(), "--out",
+                dir.toString(), "--period", "Feb");
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString()).contains("--period");
+    }
+
+    @Test
+    void shouldCountBadEventsButStillRollUp() throws IOException {
+        Path events = Files.writeString(dir.resolve("events.jsonl"),
+                Files.readString(EXAMPLE.resolve("events.jsonl")) + "{broken\n");
+
+        int code = tally(rollup(EXAMPLE.resolve("bill-2017-02.csv"), events, EXAMPLE.resolve("areas.json")));
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("1 invalid");
+        assertThat(Files.readString(dir.resolve("out/report.json"))).contains("unparseable JSON");
+    }
+}
