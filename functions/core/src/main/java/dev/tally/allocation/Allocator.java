@@ -49,7 +49,7 @@ public final class Allocator implements BillListener {
     private final Map<ProductResource, BigDecimal> untagged = new HashMap<>();
     private final Map<String, String> instanceTags = new HashMap<>();
     private final Map<ProductResource, BigDecimal> awaitingInstanceTag = new HashMap<>();
-    private final Map<String, Map<BigDecimal, Long>> shared = new TreeMap<>();
+    private final SharedCharges shared = new SharedCharges();
     private final Map<ServiceKey, Target> serviceTargets = new HashMap<>();
 
     /**
@@ -108,7 +108,7 @@ public final class Allocator implements BillListener {
             return Rule.ATTACHED_VOLUME;
         }
         if (resource.isEmpty()) {
-            shared.computeIfAbsent(product, p -> new TreeMap<>()).merge(amount, 1L, Long::sum);
+            shared.add(product, amount);
             return Rule.SHARED;
         }
         add(product, Target.UNALLOCATED_TARGET, amount);
@@ -258,11 +258,11 @@ public final class Allocator implements BillListener {
             all.merge(key.target(), amount, BigDecimal::add);
         });
         SortedMap<Target, BigDecimal> allPositive = positive(all);
-        shared.forEach((product, charges) -> {
+        for (String product : shared.products()) {
             SortedMap<Target, BigDecimal> base = byProduct.get(product);
             SortedMap<Target, BigDecimal> productPositive = base == null ? new TreeMap<>() : positive(base);
             SortedMap<Target, BigDecimal> weights = productPositive.isEmpty() ? allPositive : productPositive;
-            charges.forEach((amount, count) -> {
+            shared.forEachGroup(product, (amount, count) -> {
                 BigDecimal times = BigDecimal.valueOf(count);
                 if (weights.isEmpty()) {
                     amounts.merge(new ProductTarget(product, Target.UNALLOCATED_TARGET), amount.multiply(times),
@@ -272,7 +272,7 @@ public final class Allocator implements BillListener {
                 ExactSplit.split(amount, weights).forEach((target, part) ->
                         amounts.merge(new ProductTarget(product, target), part.multiply(times), BigDecimal::add));
             });
-        });
+        }
     }
 
     private static SortedMap<Target, BigDecimal> positive(SortedMap<Target, BigDecimal> base) {

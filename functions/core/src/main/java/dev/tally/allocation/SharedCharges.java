@@ -1,0 +1,78 @@
+package dev.tally.allocation;
+
+import dev.tally.money.Money;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The shared charges of one bill, kept compactly until every other row has been allocated: per
+ * product, the amounts as scaled longs (eight bytes a row), so a month with millions of hourly fee
+ * rows does not fill the heap with objects. Amounts too large for a long are kept as decimals.
+ */
+final class SharedCharges {
+    private final Map<String, Amounts> byProduct = new TreeMap<>();
+
+    void add(String product, BigDecimal amount) {
+        byProduct.computeIfAbsent(product, p -> new Amounts()).add(amount);
+    }
+
+    boolean isEmpty() {
+        return byProduct.isEmpty();
+    }
+
+    /** Each product's charges grouped by amount, as (amount, how many rows), amounts ascending. */
+    void forEachGroup(String product, BiConsumer<BigDecimal, Long> group) {
+        byProduct.get(product).forEachGroup(group);
+    }
+
+    Iterable<String> products() {
+        return byProduct.keySet();
+    }
+
+    /** Growable array of unscaled amounts at {@link Money#SCALE}. */
+    private static final class Amounts {
+        private long[] unscaled = new long[16];
+        private int size;
+        private List<BigDecimal> large;
+
+        void add(BigDecimal amount) {
+            BigInteger value = Money.exact(amount).unscaledValue();
+            if (value.bitLength() < Long.SIZE) {
+                if (size == unscaled.length) {
+                    unscaled = Arrays.copyOf(unscaled, size * 2);
+                }
+                unscaled[size++] = value.longValue();
+            } else {
+                if (large == null) {
+                    large = new ArrayList<>();
+                }
+                large.add(amount);
+            }
+        }
+
+        void forEachGroup(BiConsumer<BigDecimal, Long> group) {
+            Arrays.sort(unscaled, 0, size);
+            int i = 0;
+            while (i < size) {
+                int j = i;
+                while (j < size && unscaled[j] == unscaled[i]) {
+                    j++;
+                }
+                group.accept(BigDecimal.valueOf(unscaled[i], Money.SCALE), (long) (j - i));
+                i = j;
+            }
+            if (large != null) {
+                Map<BigDecimal, Long> counts = new TreeMap<>();
+                large.forEach(a -> counts.merge(a, 1L, Long::sum));
+                counts.forEach(group);
+            }
+        }
+    }
+}
