@@ -1,0 +1,76 @@
+package dev.tally.testkit;
+
+import java.io.Writer;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * CUR 2.0 (Data Exports, CSV): snake_case columns, timestamps {@code 2017-02-01T00:00:00.000Z}, amounts
+ * without trailing zeros, tags in the {@code resource_tags} JSON map with keys {@code user_<key>}.
+ */
+final class Cur2Writer extends BillWriter {
+    private final String periodStart;
+    private final String periodEnd;
+
+    Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
+        super(out, times, tagKey, payer, ids, false, columns(), "line_item_unblended_cost", "line_item_usage_start_date");
+        periodStart = times.format(times.start, Times.Style.ISO_MS);
+        periodEnd = times.format(times.end, Times.Style.ISO_MS);
+    }
+
+    static List<String> columns() {
+        return List.of("identity_line_item_id", "identity_time_interval", "bill_invoice_id", "bill_invoicing_entity",
+                "bill_billing_entity", "bill_bill_type", "bill_payer_account_id", "bill_payer_account_name",
+                "bill_billing_period_start_date", "bill_billing_period_end_date", "line_item_usage_account_id",
+                "line_item_usage_account_name", "line_item_line_item_type", "line_item_usage_start_date",
+                "line_item_usage_end_date", "line_item_product_code", "line_item_usage_type", "line_item_operation",
+                "line_item_availability_zone", "line_item_resource_id", "line_item_usage_amount",
+                "line_item_currency_code", "line_item_unblended_rate", "line_item_unblended_cost",
+                "line_item_blended_rate", "line_item_blended_cost", "line_item_line_item_description",
+                "product_product_name", "product_region_code", "product_servicecode", "pricing_unit", "product",
+                "resource_tags", "cost_category", "discount");
+    }
+
+    @Override
+    protected void fill(BillRow r) {
+        String start = times.format(r.start, Times.Style.ISO_MS);
+        String end = times.format(r.end, Times.Style.ISO_MS);
+        int i = 0;
+        f[i++] = Ids.lineItemId(ids);
+        f[i++] = times.format(r.start, Times.Style.ISO) + "/" + times.format(r.end, Times.Style.ISO);
+        f[i++] = r.invoiceId;
+        f[i++] = "AWS".equals(r.billingEntity) ? "Amazon Web Services, Inc." : r.billingEntity;
+        f[i++] = r.billingEntity;
+        f[i++] = "Anniversary";
+        f[i++] = payer.id;
+        f[i++] = payer.name;
+        f[i++] = periodStart;
+        f[i++] = periodEnd;
+        f[i++] = r.account.id;
+        f[i++] = r.account.name;
+        f[i++] = r.lineItemType;
+        f[i++] = start;
+        f[i++] = end;
+        f[i++] = r.productCode;
+        f[i++] = r.usageType;
+        f[i++] = r.operation;
+        f[i++] = r.az;
+        f[i++] = r.resourceId;
+        f[i++] = Amounts.plainStripped(r.quantity);
+        f[i++] = "USD";
+        f[i++] = Amounts.plainStripped(r.rate);
+        f[i++] = Amounts.stripped(r.cost);
+        f[i++] = Amounts.plainStripped(r.blendedRate);
+        f[i++] = Amounts.stripped(r.blendedCost);
+        f[i++] = r.description;
+        f[i++] = r.product;
+        f[i++] = r.product.isEmpty() ? "" : Catalog.REGION;
+        f[i++] = r.productCode;
+        f[i++] = r.unit;
+        f[i++] = r.product.isEmpty() ? "{}" : "{\"product_name\":\"" + jsonEscape(r.product) + "\",\"region\":\""
+                + Catalog.REGION + "\"}";
+        f[i++] = tagsJson(r, "user_", "name");
+        f[i++] = "{}";
+        f[i] = "{}";
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tally.testkit;
+
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Cost and Usage Report (legacy): {@code lineItem/...} columns, ISO dates {@code 2017-02-01T00:00:00Z}. */
+final class CurWriter extends BillWriter {
+    private final String periodStart;
+    private final String periodEnd;
+
+    CurWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
+        super(out, times, tagKey, payer, ids, false, columns(tagKey), "lineItem/UnblendedCost", "lineItem/UsageStartDate");
+        periodStart = times.format(times.start, Times.Style.ISO);
+        periodEnd = times.format(times.end, Times.Style.ISO);
+    }
+
+    static List<String> columns(String tagKey) {
+        List<String> c = new ArrayList<>(List.of("identity/LineItemId", "identity/TimeInterval", "bill/InvoiceId",
+                "bill/BillingEntity", "bill/BillType", "bill/PayerAccountId", "bill/BillingPeriodStartDate",
+                "bill/BillingPeriodEndDate", "lineItem/UsageAccountId", "lineItem/LineItemType",
+                "lineItem/UsageStartDate", "lineItem/UsageEndDate", "lineItem/ProductCode", "lineItem/UsageType",
+                "lineItem/Operation", "lineItem/AvailabilityZone", "lineItem/ResourceId", "lineItem/UsageAmount",
+                "lineItem/CurrencyCode", "lineItem/UnblendedRate", "lineItem/UnblendedCost", "lineItem/BlendedRate",
+                "lineItem/BlendedCost", "lineItem/LineItemDescription", "product/ProductName", "product/region",
+                "pricing/unit"));
+        if (!tagKey.equalsIgnoreCase("Name")) {
+            c.add("resourceTags/user:Name");
+        }
+        c.add("resourceTags/user:" + tagKey);
+        return c;
+    }
+
+    @Override
+    protected void fill(BillRow r) {
+        String start = times.format(r.start, Times.Style.ISO);
+        String end = times.format(r.end, Times.Style.ISO);
+        int i = 0;
+        f[i++] = Ids.lineItemId(ids);
+        f[i++] = start + "/" + end;
+        f[i++] = r.invoiceId;
+        f[i++] = r.billingEntity;
+        f[i++] = "Anniversary";
+        f[i++] = payer.id;
+        f[i++] = periodStart;
+        f[i++] = periodEnd;
+        f[i++] = r.account.id;
+        f[i++] = r.lineItemType;
+        f[i++] = start;
+        f[i++] = end;
+        f[i++] = r.productCode;
+        f[i++] = r.usageType;
+        f[i++] = r.operation;
+        f[i++] = r.az;
+        f[i++] = r.resourceId;
+        f[i++] = Amounts.plain(r.quantity);
+        f[i++] = "USD";
+        f[i++] = Amounts.plain(r.rate);
+        f[i++] = Amounts.fixed(r.cost);
+        f[i++] = Amounts.plain(r.blendedRate);
+        f[i++] = Amounts.fixed(r.blendedCost);
+        f[i++] = r.description;
+        f[i++] = r.product;
+        f[i++] = r.product.isEmpty() ? "" : Catalog.REGION;
+        f[i++] = r.unit;
+        if (separateNameTag()) {
+            f[i++] = nameValue(r);
+        }
+        f[i] = tagValue(r);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tally.testkit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code tally generate} without a CLI library: {@code --name=value} or {@code --name value} options
+ * (see {@link MonthSpec#OPTION_NAMES}) plus {@code --out DIR}. Callable from another CLI via
+ * {@link #run(List, PrintStream, PrintStream)}.
+ *
+ * <pre>
+ * generate --out target/month --period 2017-02 --format dbr --compression gzip --rows 1000000 --seed 7 --messy
+ * </pre>
+ */
+public final class GenerateCommand {
+    private GenerateCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), System.out, System.err));
+    }
+
+    /** @return the exit code: 0 done, 2 bad usage, 1 I/O failure */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        Map<String, String> options = new LinkedHashMap<>();
+        String outDir = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(usage());
+                return 0;
+            }
+            if (!a.startsWith("--")) {
+                err.println("unexpected argument '" + a + "'");
+                err.print(usage());
+                return 2;
+            }
+            String name = a.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                value = args.get(++i);
+            }
+            if (name.equals("out")) {
+                outDir = value;
+            } else {
+                options.put(name, value == null ? "" : value);
+            }
+        }
+        if (outDir == null || outDir.isEmpty()) {
+            err.println("missing --out DIR");
+            err.print(usage());
+            return 2;
+        }
+        MonthSpec spec;
+        try {
+            spec = MonthSpec.fromOptions(options);
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        try {
+            long t0 = System.nanoTime();
+            Manifest m = MonthGenerator.generate(spec, Path.of(outDir));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            out.printf("%s %s: %d line items (total %s), %d skipped, %d malformed rows; %d events "
+                            + "(%d duplicates, %d noise, %d malformed) -> %s in %d ms%n", m.format().id(), m.period(),
+                    m.lineItems(), m.totalCost().toPlainString(), m.skippedRows(), m.malformedRows(),
+                    m.events().written(), m.events().duplicates(), m.events().noise(), m.events().malformed(),
+                    outDir, ms);
+            return 0;
+        } catch (IOException e) {
+            err.println("cannot write " + outDir + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    public static String usage() {
+        return String.join(System.lineSeparator(),
+                "usage: generate --out DIR [options]",
+                "  --period YYYY-MM          billing period (2017-02)",
+                "  --format dbr|cur|cur2|focus",
+                "  --compression none|gzip|zip",
+                "  --seed N                  (1)",
+                "  --rows N                  approximate cost line items (10000)",
+                "  --instances N --services N --clusters N --volumes N   (0 = derived from --rows)",
+                "  --fargate-share F         fraction of services on Fargate (0.2)",
+                "  --estimated               invoice id Estimated / empty",
+                "  --tag-key KEY             (product_area)",
+                "  --messy                   1% duplicates, shuffled, 2% noise, 3 malformed event lines",
+                "  --duplicate-rate F --shuffle --shuffle-window N --noise-rate F --malformed-events N",
+                "  --events-gzip             write events.jsonl.gz",
+                "  --malformed-rows N        malformed bill rows to inject",
+                "");
+    }
+}

@@ -1,0 +1,255 @@
+package dev.tally.testkit;
+
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What to generate: one billing month. Build with {@link #builder()}.
+ *
+ * <p>Entity counts of 0 mean "derive from {@code targetRows}": about a quarter of the rows are
+ * EC2 instance-hours, a fifth EBS volume rows, 15% Fargate task rows and the rest other tagged and
+ * untagged resources (RDS, S3, NAT gateways, load balancers...). Explicit counts win; the other
+ * resources then fill the rest of {@code targetRows}, so the row count stays approximate.
+ *
+ * @param period         the billing period (calendar month, UTC)
+ * @param format         bill format
+ * @param compression    bill compression
+ * @param seed           everything is a function of the seed (and the other fields)
+ * @param targetRows     approximate number of cost line items
+ * @param instances      EC2 instances running at the start of the month (about 70% are ECS hosts); 0 = auto
+ * @param services       ECS services (long-running, group {@code service:NAME}); scheduled job families
+ *                       ({@code family:NAME}) come on top; 0 = auto
+ * @param clusters       ECS clusters; 0 = auto
+ * @param volumes        EBS volumes existing at the start of the month; 0 = auto
+ * @param fargateShare   fraction of services (and job families) that run on Fargate, in [0, 1]
+ * @param estimated      invoice id {@code Estimated} (DBR) or empty (CUR, CUR 2.0, FOCUS) on every row;
+ *                       otherwise all-digit invoice ids
+ * @param tagKey         the cost allocation tag key ({@code product_area})
+ * @param events         how dirty the events file is
+ * @param malformedRows  exact number of malformed bill rows to inject (wrong field count, unparseable
+ *                       cost, unparseable date, in rotation); they are not cost line items
+ */
+public record MonthSpec(YearMonth period, BillFormat format, Compression compression, long seed, int targetRows,
+                        int instances, int services, int clusters, int volumes, double fargateShare,
+                        boolean estimated, String tagKey, EventOptions events, int malformedRows) {
+
+    public static final String DEFAULT_TAG_KEY = "product_area";
+
+    public MonthSpec {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(compression, "compression");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(tagKey, "tagKey");
+        if (tagKey.isBlank() || tagKey.contains(",") || tagKey.contains("\"")) {
+            throw new IllegalArgumentException("tagKey must be non-blank, without commas or quotes: '" + tagKey + "'");
+        }
+        if (targetRows < 0 || instances < 0 || services < 0 || clusters < 0 || volumes < 0 || malformedRows < 0) {
+            throw new IllegalArgumentException("counts must be >= 0");
+        }
+        if (!(fargateShare >= 0 && fargateShare <= 1)) {
+            throw new IllegalArgumentException("fargateShare must be in [0, 1]: " + fargateShare);
+        }
+        if (period.getYear() < 2000 || period.getYear() > 2999) {
+            throw new IllegalArgumentException("period out of range: " + period);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().period(period).format(format).compression(compression).seed(seed)
+                .targetRows(targetRows).instances(instances).services(services).clusters(clusters)
+                .volumes(volumes).fargateShare(fargateShare).estimated(estimated).tagKey(tagKey)
+                .events(events).malformedRows(malformedRows);
+    }
+
+    /** @return the bill file name, e.g. {@code bill-2017-02.csv.gz} */
+    public String billFileName() {
+        return billEntryName() + compression.suffix();
+    }
+
+    /** @return the plain CSV name (the zip entry name), e.g. {@code bill-2017-02.csv} */
+    public String billEntryName() {
+        return "bill-" + period + ".csv";
+    }
+
+    /** Option names accepted by {@link #fromOptions(Map)} (also the CLI's {@code --name=value} flags). */
+    public static final Set<String> OPTION_NAMES = Set.of("period", "format", "compression", "seed", "rows",
+            "instances", "services", "clusters", "volumes", "fargate-share", "estimated", "tag-key",
+            "duplicate-rate", "shuffle", "shuffle-window", "malformed-events", "noise-rate", "events-gzip",
+            "malformed-rows", "messy");
+
+    /**
+     * Builds a spec from string options (what a CLI collects): keys are {@link #OPTION_NAMES};
+     * boolean options accept {@code true/false/yes/no/1/0} and an empty value means true.
+     * {@code messy} starts from {@link EventOptions#messy()} before the individual event options apply.
+     *
+     * @throws IllegalArgumentException naming the option on an unknown key or a bad value
+     */
+    public static MonthSpec fromOptions(Map<String, String> options) {
+        Map<String, String> o = new TreeMap<>();
+        options.forEach((k, v) -> {
+            String key = k.startsWith("--") ? k.substring(2) : k;
+            if (!OPTION_NAMES.contains(key)) {
+                throw new IllegalArgumentException("unknown option '" + k + "'; known: "
+                        + String.join(", ", new java.util.TreeSet<>(OPTION_NAMES)));
+            }
+            o.put(key, v == null ? "" : v.trim());
+        });
+        Builder b = builder();
+        EventOptions ev = bool(o, "messy", false) ? EventOptions.messy() : EventOptions.clean();
+        try {
+            if (o.containsKey("period")) {
+                b.period(YearMonth.parse(o.get("period")));
+            }
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("option period: expected YYYY-MM, got '" + o.get("period") + "'");
+        }
+        if (o.containsKey("format")) {
+            b.format(BillFormat.parse(o.get("format")));
+        }
+        if (o.containsKey("compression")) {
+            b.compression(Compression.parse(o.get("compression")));
+        }
+        if (o.containsKey("seed")) {
+            b.seed(longOpt(o, "seed"));
+        }
+        if (o.containsKey("rows")) {
+            b.targetRows(intOpt(o, "rows"));
+        }
+        if (o.containsKey("instances")) {
+            b.instances(intOpt(o, "instances"));
+        }
+        if (o.containsKey("services")) {
+            b.services(intOpt(o, "services"));
+        }
+        if (o.containsKey("clusters")) {
+            b.clusters(intOpt(o, "clusters"));
+        }
+        if (o.containsKey("volumes")) {
+            b.volumes(intOpt(o, "volumes"));
+        }
+        if (o.containsKey("fargate-share")) {
+            b.fargateShare(doubleOpt(o, "fargate-share"));
+        }
+        b.estimated(bool(o, "estimated", false));
+        if (o.containsKey("tag-key")) {
+            b.tagKey(o.get("tag-key"));
+        }
+        if (o.containsKey("malformed-rows")) {
+            b.malformedRows(intOpt(o, "malformed-rows"));
+        }
+        if (o.containsKey("duplicate-rate")) {
+            ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
+        }
+        if (o.containsKey("shuffle")) {
+            ev = ev.withShuffle(bool(o, "shuffle", true));
+        }
+        if (o.containsKey("shuffle-window")) {
+            ev = ev.withShuffleWindow(intOpt(o, "shuffle-window"));
+        }
+        if (o.containsKey("malformed-events")) {
+            ev = ev.withMalformedEvents(intOpt(o, "malformed-events"));
+        }
+        if (o.containsKey("noise-rate")) {
+            ev = ev.withNoiseRate(doubleOpt(o, "noise-rate"));
+        }
+        if (o.containsKey("events-gzip")) {
+            ev = ev.withGzip(bool(o, "events-gzip", true));
+        }
+        return b.events(ev).build();
+    }
+
+    private static boolean bool(Map<String, String> o, String key, boolean absent) {
+        if (!o.containsKey(key)) {
+            return absent;
+        }
+        switch (o.get(key).toLowerCase(Locale.ROOT)) {
+            case "":
+            case "true":
+            case "yes":
+            case "1":
+                return true;
+            case "false":
+            case "no":
+            case "0":
+                return false;
+            default:
+                throw new IllegalArgumentException("option " + key + ": expected true or false, got '" + o.get(key) + "'");
+        }
+    }
+
+    private static int intOpt(Map<String, String> o, String key) {
+        try {
+            return Integer.parseInt(o.get(key).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + ": expected an integer, got '" + o.get(key) + "'");
+        }
+    }
+
+    private static long longOpt(Map<String, String> o, String key) {
+        try {
+            return Long.parseLong(o.get(key).replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + ": expected an integer, got '" + o.get(key) + "'");
+        }
+    }
+
+    private static double doubleOpt(Map<String, String> o, String key) {
+        try {
+            return Double.parseDouble(o.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("option " + key + ": expected a number, got '" + o.get(key) + "'");
+        }
+    }
+
+    /** Mutable builder; defaults: 2017-02, DBR, uncompressed, seed 1, 10 000 rows, automatic entity counts,
+     *  20% Fargate, final, tag key {@code product_area}, clean events, no malformed rows. */
+    public static final class Builder {
+        private YearMonth period = YearMonth.of(2017, 2);
+        private BillFormat format = BillFormat.DBR;
+        private Compression compression = Compression.NONE;
+        private long seed = 1;
+        private int targetRows = 10_000;
+        private int instances;
+        private int services;
+        private int clusters;
+        private int volumes;
+        private double fargateShare = 0.2;
+        private boolean estimated;
+        private String tagKey = DEFAULT_TAG_KEY;
+        private EventOptions events = EventOptions.clean();
+        private int malformedRows;
+
+        private Builder() {
+        }
+
+        public Builder period(YearMonth v) { this.period = v; return this; }
+        public Builder format(BillFormat v) { this.format = v; return this; }
+        public Builder compression(Compression v) { this.compression = v; return this; }
+        public Builder seed(long v) { this.seed = v; return this; }
+        public Builder targetRows(int v) { this.targetRows = v; return this; }
+        public Builder instances(int v) { this.instances = v; return this; }
+        public Builder services(int v) { this.services = v; return this; }
+        public Builder clusters(int v) { this.clusters = v; return this; }
+        public Builder volumes(int v) { this.volumes = v; return this; }
+        public Builder fargateShare(double v) { this.fargateShare = v; return this; }
+        public Builder estimated(boolean v) { this.estimated = v; return this; }
+        public Builder tagKey(String v) { this.tagKey = v; return this; }
+        public Builder events(EventOptions v) { this.events = v; return this; }
+        public Builder malformedRows(int v) { this.malformedRows = v; return this; }
+
+        public MonthSpec build() {
+            return new MonthSpec(period, format, compression, seed, targetRows, instances, services, clusters,
+                    volumes, fargateShare, estimated, tagKey, events, malformedRows);
+        }
+    }
+}
