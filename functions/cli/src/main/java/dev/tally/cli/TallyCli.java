@@ -11,7 +11,8 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = TallyCli.Version.class,
         description = "Allocates an AWS bill to product areas and ECS services.",
-        subcommands = {RollupCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RollupCommand.class, DemoCommand.class, GenerateMonthCommand.class,
+            CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */
     public static final int EXIT_INPUT = 1;

@@ -16,8 +16,10 @@ import java.util.TreeMap;
  * The history resolved for one billing period: open task intervals end at the period's end, each
  * volume's attachments have their ends, and everything is indexed for the per-row lookups.
  *
- * <p>An attachment starts at its attach call and ends at the volume's next attach/detach call,
- * or at its instance's termination if that comes first, else at the end of the period.
+ * <p>An attachment starts at its attach call and ends, as the contract words it, at the volume's next
+ * detach or attach call, whichever comes first; else when its instance is terminated; else at the
+ * end of the period. The order matters: a later call on the volume ends the attachment even when its
+ * instance terminated before that call.
  */
 final class PeriodIndex {
     private final long periodStart;
@@ -75,10 +77,14 @@ final class PeriodIndex {
                     continue;
                 }
                 long start = call.at();
-                long end = k + 1 < calls.size() ? calls.get(k + 1).at() : Long.MAX_VALUE;
+                long end;
                 Long terminated = terminations.get(call.instanceId());
-                if (terminated != null && terminated > start) {
-                    end = Math.min(end, terminated);
+                if (k + 1 < calls.size()) {
+                    end = calls.get(k + 1).at();
+                } else if (terminated != null && terminated > start) {
+                    end = terminated;
+                } else {
+                    end = periodEnd;
                 }
                 end = Math.min(end, periodEnd);
                 if (end > start) {

@@ -197,6 +197,21 @@ class AllocatorTest {
     }
 
     @Test
+    void rule4_shouldLetALaterCallEndTheAttachment_beforeTermination() {
+        // The contract's order: the volume's next detach/attach first, termination only when there is none.
+        attach("vol-1", "i-7", "02-01T00:00");
+        history.add(new HistoryEvent.InstanceTerminated("i-7", millis("02-01T00:15")));
+        attach("vol-1", "i-8", "02-01T00:45");
+        row(EC2, "i-7", "seven", "02-01T00:00", "02-01T00:15", "0");
+        row(EC2, "i-8", "eight", "02-01T00:45", "02-01T01:00", "0");
+        row(EC2, "vol-1", "", "02-01T00:00", "02-01T01:00", "0.60");
+
+        assertThat(result(allocator.finish())).containsEntry("seven||" + EC2, "0.4500000000")
+                .containsEntry("eight||" + EC2, "0.1500000000")
+                .doesNotContainKey("(unallocated)||" + EC2);
+    }
+
+    @Test
     void rule4_shouldNotApplyToNeverAttachedVolume() {
         row(EC2, "vol-lonely", "", "02-01T00:00", "02-01T01:00", "0.40");
 
