@@ -1,0 +1,81 @@
+package dev.tally.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code tally demo} on the bundled month. Its figures are checked two independent ways: the
+ * generator's manifest states the bill's exact total and row counts, and {@code events/demo/expected/}
+ * holds the tables an independent implementation of the allocation contract produced for this month.
+ */
+class DemoMonthTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of(System.getProperty("tally.repo.root", "../..")).normalize();
+    private static final Path DEMO = ROOT.resolve("events/demo");
+
+    @TempDir
+    static Path out;
+    static String printed;
+    static int exitCode;
+
+    @BeforeAll
+    static void runDemo() {
+        System.setProperty("tally.home", ROOT.toString());
+        StringWriter stdout = new StringWriter();
+        exitCode = TallyCli.run(new String[] {"demo", "--out", out.toString(), "--no-progress"},
+                new PrintWriter(stdout), new PrintWriter(new StringWriter()));
+        printed = stdout.toString();
+    }
+
+    @Test
+    void shouldPrintSummaryAndTables() {
+        assertThat(exitCode).isZero();
+        assertThat(printed).contains("Rollup 2017-02", "(cur, final", "product_area_costs", "service_costs",
+                "7,061.93");
+    }
+
+    @Test
+    void shouldMatchTheManifestsTotalAndRowCounts() throws IOException {
+        JsonNode manifest = JSON.readTree(DEMO.resolve("manifest.json").toFile());
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+
+        assertThat(new BigDecimal(summary.get("total_cost").asText()))
+                .isEqualByComparingTo(manifest.get("total_cost").asText());
+        for (String count : List.of("line_items", "skipped_rows", "malformed_rows")) {
+            assertThat(summary.get(count).asLong()).as(count).isEqualTo(manifest.get(count).asLong());
+        }
+        assertThat(summary.get("invoice_ids")).isEqualTo(manifest.get("invoice_ids"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"product_area_costs.csv", "product_area_aws_product_costs.csv", "service_costs.csv",
+        "untagged_resources.csv"})
+    void shouldEqualTheIndependentImplementationsTables(String table) throws IOException {
+        assertThat(Files.readAllLines(out.resolve(table)))
+                .containsExactlyElementsOf(Files.readAllLines(DEMO.resolve("expected").resolve(table)));
+    }
+
+    @Test
+    void shouldEqualTheIndependentImplementationsSummary() throws IOException {
+        JsonNode expected = JSON.readTree(DEMO.resolve("expected/summary.json").toFile());
+        JsonNode actual = JSON.readTree(out.resolve("summary.json").toFile());
+
+        expected.fieldNames().forEachRemaining(field ->
+                assertThat(actual.get(field)).as(field).isEqualTo(expected.get(field)));
+    }
+}
