@@ -29,6 +29,13 @@ final class SummaryPrinter {
             out.printf("  %,d events: %,d used, %,d ignored, %,d of other types, %,d invalid%n", events.events(),
                     events.usedTotal(), events.ignored(), events.unknownTotal(), events.invalid());
         }
+        var t = rollup.timings();
+        if (t.billMillis() > 0) {
+            out.printf("  read in %.1f s: events %.1f s, bill %.1f s (%,d rows/s), shared charges and tables %.1f s%n",
+                    (t.eventsMillis() + t.billMillis() + t.finishMillis()) / 1000.0, t.eventsMillis() / 1000.0,
+                    t.billMillis() / 1000.0, (s.lineItems() + s.skippedRows() + s.malformedRows()) * 1000
+                            / Math.max(1, t.billMillis()), t.finishMillis() / 1000.0);
+        }
         out.println();
         BigDecimal total = s.totalCost();
         out.printf("  %-14s %16s%n", "Total", money(total));

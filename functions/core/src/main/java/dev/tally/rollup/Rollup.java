@@ -27,7 +27,13 @@ public record Rollup(
         List<UntaggedResource> untaggedResources,
         BillReadReport billReport,
         EventReadReport eventReport,
-        Map<Allocator.Rule, Long> rowsByRule) {
+        Map<Allocator.Rule, Long> rowsByRule,
+        Timings timings) {
+
+    /** Where a run's time went, in milliseconds. */
+    public record Timings(long eventsMillis, long billMillis, long finishMillis) {
+        public static final Timings NONE = new Timings(0, 0, 0);
+    }
 
     /** {@code product_area_costs} row. */
     public record AreaCost(String billingPeriod, String productArea, BigDecimal cost) {
@@ -64,7 +70,8 @@ public record Rollup(
     }
 
     /** Shapes an allocation into the output tables. */
-    public static Rollup of(Allocation allocation, BillReadReport bill, EventReadReport events, String runId) {
+    public static Rollup of(Allocation allocation, BillReadReport bill, EventReadReport events, String runId,
+                            Timings timings) {
         String period = allocation.period().toString();
         Map<String, BigDecimal> byArea = new TreeMap<>();
         Map<List<String>, BigDecimal> byProductArea = new TreeMap<>(Rollup::compareKeys);
@@ -101,7 +108,8 @@ public record Rollup(
         Summary summary = new Summary(period, bill.format().id(), allocation.isFinal(), allocation.invoiceIds(),
                 allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), total, allocated, unallocated,
                 unmapped, coverage, runId);
-        return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule());
+        return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule(),
+                timings);
     }
 
     private static int compareKeys(List<String> a, List<String> b) {

@@ -77,14 +77,23 @@ public final class RollupRunner {
      */
     public Rollup run(Request request, LongConsumer billProgress) {
         ProductAreaMap areas = request.areas() == null ? ProductAreaMap.empty() : ProductAreaFile.read(request.areas());
+        long start = System.nanoTime();
         LoadedHistory history = loadHistory(request.events());
-        return run(request, areas, history, billProgress);
+        return run(request, areas, history, billProgress, millisSince(start));
     }
 
     /** Rolls up a bill against an already loaded history and map. */
     public Rollup run(Request request, ProductAreaMap areas, LoadedHistory history, LongConsumer billProgress) {
+        return run(request, areas, history, billProgress, 0);
+    }
+
+    private Rollup run(Request request, ProductAreaMap areas, LoadedHistory history, LongConsumer billProgress,
+                       long eventsMillis) {
+        long billStart = System.nanoTime();
         Allocator allocator = new Allocator(history.history(), areas, request.period());
         BillReadReport bill = new BillReader(request.tagKey()).read(request.billing(), allocator, billProgress);
+        long billMillis = millisSince(billStart);
+        long finishStart = System.nanoTime();
         if (bill.billingPeriod() == null) {
             if (request.period() == null) {
                 throw new InputException(request.billing() + ": the bill has no cost line items, so its billing "
@@ -93,7 +102,12 @@ public final class RollupRunner {
             allocator.onBillingPeriod(request.period());
         }
         Allocation allocation = allocator.finish();
-        return Rollup.of(allocation, bill, history.report(), newRunId());
+        return Rollup.of(allocation, bill, history.report(), newRunId(),
+                new Rollup.Timings(eventsMillis, billMillis, millisSince(finishStart)));
+    }
+
+    private static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     /** A run id that sorts by time: {@code 20170301T020000Z-1a2b3c4d}. */

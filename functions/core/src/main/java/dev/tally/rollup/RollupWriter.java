@@ -12,7 +12,6 @@ import dev.tally.money.Money;
 
 import java.io.IOException;
 import java.io.Writer;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +90,10 @@ public final class RollupWriter {
         bill.statedInvoiceTotals().forEach((id, total) -> reconciliation.put(id, Money.format(total)));
         ObjectNode rules = node.putObject("line_items_by_rule");
         rollup.rowsByRule().forEach((rule, count) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), count));
+        ObjectNode timings = node.putObject("timings_ms");
+        timings.put("events", rollup.timings().eventsMillis());
+        timings.put("bill", rollup.timings().billMillis());
+        timings.put("shared_and_tables", rollup.timings().finishMillis());
         EventReadReport events = rollup.eventReport();
         ObjectNode eventsNode = node.putObject("events");
         eventsNode.put("files", events.files());
@@ -123,9 +126,5 @@ public final class RollupWriter {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         JSON.writeValue(tmp.toFile(), node);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    static String plain(BigDecimal value) {
-        return value.toPlainString();
     }
 }
