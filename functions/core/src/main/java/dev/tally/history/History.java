@@ -1,8 +1,11 @@
 package dev.tally.history;
 
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What happened to ECS tasks, container instances and EBS volumes, independent of any billing
@@ -47,6 +50,37 @@ public final class History {
     /** Earliest termination instant per EC2 instance. */
     public Map<String, Long> terminations() {
         return terminations;
+    }
+
+    /**
+     * This history without the tasks that cannot matter to {@code period}: those that stopped before
+     * it began, or started after it ended. Container instances, volume calls and terminations are
+     * kept whole (an attachment of the period may have begun long before it). Stores return at least
+     * this much; comparing two stores' histories through this view ignores what they were free to add.
+     */
+    public History relevantTo(YearMonth period) {
+        long start = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        long end = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        Map<String, EcsTask> tasks = new TreeMap<>();
+        tasksByArn.forEach((arn, task) -> {
+            if (isRelevant(task, start, end)) {
+                tasks.put(arn, task);
+            }
+        });
+        return new History(tasks, ec2ByContainerInstance, volumeCalls, terminations);
+    }
+
+    /**
+     * A task matters to [start, end) if it ran in it, or never started and had not stopped before it
+     * (rule 2 knows tasks by ARN even when they have no interval).
+     */
+    public static boolean isRelevant(EcsTask task, long start, long end) {
+        Long started = task.startedAt();
+        Long stopped = task.stoppedAt();
+        if (started == null) {
+            return stopped == null || stopped >= start;
+        }
+        return started < end && (stopped == null || stopped > start);
     }
 
     /** The EC2 instance a task ran on, or null (Fargate, or its container instance is unknown). */
