@@ -1,6 +1,11 @@
 package dev.tally.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.InputException;
+import dev.tally.functions.history.Ec2EventsHandler;
+import dev.tally.functions.history.EcsEventsHandler;
+import dev.tally.functions.history.ProductAreaPublisher;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import picocli.CommandLine.Command;
@@ -8,10 +13,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,6 +32,8 @@ import java.util.concurrent.Callable;
         description = "Rolls up the bundled sample month (events/demo) and prints the result.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_DIR = "events/demo";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int REPLAY_CONCURRENCY = 8;
 
     @Spec
     CommandSpec spec;
@@ -34,23 +45,61 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-progress", negatable = false, description = "Do not report progress on stderr.")
     boolean noProgress;
 
+    @Option(names = "--from-files", negatable = false,
+            description = "Read the events straight from the file instead of replaying them through the handlers "
+                    + "into the local DynamoDB (no Node.js needed).")
+    boolean fromFiles;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         Path demo = demoDir();
         Path bill = single(demo, "bill-");
-        RollupRunner.Request request = new RollupRunner.Request(bill, single(demo, "events"),
-                demo.resolve("areas.json"), "product_area", null);
-        Rollup rollup = RollupCommand.rollupWithProgress(request, !noProgress, spec);
+        Path events = single(demo, "events");
+        RollupRunner.Request request = new RollupRunner.Request(bill, events, demo.resolve("areas.json"),
+                "product_area", null);
+        var stdout = spec.commandLine().getOut();
+        stdout.println("Sample month: " + demo.relativize(bill) + " with " + demo.relativize(events)
+                + " and areas.json from " + demo);
+        Rollup rollup = fromFiles
+                ? RollupCommand.rollupWithProgress(request, !noProgress, spec)
+                : throughLocalAws(request, stdout);
         Path target = out != null ? out : Files.createTempDirectory("tally-demo-");
         RollupCommand.write(rollup, target);
-        var stdout = spec.commandLine().getOut();
-        stdout.println("Sample month: " + demo.relativize(bill) + " with " + demo.relativize(request.events())
-                + " and areas.json from " + demo);
         stdout.println();
         SummaryPrinter.print(rollup, stdout);
         TablePrinter.print(rollup, stdout);
         stdout.println("Wrote the tables, summary.json and report.json to " + target);
         return 0;
+    }
+
+    /**
+     * The way it runs in AWS: the areas map published by the deploy-time function, the month's events
+     * delivered in SQS batches to the ECS and EC2 event functions, which write DynamoDB (dynalite here),
+     * and the rollup reading its history and map from there.
+     */
+    private Rollup throughLocalAws(RollupRunner.Request request, PrintWriter stdout) throws IOException {
+        Path deadLetters = Files.createTempDirectory("tally-demo-").resolve("dead-letters.jsonl");
+        stdout.println("Starting the local AWS stack (DynamoDB: dynalite) ...");
+        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters)) {
+            ObjectNode publish = JSON.createObjectNode().put("RequestType", "Create");
+            publish.putObject("ResourceProperties").put("Areas", Files.readString(request.areas()));
+            new ProductAreaPublisher().handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(publish)),
+                    new ByteArrayOutputStream(), null);
+            stdout.println("Published areas.json through the product-area-publisher function.");
+            stdout.println("Replaying the month's events through the ecs-events and ec2-events functions ...");
+            stdout.flush();
+            EventReplay.Result replay = EventReplay.replay(request.events(),
+                    List.of(new EcsEventsHandler(), new Ec2EventsHandler()), REPLAY_CONCURRENCY);
+            long dead = Files.exists(deadLetters) ? Files.readAllLines(deadLetters).size() : 0;
+            stdout.printf("  %,d events in %,d SQS batches: %.1f s (%.0f events/s), %d dead letters, "
+                            + "%d records left for retry%n", replay.events(), replay.batches(), replay.seconds(),
+                    replay.eventsPerSecond(), dead, replay.failedRecords());
+            stdout.println("  function counts (both functions see every event): " + stack.metrics.totals());
+            stdout.println("Rolling up from the local DynamoDB history ...");
+            try (BillProgress progress = RollupCommand.progress(request.billing(), !noProgress, spec)) {
+                return new RollupRunner().run(request, stack.areas.load(), stack.history, progress);
+            }
+        }
     }
 
     /** The demo directory: under the installation ({@code tally.home}, set by the launcher), else the working directory. */

@@ -71,10 +71,14 @@ final class RollupCommand implements Callable<Integer> {
     }
 
     static Rollup rollupWithProgress(RollupRunner.Request request, boolean progress, CommandSpec spec) {
-        long size = sizeOf(request.billing());
-        try (BillProgress bar = BillProgress.start("Reading bill", size, progress, spec.commandLine().getErr())) {
+        try (BillProgress bar = progress(request.billing(), progress, spec)) {
             return new RollupRunner().run(request, bar);
         }
+    }
+
+    /** Progress of reading a bill on stderr; close it when done. */
+    static BillProgress progress(Path billing, boolean enabled, CommandSpec spec) {
+        return BillProgress.start("Reading bill", sizeOf(billing), enabled, spec.commandLine().getErr());
     }
 
     static void write(Rollup rollup, Path out) {

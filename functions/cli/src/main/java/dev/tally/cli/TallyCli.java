@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = TallyCli.Version.class,
         description = "Allocates an AWS bill to product areas and ECS services.",
-        subcommands = {RollupCommand.class, DemoCommand.class, GenerateMonthCommand.class,
+        subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
             CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * Allocates a bill's cost line items as they stream by (allocation contract §3), then spreads the
@@ -33,7 +34,7 @@ public final class Allocator implements BillListener {
 
     private static final String UNATTACHED = "";
 
-    private final History history;
+    private final Function<YearMonth, History> history;
     private final ProductAreaMap areas;
     private final YearMonth periodOverride;
 
@@ -56,6 +57,15 @@ public final class Allocator implements BillListener {
      * @param periodOverride billing period to use instead of the one the bill states, or null
      */
     public Allocator(History history, ProductAreaMap areas, YearMonth periodOverride) {
+        this(period -> history, areas, periodOverride);
+    }
+
+    /**
+     * @param history        the history of a period, asked for once the bill's period is known
+     *                       (e.g. {@code store::load})
+     * @param periodOverride billing period to use instead of the one the bill states, or null
+     */
+    public Allocator(Function<YearMonth, History> history, ProductAreaMap areas, YearMonth periodOverride) {
         this.history = history;
         this.areas = areas;
         this.periodOverride = periodOverride;
@@ -64,7 +74,7 @@ public final class Allocator implements BillListener {
     @Override
     public void onBillingPeriod(YearMonth stated) {
         period = periodOverride != null ? periodOverride : stated;
-        index = new PeriodIndex(history, period);
+        index = new PeriodIndex(history.apply(period), period);
     }
 
     @Override

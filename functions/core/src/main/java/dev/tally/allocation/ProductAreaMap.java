@@ -46,4 +46,35 @@ public final class ProductAreaMap {
     public int size() {
         return areas.size();
     }
+
+    /** A stable digest of the entries (hex SHA-256 of the sorted map), used as the map's version. */
+    public String version() {
+        try {
+            java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+            areas.forEach((key, area) -> {
+                digest.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(area.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                digest.update((byte) 1);
+            });
+            return java.util.HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProductAreaMap other && areas.equals(other.areas);
+    }
+
+    @Override
+    public int hashCode() {
+        return areas.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ProductAreaMap" + areas;
+    }
 }

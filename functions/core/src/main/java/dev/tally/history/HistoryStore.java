@@ -20,4 +20,12 @@ public interface HistoryStore {
 
     /** The history a rollup of {@code period} needs. */
     History load(YearMonth period);
+
+    /**
+     * Says a recorded fact is still current (a task still running, a volume still attached), so a
+     * store that expires old facts keeps it. Facts never recorded are not created. Stores that keep
+     * everything need do nothing.
+     */
+    default void retain(HistoryEvent event) {
+    }
 }

@@ -10,6 +10,7 @@ import dev.tally.history.EventFiles;
 import dev.tally.history.EventReadReport;
 import dev.tally.history.History;
 import dev.tally.history.HistoryBuilder;
+import dev.tally.history.HistoryStore;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -20,6 +21,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /** Runs one rollup from files: events into history, the bill streamed through the allocator, tables out. */
@@ -59,8 +61,7 @@ public final class RollupRunner {
     /** Reads the events of a path into a history. */
     public static LoadedHistory loadHistory(Path events) {
         if (events == null) {
-            return new LoadedHistory(History.empty(),
-                    new EventReadReport(0, 0, Map.of(), 0, Map.of(), 0, List.of()));
+            return new LoadedHistory(History.empty(), NO_EVENT_FILES);
         }
         HistoryBuilder builder = new HistoryBuilder();
         EventReadReport report = EventFiles.read(events, builder::add);
@@ -87,12 +88,36 @@ public final class RollupRunner {
         return run(request, areas, history, billProgress, 0);
     }
 
+    /**
+     * Rolls up a bill against a history store (DynamoDB, say): the store is asked for the period's
+     * history once the bill's period is known.
+     */
+    public Rollup run(Request request, ProductAreaMap areas, HistoryStore store, LongConsumer billProgress) {
+        return run(request, areas, store::load, NO_EVENT_FILES, billProgress, 0);
+    }
+
+    private static final EventReadReport NO_EVENT_FILES = new EventReadReport(0, 0, Map.of(), 0, Map.of(), 0,
+            List.of());
+
     private Rollup run(Request request, ProductAreaMap areas, LoadedHistory history, LongConsumer billProgress,
                        long eventsMillis) {
+        return run(request, areas, period -> history.history(), history.report(), billProgress, eventsMillis);
+    }
+
+    /** @param readEventsMillis time already spent reading events before the bill */
+    private Rollup run(Request request, ProductAreaMap areas, Function<YearMonth, History> history,
+                       EventReadReport eventReport, LongConsumer billProgress, long readEventsMillis) {
+        long[] loadMillis = new long[1];
+        Function<YearMonth, History> timed = period -> {
+            long start = System.nanoTime();
+            History loaded = history.apply(period);
+            loadMillis[0] = millisSince(start);
+            return loaded;
+        };
         long billStart = System.nanoTime();
-        Allocator allocator = new Allocator(history.history(), areas, request.period());
+        Allocator allocator = new Allocator(timed, areas, request.period());
         BillReadReport bill = new BillReader(request.tagKey()).read(request.billing(), allocator, billProgress);
-        long billMillis = millisSince(billStart);
+        long billMillis = millisSince(billStart) - loadMillis[0];
         long finishStart = System.nanoTime();
         if (bill.billingPeriod() == null) {
             if (request.period() == null) {
@@ -102,8 +127,8 @@ public final class RollupRunner {
             allocator.onBillingPeriod(request.period());
         }
         Allocation allocation = allocator.finish();
-        return Rollup.of(allocation, bill, history.report(), newRunId(),
-                new Rollup.Timings(eventsMillis, billMillis, millisSince(finishStart)));
+        return Rollup.of(allocation, bill, eventReport, newRunId(),
+                new Rollup.Timings(readEventsMillis + loadMillis[0], billMillis, millisSince(finishStart)));
     }
 
     private static long millisSince(long startNanos) {

@@ -52,8 +52,13 @@ public abstract class HistoryStoreContract {
     }
 
     private History load(HistoryStore store, List<HistoryEvent> events, YearMonth period) {
-        events.forEach(store::record);
+        recordAll(store, events);
         return store.load(period).relevantTo(period);
+    }
+
+    /** Records events as a delivery would; adapters that take concurrent writers record them in parallel. */
+    protected void recordAll(HistoryStore store, List<HistoryEvent> events) {
+        events.forEach(store::record);
     }
 
     private static List<HistoryEvent> lifecycle() {

@@ -1,0 +1,37 @@
+package dev.tally.aws;
+
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+import java.time.Duration;
+
+/**
+ * Builds AWS SDK v2 clients the way a Lambda function wants them: once per container, on the
+ * lightweight URL-connection HTTP client (no Apache or Netty on the classpath), region and endpoint
+ * from {@link AwsConfig}.
+ */
+public final class AwsClients {
+    private AwsClients() {
+    }
+
+    /** One HTTP client for all SDK clients of a function. */
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(2))
+                .socketTimeout(Duration.ofSeconds(30))
+                .build();
+    }
+
+    public static DynamoDbClient dynamoDb(AwsConfig config, SdkHttpClient http) {
+        return configure(DynamoDbClient.builder(), config, "dynamodb").httpClient(http).build();
+    }
+
+    /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */
+    public static <B extends AwsClientBuilder<B, C>, C> B configure(B builder, AwsConfig config, String service) {
+        builder.region(config.region()).credentialsProvider(config.credentials());
+        config.endpoint(service).ifPresent(builder::endpointOverride);
+        return builder;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tally.cli;
+
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.tally.functions.history.CountingIngestMetrics;
+import dev.tally.functions.history.FileDeadLetters;
+import dev.tally.functions.history.LocalRuntime;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Runs one handler in a fresh JVM whose class path is the function's own Lambda jar (plus this
+ * class), as Lambda would: {@code tally invoke} starts it so that what is measured is a real cold
+ * start — class loading, client construction and the first request — not a JVM warmed by the CLI.
+ *
+ * <p>Arguments: handler class, event file, dead-letter file, response file. The environment carries the
+ * function's configuration. The function's logs go to stdout as in Lambda; the response is written to
+ * the response file, and one timing line to stderr.
+ */
+public final class ColdInvoke {
+    private static final String HISTORY_FUNCTIONS = "dev.tally.functions.history.";
+
+    private ColdInvoke() {
+    }
+
+    /** Only loaded for the history functions, whose jar has these classes. */
+    private static final class HistoryFunctionsLocally {
+        static void install(Path deadLetters) {
+            LocalRuntime.install(System.getenv(), new FileDeadLetters(deadLetters), new CountingIngestMetrics());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        byte[] event = Files.readAllBytes(Path.of(args[1]));
+        if (args[0].startsWith(HISTORY_FUNCTIONS)) {
+            HistoryFunctionsLocally.install(Path.of(args[2]));
+        }
+        long load = System.nanoTime();
+        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
+        long initialised = System.nanoTime();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        long responded = System.nanoTime();
+        Files.write(Path.of(args[3]), out.toByteArray());
+        System.err.printf("cold start: handler class loaded and initialised in %d ms, first response after %d ms "
+                        + "(JVM start to response %d ms)%n", (initialised - load) / 1_000_000,
+                (responded - load) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tally.cli;
+
+import dev.tally.InputException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the Lambda jars of this checkout are (built by the launcher along with the CLI). */
+final class FunctionJars {
+    private FunctionJars() {
+    }
+
+    static Path historyJar() {
+        return jar("history");
+    }
+
+    static Path reconcilerJar() {
+        return jar("reconciler");
+    }
+
+    private static Path jar(String module) {
+        Path jar = home().resolve("functions/" + module + "/target/tally-" + module + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new InputException(jar + ": the " + module + " function's jar is not built (run ./tally from "
+                    + "the repository, or mvn -pl functions/" + module + " -am package)");
+        }
+        return jar;
+    }
+
+    /**
+     * A directory holding only {@link ColdInvoke}, so the child JVM's class path is the function's jar
+     * and nothing of the CLI's.
+     */
+    static Path runnerClasses() {
+        String resource = ColdInvoke.class.getName().replace('.', '/') + ".class";
+        try (InputStream in = ColdInvoke.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " not found");
+            }
+            Path dir = Files.createTempDirectory("tally-invoke-");
+            Path file = dir.resolve(resource);
+            Files.createDirectories(file.getParent());
+            Files.write(file, in.readAllBytes());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path home() {
+        String home = System.getProperty("tally.home");
+        return home != null ? Path.of(home) : Path.of("");
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tally.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tally.InputException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tally invoke}: runs one Lambda handler on this machine against the local AWS stack, like
+ * {@code sam local invoke}, and prints its response. The handler is the code that runs in Lambda,
+ * created through its public constructor with the environment pointing at the local emulators.
+ */
+@Command(name = "invoke",
+        mixinStandardHelpOptions = true,
+        description = {"Runs a Lambda handler locally against the local AWS stack and prints its response.",
+            "Functions: ${COMPLETION-CANDIDATES}"})
+final class InvokeCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The functions that can be invoked, by name. */
+    enum Function {
+        ECS_EVENTS("ecs-events", "dev.tally.functions.history.EcsEventsHandler"),
+        EC2_EVENTS("ec2-events", "dev.tally.functions.history.Ec2EventsHandler"),
+        PRODUCT_AREA_PUBLISHER("product-area-publisher", "dev.tally.functions.history.ProductAreaPublisher"),
+        /** Calls ECS and EC2: give their endpoints (AWS_ENDPOINT_URL_ECS/_EC2) or AWS credentials. */
+        RECONCILER("reconciler", "dev.tally.functions.reconciler.ReconcilerHandler");
+
+        final String id;
+        final String handler;
+
+        Function(String id, String handler) {
+            this.id = id;
+            this.handler = handler;
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+
+        static Function of(String id) {
+            for (Function f : values()) {
+                if (f.id.equals(id)) {
+                    return f;
+                }
+            }
+            throw new InputException("unknown function '" + id + "'; one of: ecs-events, ec2-events, "
+                    + "product-area-publisher, reconciler");
+        }
+
+        Path jar() {
+            return this == RECONCILER ? FunctionJars.reconcilerJar() : FunctionJars.historyJar();
+        }
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "FUNCTION",
+            description = "ecs-events, ec2-events, product-area-publisher or reconciler (which calls the ECS and EC2 "
+                    + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials)")
+    String function;
+
+    @Parameters(index = "1", paramLabel = "EVENT", description = "The event JSON file (e.g. under events/).")
+    Path event;
+
+    @Option(names = "--dead-letters", paramLabel = "FILE", defaultValue = ".tally/dead-letters.jsonl",
+            description = "Where unusable events go (default: ${DEFAULT-VALUE}).")
+    Path deadLetters;
+
+    @Override
+    public Integer call() throws Exception {
+        Function target = Function.of(function);
+        read(event);
+        if (target == Function.RECONCILER && !reachesEcsAndEc2(System.getenv())) {
+            throw new InputException("reconciler: it calls the ECS and EC2 APIs; set AWS_ENDPOINT_URL_ECS and "
+                    + "AWS_ENDPOINT_URL_EC2 (e.g. LocalStack), or AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID) "
+                    + "and AWS_REGION to run it against an account");
+        }
+        Path jar = target.jar();
+        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters)) {
+            Map<String, String> env = new TreeMap<>(System.getenv());
+            env.putAll(stack.environment);
+            Path response = Files.createTempFile("tally-invoke-", ".json");
+            ProcessBuilder child = new ProcessBuilder(javaExecutable(), "-cp",
+                    jar + File.pathSeparator + FunctionJars.runnerClasses(), ColdInvoke.class.getName(),
+                    target.handler, event.toAbsolutePath().toString(), deadLetters.toAbsolutePath().toString(),
+                    response.toString());
+            child.environment().clear();
+            child.environment().putAll(env);
+            child.redirectErrorStream(true);
+            Process process = child.start();
+            var err = spec.commandLine().getErr();
+            // The function's own output (its JSON logs, as Lambda would ship them) and the timing line.
+            err.print(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            int code = process.waitFor();
+            if (code != 0) {
+                throw new InputException(target.id + " failed (exit " + code + "); its output is above");
+            }
+            spec.commandLine().getOut().println(JSON.writeValueAsString(JSON.readTree(response.toFile())));
+            Files.deleteIfExists(response);
+            err.println("tally: " + target.id + " ran from " + jar.getFileName() + " in a fresh JVM; the local history "
+                    + "table now holds " + summary(stack));
+        }
+        return 0;
+    }
+
+    private static boolean reachesEcsAndEc2(Map<String, String> env) {
+        boolean endpoints = (env.containsKey("AWS_ENDPOINT_URL_ECS") && env.containsKey("AWS_ENDPOINT_URL_EC2"))
+                || env.containsKey("AWS_ENDPOINT_URL");
+        boolean account = (env.containsKey("AWS_PROFILE") || env.containsKey("AWS_ACCESS_KEY_ID"))
+                && (env.containsKey("AWS_REGION") || env.containsKey("AWS_DEFAULT_REGION"));
+        return endpoints || account;
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String summary(LocalHistoryStack stack) {
+        Map<String, Integer> counts = new TreeMap<>();
+        stack.dynamo.scanPaginator(b -> b.tableName(LocalHistoryStack.TABLE)).items().forEach(item -> {
+            String pk = item.get("pk").s();
+            String kind = pk.contains("#") ? pk.substring(0, pk.indexOf('#')) : pk;
+            counts.merge(kind, 1, Integer::sum);
+        });
+        return counts.isEmpty() ? "nothing" : counts.toString();
+    }
+
+    private static void read(Path file) {
+        try {
+            Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InputException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.tally.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code tally invoke} runs each function from its Lambda jar in a fresh JVM, with the files in events/. */
+class InvokeCommandIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path ROOT = Path.of(System.getProperty("tally.repo.root", "../..")).normalize();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void home() {
+        System.setProperty("tally.home", ROOT.toString());
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "ecs-events             | task-state-change.json | {\"recorded\":1}                  | TASK=1 | 0",
+        "ecs-events             | sqs-batch.json         | {\"batchItemFailures\":[]}        | TASK=2 | 1",
+        "ec2-events             | attach-volume.json     | {\"recorded\":1}                  | VOL=1  | 0",
+        "ec2-events             | sqs-batch.json         | {\"batchItemFailures\":[]}        | VOL=3  | 0",
+        "product-area-publisher | create.json            | Version                           | AREAMAP=13 | 0",
+    })
+    void shouldInvokeEachFunction_withItsSampleEvents(String function, String file, String response,
+                                                      String stored, int deadLetters) throws IOException {
+        Path event = ROOT.resolve("events/functions").resolve(function).resolve(file);
+        Path deadLetterFile = dir.resolve("dead.jsonl");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = TallyCli.run(new String[] {"invoke", function, event.toString(), "--dead-letters",
+            deadLetterFile.toString()}, new PrintWriter(out), new PrintWriter(err));
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode parsed = JSON.readTree(out.toString());
+        assertThat(parsed.toString()).contains(response);
+        assertThat(err.toString()).contains("cold start: handler class loaded", stored);
+        long dead = Files.exists(deadLetterFile) ? Files.readAllLines(deadLetterFile).size() : 0;
+        assertThat(dead).isEqualTo(deadLetters);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.tally.functions.history;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Sums the counts of every invocation, for local runs that print them at the end. */
+public final class CountingIngestMetrics implements IngestMetrics {
+    private final Map<String, Long> totals = new TreeMap<>();
+
+    @Override
+    public synchronized void publish(Map<String, Long> counts) {
+        counts.forEach((name, count) -> totals.merge(name, count, Long::sum));
+    }
+
+    public synchronized Map<String, Long> totals() {
+        return new TreeMap<>(totals);
+    }
+}
