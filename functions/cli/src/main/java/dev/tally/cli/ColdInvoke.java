@@ -27,7 +27,7 @@ public final class ColdInvoke {
     }
 
     /** Only loaded for the history functions, whose jar has these classes. */
-    private static final class HistoryFunctionsLocally {
+    static final class HistoryFunctionsLocally {
         static void install(Path deadLetters) {
             LocalRuntime.install(System.getenv(), new FileDeadLetters(deadLetters), new CountingIngestMetrics());
         }

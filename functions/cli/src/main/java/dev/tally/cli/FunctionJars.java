@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Where the Lambda jars of this checkout are (built by the launcher along with the CLI). */
 final class FunctionJars {
@@ -35,15 +36,19 @@ final class FunctionJars {
      * and nothing of the CLI's.
      */
     static Path runnerClasses() {
-        String resource = ColdInvoke.class.getName().replace('.', '/') + ".class";
-        try (InputStream in = ColdInvoke.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(resource + " not found");
-            }
+        try {
             Path dir = Files.createTempDirectory("tally-invoke-");
-            Path file = dir.resolve(resource);
-            Files.createDirectories(file.getParent());
-            Files.write(file, in.readAllBytes());
+            for (Class<?> type : List.of(ColdInvoke.class, ColdInvoke.HistoryFunctionsLocally.class)) {
+                String resource = type.getName().replace('.', '/') + ".class";
+                try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new IllegalStateException(resource + " not found");
+                    }
+                    Path file = dir.resolve(resource);
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, in.readAllBytes());
+                }
+            }
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
