@@ -3,17 +3,16 @@ package dev.tally.history;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,11 +42,13 @@ public final class EventFiles {
     private final Consumer<HistoryEvent> sink;
     private final Map<String, Long> used = new TreeMap<>();
     private final Map<String, Long> unknown = new TreeMap<>();
-    private final List<String> problems = new ArrayList<>();
+    private final List<Problem> problems = new ArrayList<>();
     private long files;
     private long events;
     private long ignored;
     private long invalid;
+    /** Set when the caller reads into a builder: large line files may then be split between threads. */
+    private HistoryBuilder parallelBuilder;
 
     private EventFiles(Consumer<HistoryEvent> sink) {
         this.sink = sink;
@@ -60,6 +61,20 @@ public final class EventFiles {
      */
     public static EventReadReport read(Path path, Consumer<HistoryEvent> sink) {
         EventFiles reader = new EventFiles(sink);
+        reader.readPath(path);
+        return reader.report();
+    }
+
+    /**
+     * Reads every event under {@code path} into {@code builder}. Large plain JSON-lines files are read
+     * by several threads at once, each into a builder of its own, merged at the end: the merge is
+     * order-independent, so the history and the report are the same as a single reader's.
+     *
+     * @throws EventFileException if the path does not exist or holds no event file
+     */
+    public static EventReadReport readInto(Path path, HistoryBuilder builder) {
+        EventFiles reader = new EventFiles(builder::add);
+        reader.parallelBuilder = builder;
         reader.readPath(path);
         return reader.report();
     }
@@ -104,6 +119,10 @@ public final class EventFiles {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean lines = name.endsWith(".jsonl") || name.endsWith(".jsonl.gz")
                 || name.endsWith(".ndjson") || name.endsWith(".ndjson.gz");
+        if (lines && parallelBuilder != null && splittable(file)) {
+            readLinesInParallel(file);
+            return;
+        }
         try (InputStream in = open(file)) {
             if (lines) {
                 readLines(file, in);
@@ -115,6 +134,104 @@ public final class EventFiles {
         } catch (IOException e) {
             throw new EventFileException(file + ": cannot be read (" + e.getMessage() + ")");
         }
+    }
+
+    private static final long PARALLEL_MIN_BYTES = 16L << 20;
+    private static final int MAX_READERS = 4;
+
+    /** A plain (not gzipped) file big enough to be worth splitting, with LF line ends. */
+    private static boolean splittable(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            if (Files.size(file) < PARALLEL_MIN_BYTES || Runtime.getRuntime().availableProcessors() < 2) {
+                return false;
+            }
+            byte[] head = in.readNBytes(1 << 16);
+            if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+                return false;
+            }
+            boolean newline = false;
+            for (int i = 0; i < head.length; i++) {
+                if (head[i] == '\n') {
+                    newline = true;
+                } else if (head[i] == '\r' && (i + 1 == head.length || head[i + 1] != '\n')) {
+                    return false;
+                }
+            }
+            return newline;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** One reader's share of a file: the lines that start in [from, to). */
+    private record Share(EventFiles reader, HistoryBuilder builder, long[] lines) {
+    }
+
+    private void readLinesInParallel(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new EventFileException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        int readers = Math.min(MAX_READERS, Runtime.getRuntime().availableProcessors());
+        List<java.util.concurrent.CompletableFuture<Share>> shares = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(readers, r -> {
+            Thread thread = new Thread(r, "events-reader");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (int i = 0; i < readers; i++) {
+            long from = size * i / readers;
+            long to = size * (i + 1) / readers;
+            shares.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> readShare(file, from, to), pool));
+        }
+        pool.shutdown();
+        long linesBefore = 0;
+        for (var future : shares) {
+            Share share;
+            try {
+                share = future.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            EventFiles part = share.reader();
+            events += part.events;
+            ignored += part.ignored;
+            invalid += part.invalid;
+            part.used.forEach((type, n) -> used.merge(type, n, Long::sum));
+            part.unknown.forEach((type, n) -> unknown.merge(type, n, Long::sum));
+            for (Problem problem : part.problems) {
+                if (problems.size() < MAX_PROBLEMS) {
+                    problems.add(problem.shifted(linesBefore));
+                }
+            }
+            parallelBuilder.merge(share.builder());
+            linesBefore += share.lines()[0];
+        }
+    }
+
+    private static Share readShare(Path file, long from, long to) {
+        HistoryBuilder builder = new HistoryBuilder();
+        EventFiles reader = new EventFiles(builder::add);
+        long[] lines = {0};
+        String source = file.toString();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+            long start = from == 0 ? 0 : from - 1;
+            InputStream in = java.nio.channels.Channels.newInputStream(channel.position(start));
+            LineScanner scanner = new LineScanner(in);
+            if (from > 0) {
+                // The line that starts before this share belongs to the previous reader: skip to its end.
+                scanner.next((bytes, a, b) -> { });
+            }
+            while (start + scanner.consumed() < to
+                    && scanner.next((bytes, a, b) -> reader.line(source, ++lines[0], bytes, a, b))) {
+                // each line is handled as it is found
+            }
+        } catch (IOException e) {
+            throw new EventFileException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return new Share(reader, builder, lines);
     }
 
     private static InputStream open(Path file) throws IOException {
@@ -130,25 +247,40 @@ public final class EventFiles {
     }
 
     private void readLines(Path file, InputStream in) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-        String line;
-        long number = 0;
-        while ((line = reader.readLine()) != null) {
-            number++;
-            if (line.isBlank()) {
-                continue;
-            }
-            JsonNode node;
-            try {
-                node = JSON.readTree(line);
-            } catch (JsonProcessingException e) {
-                events++;
-                problem(file, number, "unparseable JSON");
-                invalid++;
-                continue;
-            }
-            accept(node, file.toString(), number);
+        LineScanner lines = new LineScanner(in);
+        long[] number = {0};
+        String source = file.toString();
+        while (lines.next((bytes, from, to) -> line(source, ++number[0], bytes, from, to))) {
+            // each line is handled as it is found
         }
+    }
+
+    /** One line of a JSON-lines file: parsed keeping only what the history reads (see EventFieldFilter). */
+    private void line(String source, long number, byte[] bytes, int from, int to) throws IOException {
+        if (LineScanner.isBlank(bytes, from, to)) {
+            return;
+        }
+        JsonNode node = FastEventScanner.scan(bytes, from, to);
+        if (node != null) {
+            accept(node, source, number);
+            return;
+        }
+        try (JsonParser parser = new FilteringParserDelegate(JSON.createParser(bytes, from, to - from),
+                EventFieldFilter.EVENT, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+            node = JSON.readTree(parser);
+        } catch (JsonProcessingException e) {
+            events++;
+            problem(source, number, "unparseable JSON");
+            invalid++;
+            return;
+        }
+        if (node == null) {
+            events++;
+            problem(source, number, "unparseable JSON");
+            invalid++;
+            return;
+        }
+        accept(node, source, number);
     }
 
     private void readDocument(Path file, InputStream in) throws IOException {
@@ -224,9 +356,21 @@ public final class EventFiles {
         return EventParser.EC2_STATE_CHANGE;
     }
 
+    /** Where an event could not be used and why (never its content). */
+    private record Problem(String source, long line, String reason) {
+        Problem shifted(long lines) {
+            return new Problem(source, line + lines, reason);
+        }
+
+        @Override
+        public String toString() {
+            return source + ":" + line + ": " + reason;
+        }
+    }
+
     private void problem(Object source, long line, String reason) {
         if (problems.size() < MAX_PROBLEMS) {
-            problems.add(source + ":" + line + ": " + reason);
+            problems.add(new Problem(source.toString(), line, reason));
         }
         if (invalid < 20) {
             LOG.warn("{}:{}: event skipped: {}", source, line, reason);
@@ -236,6 +380,6 @@ public final class EventFiles {
     private EventReadReport report() {
         return new EventReadReport(files, events, Collections.unmodifiableMap(used), ignored,
                 Collections.unmodifiableMap(unknown), invalid,
-                List.copyOf(problems));
+                problems.stream().map(Problem::toString).toList());
     }
 }

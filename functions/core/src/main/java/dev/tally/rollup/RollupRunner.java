@@ -64,7 +64,7 @@ public final class RollupRunner {
             return new LoadedHistory(History.empty(), NO_EVENT_FILES);
         }
         HistoryBuilder builder = new HistoryBuilder();
-        EventReadReport report = EventFiles.read(events, builder::add);
+        EventReadReport report = EventFiles.readInto(events, builder);
         return new LoadedHistory(builder.build(), report);
     }
 

@@ -98,4 +98,23 @@ class EventFilesTest {
         assertThatThrownBy(() -> EventFiles.read(dir, got::add))
                 .isInstanceOf(EventFileException.class).hasMessageContaining("holds no");
     }
+
+    @Test
+    void shouldReadABigFileInParallel_withTheSameHistoryAndReportAsOneReader() throws IOException {
+        dev.tally.testkit.Manifest m = dev.tally.testkit.MonthGenerator.generate(dev.tally.testkit.MonthSpec.builder()
+                .seed(8).targetRows(160_000).events(dev.tally.testkit.EventOptions.messy().withMalformedEvents(9)
+                        .withNoiseRate(0.05)).build(), dir);
+        Path events = dir.resolve(m.eventsFile());
+        assertThat(Files.size(events)).isGreaterThan(16L << 20);
+
+        HistoryBuilder one = new HistoryBuilder();
+        EventReadReport sequential = EventFiles.read(events, one::add);
+        HistoryBuilder many = new HistoryBuilder();
+        EventReadReport parallel = EventFiles.readInto(events, many);
+
+        assertThat(many.build()).isEqualTo(one.build());
+        assertThat(parallel).isEqualTo(sequential);
+        assertThat(parallel.invalid()).isEqualTo(9);
+        assertThat(parallel.problems()).hasSize(9);
+    }
 }

@@ -1,0 +1,102 @@
+package dev.tally.history;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.RepoFiles;
+import dev.tally.testkit.EventOptions;
+import dev.tally.testkit.Manifest;
+import dev.tally.testkit.MonthGenerator;
+import dev.tally.testkit.MonthSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The filtered parse must give the event parser exactly what the whole event gives it. */
+class EventFieldFilterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static JsonNode filteredTree(String json) throws IOException {
+        JsonParser parser = new FilteringParserDelegate(JSON.createParser(json.getBytes(StandardCharsets.UTF_8)),
+                EventFieldFilter.EVENT, TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true);
+        return JSON.readTree(parser);
+    }
+
+    static EventOutcome filtered(String json) throws IOException {
+        return EventParser.parse(filteredTree(json));
+    }
+
+    /** The fast scanner, where it takes a line, must build the very tree the filtered Jackson parse builds. */
+    static void assertFastScannerAgrees(String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        JsonNode fast = FastEventScanner.scan(bytes, 0, bytes.length);
+        if (fast != null) {
+            assertThat(fast).as(json).isEqualTo(filteredTree(json));
+        }
+    }
+
+    static EventOutcome whole(String json) throws IOException {
+        return EventParser.parse(JSON.readTree(json));
+    }
+
+    @Test
+    void shouldParseEveryAwsSampleTheSameWay() throws IOException {
+        List<Path> samples;
+        try (Stream<Path> files = Files.list(RepoFiles.events("aws-samples"))) {
+            samples = files.filter(f -> f.toString().endsWith(".json") && !f.toString().contains("INVALID")).toList();
+        }
+        for (Path sample : samples) {
+            String json = Files.readString(sample);
+            assertThat(filtered(json)).as(sample.getFileName().toString()).isEqualTo(whole(json));
+            assertFastScannerAgrees(json);
+        }
+    }
+
+    @Test
+    void shouldParseAGeneratedMonthsEventsTheSameWay(@TempDir Path dir) throws IOException {
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().seed(4).targetRows(3000)
+                .events(EventOptions.messy().withNoiseRate(0.1)).build(), dir);
+        List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve(m.eventsFile())));
+        lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"version\":2,"
+                + "\"containers\":[{\"name\":\"a\"},{\"name\":\"b\",\"cpu\":\"0\"}]}}");
+        lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"containers\":[]}}");
+        lines.add("{\"detail-type\":\"AWS API Call via CloudTrail\",\"detail\":{\"eventName\":\"AttachVolume\","
+                + "\"errorCode\":null,\"requestParameters\":{\"volumeId\":\"vol-1\",\"instanceId\":\"i-1\"},"
+                + "\"responseElements\":null,\"eventTime\":\"2017-02-01T00:00:00Z\"}}");
+        lines.add("[1,2]");
+        lines.add("{}");
+        lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\\u0041\\n\",\"version\":12345678901,"
+                + "\"cpu\":1.5e3,\"startedAt\":1486000000.25,\"x\":[{\"a\":[true,false,null]}],\"version\":7}}");
+        lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"version\":99999999999999999999}}");
+        lines.add("{\"detail-type\" : \"EC2 Instance State-change Notification\" , \"time\":\"2017-02-01T00:00:00Z\","
+                + " \"detail\" : { \"instance-id\" : \"i-1\" , \"state\" : \"terminated\" } }");
+        lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"version\":01}}");
+        lines.add("{\"detail-type\":\"x\"} trailing");
+        int checked = 0;
+        for (String line : lines) {
+            if (line.isBlank() || !line.trim().startsWith("{") && !line.trim().startsWith("[")) {
+                continue;
+            }
+            try {
+                JSON.readTree(line);
+            } catch (IOException malformed) {
+                continue;
+            }
+            assertThat(filtered(line)).as(line).isEqualTo(whole(line));
+            assertFastScannerAgrees(line);
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(100);
+    }
+}
