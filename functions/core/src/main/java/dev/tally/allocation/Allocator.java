@@ -5,18 +5,15 @@ import dev.tally.billing.CostLine;
 import dev.tally.history.EcsTask;
 import dev.tally.history.History;
 import dev.tally.money.ExactSplit;
-import dev.tally.money.Money;
 
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -40,17 +37,7 @@ public final class Allocator implements BillListener {
 
     private YearMonth period;
     private PeriodIndex index;
-    private BigDecimal total = Money.ZERO;
-    private long lineItems;
-    private final TreeSet<String> invoiceIds = new TreeSet<>();
-    private boolean allInvoicesFinal = true;
-    private final Map<Rule, Long> rowsByRule = new EnumMap<>(Rule.class);
-
-    private final Map<ProductTarget, BigDecimal> direct = new HashMap<>();
-    private final Map<ProductResource, BigDecimal> untagged = new HashMap<>();
-    private final Map<String, String> instanceTags = new HashMap<>();
-    private final Map<ProductResource, BigDecimal> awaitingInstanceTag = new HashMap<>();
-    private final SharedCharges shared = new SharedCharges();
+    private final AllocationLedger ledger = new AllocationLedger();
     private final Map<ServiceKey, Target> serviceTargets = new HashMap<>();
 
     /**
@@ -82,26 +69,37 @@ public final class Allocator implements BillListener {
         if (index == null) {
             throw new IllegalStateException("billing period not set before the first cost line");
         }
-        BigDecimal amount = line.cost();
-        total = total.add(amount);
-        lineItems++;
-        String invoice = line.invoiceId();
-        if (!invoice.isEmpty()) {
-            invoiceIds.add(invoice);
-        }
-        if (allInvoicesFinal && !isFinalInvoiceId(invoice)) {
-            allInvoicesFinal = false;
-        }
+        ledger.countLine(line.invoiceId(), line.cost());
         String resource = line.resourceId();
         String tag = line.tag();
         if (!tag.isEmpty() && isInstance(resource)) {
-            instanceTags.put(resource, tag);
+            ledger.instanceTags.put(resource, tag);
         }
-        rowsByRule.merge(allocate(line.product(), resource, tag, line.usageStart(), line.usageEnd(), amount),
-                1L, Long::sum);
+        ledger.countRule(allocate(line.product(), resource, tag, line.usageStart(), line.usageEnd(), line.cost()));
     }
 
-    private Rule allocate(String product, String resource, String tag, long from, long to, BigDecimal amount) {
+    /** The period's resolved history (after {@link #onBillingPeriod}). */
+    PeriodIndex index() {
+        return index;
+    }
+
+    AllocationLedger ledger() {
+        return ledger;
+    }
+
+    YearMonth period() {
+        return period;
+    }
+
+    /**
+     * Applies the first matching rule to one line item, adding to the ledger; counting the line and
+     * tracking instance tags are the caller's.
+     */
+    Rule allocate(String product, String resource, String tag, long from, long to, BigDecimal amount) {
+        return allocateLine(product, resource, tag, from, to, amount);
+    }
+
+    private Rule allocateLine(String product, String resource, String tag, long from, long to, BigDecimal amount) {
         if (isInstance(resource) && splitByCpu(product, resource, new long[] {from}, new long[] {to}, amount)) {
             return Rule.ECS_HOST;
         }
@@ -118,11 +116,11 @@ public final class Allocator implements BillListener {
             return Rule.ATTACHED_VOLUME;
         }
         if (resource.isEmpty()) {
-            shared.add(product, amount);
+            ledger.shared.add(product, amount);
             return Rule.SHARED;
         }
         add(product, Target.UNALLOCATED_TARGET, amount);
-        untagged.merge(new ProductResource(product, resource), amount, BigDecimal::add);
+        ledger.untagged.merge(new ProductResource(product, resource), amount, BigDecimal::add);
         return Rule.UNALLOCATED;
     }
 
@@ -196,36 +194,23 @@ public final class Allocator implements BillListener {
             long[] starts = windows.stream().mapToLong(w -> w[0]).toArray();
             long[] ends = windows.stream().mapToLong(w -> w[1]).toArray();
             if (!splitByCpu(product, key, starts, ends, part)) {
-                awaitingInstanceTag.merge(new ProductResource(product, key), part, BigDecimal::add);
+                ledger.awaitingInstanceTag.merge(new ProductResource(product, key), part, BigDecimal::add);
             }
         });
         return true;
     }
 
-    private Target serviceTarget(String cluster, String service) {
+    Target serviceTarget(String cluster, String service) {
         return serviceTargets.computeIfAbsent(new ServiceKey(cluster, service),
                 key -> new Target(areas.areaOf(cluster, service), cluster, service));
     }
 
     private void add(String product, Target target, BigDecimal amount) {
-        direct.merge(new ProductTarget(product, target), amount, BigDecimal::add);
+        ledger.add(product, target, amount);
     }
 
-    private static boolean isInstance(String resource) {
+    static boolean isInstance(String resource) {
         return resource.startsWith("i-");
-    }
-
-    /** An invoice id of a final bill is all digits; {@code Estimated} or empty means estimated. */
-    static boolean isFinalInvoiceId(String invoiceId) {
-        if (invoiceId.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < invoiceId.length(); i++) {
-            if (!Character.isDigit(invoiceId.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**
@@ -233,66 +218,7 @@ public final class Allocator implements BillListener {
      * period's allocation. Call once, after the whole bill has been read.
      */
     public Allocation finish() {
-        awaitingInstanceTag.forEach((key, amount) -> {
-            String tag = instanceTags.get(key.resource());
-            add(key.product(), tag == null ? Target.UNALLOCATED_TARGET : Target.area(tag), amount);
-        });
-        awaitingInstanceTag.clear();
-
-        Map<ProductTarget, BigDecimal> amounts = new HashMap<>(direct);
-        spreadSharedCharges(amounts);
-
-        BigDecimal sum = amounts.values().stream().reduce(Money.ZERO, BigDecimal::add);
-        if (sum.compareTo(total) != 0) {
-            throw new IllegalStateException("allocation lost money: allocated " + sum + " of " + total);
-        }
-        return new Allocation(period, lineItems, total, new ArrayList<>(invoiceIds),
-                lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule));
-    }
-
-    /**
-     * §4: each shared charge of product P goes to the targets with a positive allocated cost of P;
-     * when P has none (no cost, or only credits), to the targets with a positive allocated cost in
-     * the period; when there are none either, to (unallocated). The base is the direct allocation
-     * only: a shared charge never becomes the base of another. Charges of equal product and amount
-     * split identically, so each such group is split once and multiplied by its count.
-     */
-    private void spreadSharedCharges(Map<ProductTarget, BigDecimal> amounts) {
-        if (shared.isEmpty()) {
-            return;
-        }
-        Map<String, SortedMap<Target, BigDecimal>> byProduct = new HashMap<>();
-        SortedMap<Target, BigDecimal> all = new TreeMap<>();
-        direct.forEach((key, amount) -> {
-            byProduct.computeIfAbsent(key.product(), p -> new TreeMap<>()).merge(key.target(), amount, BigDecimal::add);
-            all.merge(key.target(), amount, BigDecimal::add);
-        });
-        SortedMap<Target, BigDecimal> allPositive = positive(all);
-        for (String product : shared.products()) {
-            SortedMap<Target, BigDecimal> base = byProduct.get(product);
-            SortedMap<Target, BigDecimal> productPositive = base == null ? new TreeMap<>() : positive(base);
-            SortedMap<Target, BigDecimal> weights = productPositive.isEmpty() ? allPositive : productPositive;
-            shared.forEachGroup(product, (amount, count) -> {
-                BigDecimal times = BigDecimal.valueOf(count);
-                if (weights.isEmpty()) {
-                    amounts.merge(new ProductTarget(product, Target.UNALLOCATED_TARGET), amount.multiply(times),
-                            BigDecimal::add);
-                    return;
-                }
-                ExactSplit.split(amount, weights).forEach((target, part) ->
-                        amounts.merge(new ProductTarget(product, target), part.multiply(times), BigDecimal::add));
-            });
-        }
-    }
-
-    private static SortedMap<Target, BigDecimal> positive(SortedMap<Target, BigDecimal> base) {
-        SortedMap<Target, BigDecimal> positive = new TreeMap<>();
-        base.forEach((target, amount) -> {
-            if (amount.signum() > 0) {
-                positive.put(target, amount);
-            }
-        });
-        return positive;
+        return ledger.finish(period);
     }
 
     /** Money for a target, from a product. */
