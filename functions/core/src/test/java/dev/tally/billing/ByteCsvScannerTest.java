@@ -1,0 +1,131 @@
+package dev.tally.billing;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import dev.tally.testkit.BillFormat;
+import dev.tally.testkit.Manifest;
+import dev.tally.testkit.MonthGenerator;
+import dev.tally.testkit.MonthSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The byte scanner must split records and fields exactly as the CSV library the slow reader uses. */
+class ByteCsvScannerTest {
+    record Rec(long line, List<String> fields) {
+    }
+
+    static List<Rec> library(byte[] csv) throws IOException {
+        List<Rec> out = new ArrayList<>();
+        try (CsvReader<CsvRecord> reader = CsvReader.builder().allowExtraFields(true).allowMissingFields(true)
+                .allowUnclosedQuote(true).allowExtraCharsAfterClosingQuote(true).skipEmptyLines(true)
+                .detectBomHeader(true).ofCsvRecord(new ByteArrayInputStream(csv), StandardCharsets.UTF_8)) {
+            for (CsvRecord r : reader) {
+                out.add(new Rec(r.getStartingLineNumber(), r.getFields()));
+            }
+        }
+        return out;
+    }
+
+    static List<Rec> scanner(InputStream in) throws IOException {
+        List<Rec> out = new ArrayList<>();
+        ByteCsvScanner scanner = new ByteCsvScanner(in);
+        while (scanner.next()) {
+            List<String> fields = new ArrayList<>();
+            if (scanner.recordIsPlain()) {
+                for (int i = 0; i < scanner.fieldCount(); i++) {
+                    fields.add(scanner.text(i));
+                }
+            } else {
+                fields = CsvReader.builder().allowExtraFields(true).allowMissingFields(true).allowUnclosedQuote(true)
+                        .allowExtraCharsAfterClosingQuote(true).ofSingleCsvRecord(scanner.recordText()).getFields();
+            }
+            out.add(new Rec(scanner.lineNumber(), fields));
+        }
+        return out;
+    }
+
+    /** Feeds bytes a few at a time, so records straddle every possible buffer boundary. */
+    static InputStream trickle(byte[] bytes, int step) {
+        return new InputStream() {
+            int at;
+
+            @Override
+            public int read() {
+                return at < bytes.length ? bytes[at++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= bytes.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, step), bytes.length - at);
+                System.arraycopy(bytes, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "a,b,c\n1,2,3\n",
+        "a,b\r\n1,2\r\n\r\n3,4",
+        "a,b\n\n\n1,\"x,y\"\n",
+        "a,b\n\"multi\nline\",2\n3,4\n",
+        "a,b\n\"say \"\"hi\"\"\",2\n",
+        "a,b\n\"ab\"cd,2\n",
+        "a,b\n1,2,3\n4\n",
+        "a,b\n\"unclosed,2\n3,4\n",
+        "\uFEFFa,b\n1,2\n",
+        "a,b\r1,2\r3,4",
+        "a,b\n ,\n,\n",
+        "a,b\n\"\",\"\"\n",
+        "a,b\n\"x\r\ny\",z\r\n",
+        "only",
+        "",
+        "a,b\n1,2\n\"",
+    })
+    void shouldSplitLikeTheLibrary(String csv) throws IOException {
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        List<Rec> expected = library(bytes);
+
+        for (int step : new int[] {1, 2, 3, 7, 1 << 20}) {
+            assertThat(scanner(trickle(bytes, step))).as("step %d", step).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(BillFormat.class)
+    void shouldSplitGeneratedBillsLikeTheLibrary(BillFormat format, @TempDir Path dir) throws IOException {
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().format(format).seed(3).targetRows(3000)
+                .malformedRows(5).build(), dir);
+        byte[] bytes = Files.readAllBytes(dir.resolve(m.billFile()));
+
+        List<Rec> expected = library(bytes);
+        assertThat(scanner(trickle(bytes, 4093))).isEqualTo(expected);
+        assertThat(expected).hasSizeGreaterThan(3000);
+    }
+
+    @Test
+    void shouldHandleRecordsLargerThanTheBuffer() throws IOException {
+        String big = "x".repeat(3 << 20);
+        byte[] bytes = ("a,b\n\"" + big + "\",1\n2,3\n").getBytes(StandardCharsets.UTF_8);
+
+        assertThat(scanner(trickle(bytes, 65536))).isEqualTo(library(bytes));
+    }
+}
