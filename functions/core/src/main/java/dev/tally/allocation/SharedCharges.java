@@ -23,6 +23,11 @@ final class SharedCharges {
         byProduct.computeIfAbsent(product, p -> new Amounts()).add(amount);
     }
 
+    /** Adds a charge given in 10<sup>-10</sup> units. */
+    void addUnits(String product, long units) {
+        byProduct.computeIfAbsent(product, p -> new Amounts()).addUnits(units);
+    }
+
     boolean isEmpty() {
         return byProduct.isEmpty();
     }
@@ -42,13 +47,17 @@ final class SharedCharges {
         private int size;
         private List<BigDecimal> large;
 
+        void addUnits(long units) {
+            if (size == unscaled.length) {
+                unscaled = Arrays.copyOf(unscaled, size * 2);
+            }
+            unscaled[size++] = units;
+        }
+
         void add(BigDecimal amount) {
             BigInteger value = Money.exact(amount).unscaledValue();
             if (value.bitLength() < Long.SIZE) {
-                if (size == unscaled.length) {
-                    unscaled = Arrays.copyOf(unscaled, size * 2);
-                }
-                unscaled[size++] = value.longValue();
+                addUnits(value.longValue());
             } else {
                 if (large == null) {
                     large = new ArrayList<>();

@@ -1,0 +1,301 @@
+package dev.tally.billing;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import dev.tally.money.ScaledMoney;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+import java.util.zip.ZipException;
+
+/**
+ * The fast way to read a bill, for the same result as {@link BillReader}: decompression runs on its
+ * own thread ({@link ChunkedInput}); records are split in place ({@link ByteCsvScanner}); only the
+ * columns the allocation needs are looked at; costs and times are parsed from the bytes; text values
+ * become ids ({@link BillStrings}) without a String per row. Rows it does not read itself — quoted
+ * fields with doubled quotes, JSON map columns that hold the tag, values outside the fast forms —
+ * go through the same code as the slow reader ({@link BillScan}), which also keeps the counts and
+ * the report, so both readers classify every row the same way.
+ */
+public final class FastBillReader {
+    private static final byte[] LINE_ITEM = BillScan.LINE_ITEM.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final CsvReader.CsvReaderBuilder SINGLE_RECORD = CsvReader.builder().allowExtraFields(true)
+            .allowMissingFields(true).allowUnclosedQuote(true).allowExtraCharsAfterClosingQuote(true);
+
+    private final String tagKey;
+    private final BillStrings strings;
+
+    public FastBillReader(String tagKey, BillStrings strings) {
+        if (tagKey == null || tagKey.isBlank()) {
+            throw new IllegalArgumentException("tag key must not be empty");
+        }
+        this.tagKey = tagKey.trim();
+        this.strings = strings;
+    }
+
+    public BillReadReport read(Path file, FastRows rows, LongConsumer progress) {
+        try (BillSource.Opened opened = BillSource.open(file);
+             ChunkedInput input = new ChunkedInput(opened.csv())) {
+            ByteCsvScanner scanner = new ByteCsvScanner(input);
+            if (!scanner.next()) {
+                throw new BillFileException(file, "is empty (no header row)");
+            }
+            BillLayout layout = BillLayout.detect(file, fields(scanner), tagKey);
+            Pass pass = new Pass(layout, rows, strings, scanner);
+            long count = 0;
+            while (scanner.next()) {
+                pass.row();
+                if ((++count & 0xFFFF) == 0) {
+                    progress.accept(opened.raw().count());
+                }
+            }
+            progress.accept(opened.raw().count());
+            return pass.scan.report(opened.packaging());
+        } catch (IOException e) {
+            throw broken(file, e);
+        }
+    }
+
+    private static List<String> fields(ByteCsvScanner scanner) {
+        if (!scanner.recordIsPlain()) {
+            return SINGLE_RECORD.ofSingleCsvRecord(scanner.recordText()).getFields();
+        }
+        List<String> fields = new ArrayList<>(scanner.fieldCount());
+        for (int i = 0; i < scanner.fieldCount(); i++) {
+            fields.add(scanner.text(i));
+        }
+        return fields;
+    }
+
+    private static BillFileException broken(Path file, IOException e) {
+        if (e instanceof EOFException) {
+            return new BillFileException(file, "archive is truncated (unexpected end of compressed data)", e);
+        }
+        if (e instanceof ZipException) {
+            return new BillFileException(file, "archive is corrupt (" + e.getMessage() + ")", e);
+        }
+        return new BillFileException(file, "cannot be read (" + e.getMessage() + ")", e);
+    }
+
+    /** One pass: the fast reading of plain rows, the shared {@link BillScan} for the rest and the counts. */
+    private static final class Pass implements BillListener {
+        private final BillLayout layout;
+        private final FastRows rows;
+        private final BillStrings strings;
+        private final ByteCsvScanner scanner;
+        final BillScan scan;
+        private final byte[][] tagKeys;
+        private boolean periodSet;
+
+        // one-entry caches: consecutive rows often repeat these
+        private byte[] lastStart = new byte[32];
+        private int lastStartLength = -1;
+        private long lastStartMillis;
+        private byte[] lastEnd = new byte[32];
+        private int lastEndLength = -1;
+        private long lastEndMillis;
+
+        Pass(BillLayout layout, FastRows rows, BillStrings strings, ByteCsvScanner scanner) {
+            this.layout = layout;
+            this.rows = rows;
+            this.strings = strings;
+            this.scanner = scanner;
+            this.scan = new BillScan(layout, this);
+            this.tagKeys = new byte[layout.tagMapKeys.length][];
+            for (int i = 0; i < tagKeys.length; i++) {
+                tagKeys[i] = layout.tagMapKeys[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        // ---- rows the shared scan reads (listener side) ----------------------------------------
+
+        @Override
+        public void onBillingPeriod(YearMonth period) {
+            periodSet = true;
+            rows.onBillingPeriod(period);
+        }
+
+        @Override
+        public void onCostLine(CostLine line) {
+            long units = ScaledMoney.fromBigDecimal(line.cost());
+            rows.onCostRow(strings.products().intern(line.product()), strings.resources().intern(line.resourceId()),
+                    strings.tags().intern(line.tag()), strings.invoices().intern(line.invoiceId()),
+                    line.usageStart(), line.usageEnd(), units, units == ScaledMoney.NOT_FAST ? line.cost() : null);
+        }
+
+        // ---- the fast reading -----------------------------------------------------------------------
+
+        void row() {
+            long line = scanner.lineNumber();
+            int count = scanner.fieldCount();
+            if (count != layout.fieldCount) {
+                scan.malformed(line, "expected " + layout.fieldCount + " fields, found " + count);
+                return;
+            }
+            if (!scanner.recordIsPlain() || layout.productMap != BillLayout.ABSENT) {
+                slow(line);
+                return;
+            }
+            byte[] b = scanner.buffer();
+            if (layout.recordType != BillLayout.ABSENT
+                    && !trimmedEquals(b, scanner.start(layout.recordType), scanner.end(layout.recordType), LINE_ITEM)) {
+                scan.skip(scanner.text(layout.recordType).trim(), this::text);
+                return;
+            }
+            int productFrom = trimStart(b, scanner.start(layout.product), scanner.end(layout.product));
+            int productTo = trimEnd(b, productFrom, scanner.end(layout.product));
+            if (productFrom == productTo) {
+                scan.skip("", this::text);
+                return;
+            }
+            long amount = ScaledMoney.parse(b, scanner.start(layout.cost), scanner.end(layout.cost));
+            BigDecimal bigAmount = null;
+            try {
+                if (amount == ScaledMoney.NOT_FAST) {
+                    bigAmount = BillScan.parseCost(scanner.text(layout.cost));
+                    amount = ScaledMoney.fromBigDecimal(bigAmount);
+                    if (amount != ScaledMoney.NOT_FAST) {
+                        bigAmount = null;
+                    }
+                }
+                long start = startMillis(b);
+                long end = endMillis(b);
+                int tag = tag(b);
+                int invoice = layout.invoiceId == BillLayout.ABSENT ? ByteInterner.EMPTY
+                        : internTrimmed(strings.invoices(), b, layout.invoiceId);
+                int resource = internTrimmed(strings.resources(), b, layout.resourceId);
+                int product = strings.products().intern(b, productFrom, productTo);
+                if (!periodSet) {
+                    scan.startPeriod(this::text, start, line);
+                }
+                scan.countLineItem();
+                rows.onCostRow(product, resource, tag, invoice, start, end, amount, bigAmount);
+            } catch (MalformedRowException e) {
+                scan.malformed(line, e.getMessage());
+            }
+        }
+
+        /** The value of a field as the library would give it (only called for plain records). */
+        private String text(int field) {
+            return scanner.text(field);
+        }
+
+        private void slow(long line) {
+            if (scanner.recordIsPlain()) {
+                scan.row(this::text, scanner.fieldCount(), line);
+            } else {
+                List<String> fields = SINGLE_RECORD.ofSingleCsvRecord(scanner.recordText()).getFields();
+                scan.row(fields::get, fields.size(), line);
+            }
+        }
+
+        private long startMillis(byte[] b) throws MalformedRowException {
+            int from = scanner.start(layout.usageStart);
+            int to = scanner.end(layout.usageStart);
+            if (to - from == lastStartLength && java.util.Arrays.equals(b, from, to, lastStart, 0, to - from)) {
+                return lastStartMillis;
+            }
+            long millis = instant(b, from, to, layout.usageStart, "usage start");
+            if (to - from <= lastStart.length) {
+                System.arraycopy(b, from, lastStart, 0, to - from);
+                lastStartLength = to - from;
+                lastStartMillis = millis;
+            }
+            return millis;
+        }
+
+        private long endMillis(byte[] b) throws MalformedRowException {
+            int from = scanner.start(layout.usageEnd);
+            int to = scanner.end(layout.usageEnd);
+            if (to - from == lastEndLength && java.util.Arrays.equals(b, from, to, lastEnd, 0, to - from)) {
+                return lastEndMillis;
+            }
+            long millis = instant(b, from, to, layout.usageEnd, "usage end");
+            if (to - from <= lastEnd.length) {
+                System.arraycopy(b, from, lastEnd, 0, to - from);
+                lastEndLength = to - from;
+                lastEndMillis = millis;
+            }
+            return millis;
+        }
+
+        private long instant(byte[] b, int from, int to, int field, String what) throws MalformedRowException {
+            long millis = FastInstants.parse(b, from, to);
+            return millis != FastInstants.NOT_FAST ? millis : BillScan.parseInstant(scanner.text(field), what);
+        }
+
+        /** The product-area tag: a plain column read in place, a JSON map only when it names the key. */
+        private int tag(byte[] b) throws MalformedRowException {
+            if (layout.tag != BillLayout.ABSENT) {
+                int from = trimStart(b, scanner.start(layout.tag), scanner.end(layout.tag));
+                int to = trimEnd(b, from, scanner.end(layout.tag));
+                if (from < to) {
+                    return strings.tags().intern(b, from, to);
+                }
+            }
+            if (layout.tagMap == BillLayout.ABSENT) {
+                return ByteInterner.EMPTY;
+            }
+            int from = scanner.start(layout.tagMap);
+            int to = scanner.end(layout.tagMap);
+            if (trimStart(b, from, to) == to || !containsAny(b, from, to)) {
+                return ByteInterner.EMPTY;
+            }
+            return strings.tags().intern(layout.tag(this::text));
+        }
+
+        private boolean containsAny(byte[] b, int from, int to) {
+            for (byte[] key : tagKeys) {
+                if (indexOf(b, from, to, key) >= 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int internTrimmed(ByteInterner interner, byte[] b, int field) {
+            int from = trimStart(b, scanner.start(field), scanner.end(field));
+            return interner.intern(b, from, trimEnd(b, from, scanner.end(field)));
+        }
+    }
+
+    /** Trims as {@link String#trim()} does: every byte up to and including space. */
+    static int trimStart(byte[] b, int from, int to) {
+        while (from < to && (b[from] & 0xff) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    static int trimEnd(byte[] b, int from, int to) {
+        while (to > from && (b[to - 1] & 0xff) <= ' ') {
+            to--;
+        }
+        return to;
+    }
+
+    private static boolean trimmedEquals(byte[] b, int from, int to, byte[] expected) {
+        int start = trimStart(b, from, to);
+        int end = trimEnd(b, start, to);
+        return end - start == expected.length && java.util.Arrays.equals(b, start, end, expected, 0, expected.length);
+    }
+
+    private static int indexOf(byte[] b, int from, int to, byte[] key) {
+        outer:
+        for (int i = from; i <= to - key.length; i++) {
+            for (int k = 0; k < key.length; k++) {
+                if (b[i + k] != key[k]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+}

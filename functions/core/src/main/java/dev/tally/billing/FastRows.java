@@ -1,0 +1,21 @@
+package dev.tally.billing;
+
+import java.math.BigDecimal;
+import java.time.YearMonth;
+
+/**
+ * Receives a bill's cost line items from the fast reader as ids into {@link BillStrings} and
+ * primitives, in file order — the same rows {@link BillListener} would receive as objects.
+ */
+public interface FastRows {
+    /** Called once, before the first cost row, with the billing period the bill states or implies. */
+    void onBillingPeriod(YearMonth period);
+
+    /**
+     * @param amount    the cost in 10<sup>-10</sup> units, or {@link dev.tally.money.ScaledMoney#NOT_FAST}
+     *                  when it does not fit, in which case {@code bigAmount} holds it
+     * @param bigAmount the cost when {@code amount} is {@code NOT_FAST}, else null
+     */
+    void onCostRow(int product, int resource, int tag, int invoice, long start, long end, long amount,
+                   BigDecimal bigAmount);
+}

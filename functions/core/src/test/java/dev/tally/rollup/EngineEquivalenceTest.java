@@ -1,0 +1,122 @@
+package dev.tally.rollup;
+
+import dev.tally.Fixtures;
+import dev.tally.Fixtures.Row;
+import dev.tally.RepoFiles;
+import dev.tally.testkit.BillFormat;
+import dev.tally.testkit.Compression;
+import dev.tally.testkit.EventOptions;
+import dev.tally.testkit.Manifest;
+import dev.tally.testkit.MonthGenerator;
+import dev.tally.testkit.MonthSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import static dev.tally.Fixtures.EC2;
+import static dev.tally.Fixtures.S3;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The fast engine must give exactly what the reference engine gives: every table, count and report line. */
+class EngineEquivalenceTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2017-03-02T00:00:00Z"), ZoneOffset.UTC);
+
+    @TempDir
+    Path dir;
+
+    static Rollup run(RollupRunner.Engine engine, Path bill, Path events, Path areas, String tagKey, YearMonth period) {
+        return new RollupRunner(CLOCK, engine).run(new RollupRunner.Request(bill, events, areas, tagKey, period),
+                bytes -> { });
+    }
+
+    static void assertSame(Rollup fast, Rollup reference) {
+        assertThat(fast.productAreaCosts()).isEqualTo(reference.productAreaCosts());
+        assertThat(fast.productAreaAwsProductCosts()).isEqualTo(reference.productAreaAwsProductCosts());
+        assertThat(fast.serviceCosts()).isEqualTo(reference.serviceCosts());
+        assertThat(fast.untaggedResources()).isEqualTo(reference.untaggedResources());
+        assertThat(fast.billReport()).isEqualTo(reference.billReport());
+        assertThat(fast.rowsByRule()).isEqualTo(reference.rowsByRule());
+        Rollup.Summary f = fast.summary();
+        Rollup.Summary r = reference.summary();
+        assertThat(new Rollup.Summary(f.billingPeriod(), f.format(), f.isFinal(), f.invoiceIds(), f.lineItems(),
+                f.skippedRows(), f.malformedRows(), f.totalCost(), f.allocatedCost(), f.unallocatedCost(),
+                f.unmappedCost(), f.coverage(), r.runId())).isEqualTo(r);
+    }
+
+    @ParameterizedTest(name = "{0} {1} seed {2}")
+    @CsvSource({
+        "DBR,   GZIP, 1, false, 8",
+        "DBR,   NONE, 2, true,  0",
+        "CUR,   ZIP,  3, false, 4",
+        "CUR,   GZIP, 4, true,  0",
+        "CUR2,  NONE, 5, false, 3",
+        "CUR2,  GZIP, 6, true,  0",
+        "FOCUS, ZIP,  7, false, 5",
+        "FOCUS, NONE, 8, true,  0",
+    })
+    void shouldMatchTheReference_onGeneratedMonths(BillFormat format, Compression compression, long seed,
+                                                   boolean estimated, int malformed) throws IOException {
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().format(format).compression(compression).seed(seed)
+                .targetRows(12_000).estimated(estimated).malformedRows(malformed).events(EventOptions.messy())
+                .build(), dir);
+
+        Path bill = dir.resolve(m.billFile());
+        Path events = dir.resolve(m.eventsFile());
+        Path areas = dir.resolve(m.areasFile());
+        assertSame(run(RollupRunner.Engine.FAST, bill, events, areas, m.tagKey(), null),
+                run(RollupRunner.Engine.REFERENCE, bill, events, areas, m.tagKey(), null));
+    }
+
+    @Test
+    void shouldMatchTheReference_onTheWorkedExampleAndTheDemoMonth() {
+        Path example = RepoFiles.events("worked-example");
+        assertSame(run(RollupRunner.Engine.FAST, example.resolve("bill-2017-02.csv"), example.resolve("events.jsonl"),
+                        example.resolve("areas.json"), "product_area", null),
+                run(RollupRunner.Engine.REFERENCE, example.resolve("bill-2017-02.csv"), example.resolve("events.jsonl"),
+                        example.resolve("areas.json"), "product_area", null));
+        Path demo = RepoFiles.events("demo");
+        assertSame(run(RollupRunner.Engine.FAST, demo.resolve("bill-2017-02.csv.gz"), demo.resolve("events.jsonl.gz"),
+                        demo.resolve("areas.json"), "product_area", null),
+                run(RollupRunner.Engine.REFERENCE, demo.resolve("bill-2017-02.csv.gz"), demo.resolve("events.jsonl.gz"),
+                        demo.resolve("areas.json"), "product_area", null));
+    }
+
+    @Test
+    void shouldMatchTheReference_onRowsOutsideTheFastForms() {
+        String bill = Fixtures.dbr(List.of(
+                Row.of(EC2, "i-1", "web", "02-01T00:00", "02-01T01:00", "1.2E-3"),
+                Row.of(EC2, "i-1", "", "2017-02-01T01:00:00+00:00", "2017-02-01T02:00:00+00:00", "0.5"),
+                Row.of(S3, "bucket \"quoted\"", "a \"b\" c", "02-01T00:00", "02-02T00:00", "2.0"),
+                Row.of(S3, "multi\nline", "", "02-01T00:00", "02-02T00:00", "3"),
+                Row.of(S3, "huge", "big", "02-01T00:00", "02-02T00:00", "987654321098.7654321"),
+                Row.of(S3, "", "", "02-01T00:00", "03-01T00:00", "123456789012.5"),
+                Row.of(S3, "bad", "", "02-01T00:00", "02-02T00:00", "1..5"),
+                Row.of(S3, "bad-date", "", "2017-02-30 00:00:00", "02-02T00:00", "1"),
+                Row.of("  ", "blank-product", "", "02-01T00:00", "02-02T00:00", "1"),
+                new Row(EC2, "  i-2 ", " web ", "02-01T00:00", "02-01T01:00", " 0.25 ", " 123 ")), "1")
+                + "\uFEFF\n\n";
+        Path file = Fixtures.write(dir, "odd.csv", bill);
+        Path areas = Fixtures.areas(dir, java.util.Map.of());
+
+        assertSame(run(RollupRunner.Engine.FAST, file, null, areas, "product_area", null),
+                run(RollupRunner.Engine.REFERENCE, file, null, areas, "product_area", null));
+    }
+
+    @Test
+    void shouldMatchTheReference_onAnEmptyBillWithAPeriod() {
+        Path file = Fixtures.write(dir, "empty.csv", Fixtures.dbr(List.of(), null).lines().findFirst().orElseThrow()
+                + "\n");
+
+        assertSame(run(RollupRunner.Engine.FAST, file, null, null, "product_area", YearMonth.of(2017, 2)),
+                run(RollupRunner.Engine.REFERENCE, file, null, null, "product_area", YearMonth.of(2017, 2)));
+    }
+}
