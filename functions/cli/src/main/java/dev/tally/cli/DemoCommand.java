@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         stdout.println("Sample month: " + demo.relativize(bill) + " with " + demo.relativize(events)
                 + " and areas.json from " + demo);
         Rollup rollup = fromFiles
-                ? RollupCommand.rollupWithProgress(request, !noProgress, spec)
+                ? RollupCommand.rollupWithProgress(request, RollupRunner.Engine.FAST, !noProgress, spec)
                 : throughLocalAws(request, stdout);
         Path target = out != null ? out : Files.createTempDirectory("tally-demo-");
         RollupCommand.write(rollup, target);

@@ -52,6 +52,11 @@ final class RollupCommand implements Callable<Integer> {
             description = "Billing period, if the bill's own should not be used.")
     String period;
 
+    @Option(names = "--engine", defaultValue = "FAST", paramLabel = "ENGINE",
+            description = "fast (default) or reference: the plain implementation of the contract, slower, same "
+                    + "numbers to the last unit.", converter = EngineConverter.class)
+    RollupRunner.Engine engine;
+
     @Option(names = "--no-progress", negatable = false, description = "Do not report progress on stderr.")
     boolean noProgress;
 
@@ -61,7 +66,7 @@ final class RollupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RollupRunner.Request request = new RollupRunner.Request(billing, events, areas, tagKey, parsePeriod(period));
-        Rollup rollup = rollupWithProgress(request, !noProgress, spec);
+        Rollup rollup = rollupWithProgress(request, engine, !noProgress, spec);
         write(rollup, out);
         if (!quiet) {
             SummaryPrinter.print(rollup, spec.commandLine().getOut());
@@ -70,9 +75,18 @@ final class RollupCommand implements Callable<Integer> {
         return 0;
     }
 
-    static Rollup rollupWithProgress(RollupRunner.Request request, boolean progress, CommandSpec spec) {
+    static Rollup rollupWithProgress(RollupRunner.Request request, RollupRunner.Engine engine, boolean progress,
+                                     CommandSpec spec) {
         try (BillProgress bar = progress(request.billing(), progress, spec)) {
-            return new RollupRunner().run(request, bar);
+            return new RollupRunner(engine).run(request, bar);
+        }
+    }
+
+    /** {@code fast} / {@code reference}, any case. */
+    static final class EngineConverter implements picocli.CommandLine.ITypeConverter<RollupRunner.Engine> {
+        @Override
+        public RollupRunner.Engine convert(String value) {
+            return RollupRunner.Engine.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
         }
     }
 
