@@ -40,6 +40,7 @@ public final class FastAllocator implements FastRows {
     // per resource id, resolved on first sight
     private byte[] kind = new byte[1 << 12];
     private CpuTimeline[] timelines = new CpuTimeline[1 << 12];
+    private int[][] timelineTargets = new int[1 << 12][];
     private List<VolumeAttachment>[] attachments = newAttachments(1 << 12);
     private int[] taskTarget = new int[1 << 12];
     private int[] lastTag = new int[1 << 12];
@@ -169,7 +170,7 @@ public final class FastAllocator implements FastRows {
             cachedFrom = from;
             cachedTo = to;
         }
-        return cachedAny && split(product, timeline, cachedWeights, amount);
+        return cachedAny && split(product, timeline, timelineTargets[resource], cachedWeights, amount);
     }
 
     /** Rule 1 over the windows of a volume's attachment to an instance. */
@@ -187,14 +188,14 @@ public final class FastAllocator implements FastRows {
         for (int w = 0; w < windows; w++) {
             any |= timeline.accumulate(from[w], to[w], scratch);
         }
-        return any && split(product, timeline, scratch, amount);
+        return any && split(product, timeline, timelineTargets[instance], scratch, amount);
     }
 
     /**
      * Splits {@code amount} over the services with positive CPU-milliseconds (index order is the
      * services' sort order), remainder to the largest weight, first of equals.
      */
-    private boolean split(int product, CpuTimeline timeline, long[] weights, long amount) {
+    private boolean split(int product, CpuTimeline timeline, int[] targetsOf, long[] weights, long amount) {
         int services = timeline.serviceCount();
         long sum = 0;
         int largest = -1;
@@ -210,7 +211,6 @@ public final class FastAllocator implements FastRows {
         if (largest < 0) {
             return false;
         }
-        int[] targetsOf = serviceTargets(timeline);
         long assigned = 0;
         for (int s = 0; s < services; s++) {
             long w = weights[s];
@@ -338,6 +338,7 @@ public final class FastAllocator implements FastRows {
             int size = Math.max(resource + 1, kind.length * 2);
             kind = Arrays.copyOf(kind, size);
             timelines = Arrays.copyOf(timelines, size);
+            timelineTargets = Arrays.copyOf(timelineTargets, size);
             attachments = Arrays.copyOf(attachments, size);
             taskTarget = Arrays.copyOf(taskTarget, size);
             lastTag = Arrays.copyOf(lastTag, size);
@@ -352,6 +353,9 @@ public final class FastAllocator implements FastRows {
         } else if (names.startsWith(resource, "i-")) {
             k = INSTANCE;
             timelines[resource] = index.timeline(names.string(resource));
+            if (timelines[resource] != null) {
+                timelineTargets[resource] = serviceTargets(timelines[resource]);
+            }
         } else {
             EcsTask task = index.task(names.string(resource));
             if (task != null) {

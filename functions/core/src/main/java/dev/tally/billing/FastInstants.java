@@ -13,6 +13,23 @@ final class FastInstants {
     private FastInstants() {
     }
 
+    /** The same for text (ASCII forms only). */
+    static long parse(String text) {
+        int length = text.length();
+        if (length > 40) {
+            return NOT_FAST;
+        }
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c > 0x7F) {
+                return NOT_FAST;
+            }
+            bytes[i] = (byte) c;
+        }
+        return parse(bytes, 0, length);
+    }
+
     /** UTC epoch millis, or {@link #NOT_FAST}. */
     static long parse(byte[] b, int from, int to) {
         while (from < to && b[from] <= ' ') {

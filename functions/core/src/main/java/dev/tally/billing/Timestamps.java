@@ -45,6 +45,10 @@ public final class Timestamps {
      * @throws DateTimeParseException if the text is not one of the accepted forms
      */
     public static long parseMillis(String text) {
+        long fast = FastInstants.parse(text);
+        if (fast != FastInstants.NOT_FAST) {
+            return fast;
+        }
         String s = text.trim();
         if (s.length() == 10) {
             return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();

@@ -48,11 +48,8 @@ final class FastEventScanner {
 
     /** The event's needed fields, or null if the line is not in the simple form this scanner reads. */
     static JsonNode scan(byte[] bytes, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] < 0) {
-                return null;
-            }
-        }
+        // Non-ASCII bytes (negative) fail every check below: in strings as control characters (< 0x20),
+        // elsewhere as bytes JSON does not allow; so such lines always go to Jackson.
         FastEventScanner scanner = new FastEventScanner(bytes, from, to);
         try {
             scanner.whitespace();

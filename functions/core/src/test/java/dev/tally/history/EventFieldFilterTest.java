@@ -99,4 +99,15 @@ class EventFieldFilterTest {
         }
         assertThat(checked).isGreaterThan(100);
     }
+
+    @Test
+    void shouldLeaveNonAsciiLinesToJackson_withTheSameOutcome() throws IOException {
+        String kept = "{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"group\":\"service:caf\u00e9\"}}";
+        String skipped = "{\"detail-type\":\"ECS Task State Change\",\"note\":\"\u00fcber\",\"detail\":{\"taskArn\":\"t\"}}";
+        for (String line : new String[] {kept, skipped}) {
+            byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+            assertThat(FastEventScanner.scan(bytes, 0, bytes.length)).isNull();
+            assertThat(filtered(line)).isEqualTo(whole(line));
+        }
+    }
 }
