@@ -1,5 +1,7 @@
 package dev.tally.billing;
 
+import dev.tally.bytes.Swar;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -109,6 +111,7 @@ final class ByteCsvScanner {
                 p++;
                 fieldStart = p;
                 while (true) {
+                    p = Swar.quotedEnd(buf, p, limit);
                     if (p >= limit) {
                         if (!eof) {
                             return -1;
@@ -152,9 +155,7 @@ final class ByteCsvScanner {
                 }
             } else {
                 fieldStart = p;
-                while (p < limit && buf[p] != ',' && buf[p] != '\n' && buf[p] != '\r') {
-                    p++;
-                }
+                p = Swar.fieldEnd(buf, p, limit);
                 if (p >= limit && !eof) {
                     return -1;
                 }

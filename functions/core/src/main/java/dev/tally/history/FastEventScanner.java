@@ -1,5 +1,7 @@
 package dev.tally.history;
 
+import dev.tally.bytes.Swar;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -73,11 +75,15 @@ final class FastEventScanner {
             return node;
         }
         while (true) {
-            String key = string();
+            String key = key();
             whitespace();
             expect(':');
             whitespace();
-            member(level, key, node);
+            if (key == null) {
+                skip();
+            } else {
+                member(level, key, node);
+            }
             whitespace();
             byte c = next();
             if (c == '}') {
@@ -251,11 +257,68 @@ final class FastEventScanner {
         return big.bitLength() < Long.SIZE ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
     }
 
+    /** Every field name the history reads, as constants and as bytes, so keys are matched without a String. */
+    private static final String[] KEYS;
+    private static final byte[][] KEY_BYTES;
+
+    static {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        all.addAll(SCALARS);
+        all.addAll(DETAIL_SCALARS);
+        all.addAll(CALL_FIELDS);
+        all.addAll(Set.of("detail", "requestParameters", "responseElements", "containers"));
+        KEYS = all.toArray(String[]::new);
+        KEY_BYTES = new byte[KEYS.length][];
+        for (int i = 0; i < KEYS.length; i++) {
+            KEY_BYTES[i] = KEYS[i].getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
+    /**
+     * A member name: the constant if it is one the history reads, else null (its value is skipped).
+     * Names with escapes are decoded first.
+     */
+    private String key() throws NotFast {
+        expect('"');
+        int start = pos;
+        while (true) {
+            pos = Swar.jsonStringStop(b, pos, end);
+            byte c = b[pos];
+            if (c == '"') {
+                break;
+            }
+            if (c == '\\') {
+                pos = start - 1;
+                String decoded = string();
+                for (String known : KEYS) {
+                    if (known.equals(decoded)) {
+                        return known;
+                    }
+                }
+                return null;
+            }
+            if (c < 0x20) {
+                throw NotFast.INSTANCE;
+            }
+            pos++;
+        }
+        int length = pos - start;
+        pos++;
+        for (int i = 0; i < KEY_BYTES.length; i++) {
+            byte[] candidate = KEY_BYTES[i];
+            if (candidate.length == length && java.util.Arrays.equals(b, start, start + length, candidate, 0, length)) {
+                return KEYS[i];
+            }
+        }
+        return null;
+    }
+
     /** A string whose value is needed: decoded, escapes included. */
     private String string() throws NotFast {
         expect('"');
         int start = pos;
         while (true) {
+            pos = Swar.jsonStringStop(b, pos, end);
             byte c = b[pos];
             if (c == '"') {
                 String value = new String(b, start, pos - start, StandardCharsets.US_ASCII);
@@ -331,6 +394,7 @@ final class FastEventScanner {
     private void skipString() throws NotFast {
         pos++;
         while (true) {
+            pos = Swar.jsonStringStop(b, pos, end);
             byte c = b[pos++];
             if (c == '"') {
                 return;

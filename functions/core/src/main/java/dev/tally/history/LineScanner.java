@@ -1,5 +1,7 @@
 package dev.tally.history;
 
+import dev.tally.bytes.Swar;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -38,13 +40,12 @@ final class LineScanner {
     boolean next(LineHandler handler) throws IOException {
         int scan = start;
         while (true) {
-            for (int i = scan; i < end; i++) {
+            int i = Swar.lineEnd(buffer, scan, end);
+            if (i < end) {
                 byte b = buffer[i];
-                if (b == '\n' || b == '\r') {
-                    if (b == '\r' && i + 1 == end && !eof) {
-                        scan = i;
-                        break;
-                    }
+                if (b == '\r' && i + 1 == end && !eof) {
+                    scan = i; // is it CR or CRLF? read on to see
+                } else {
                     int lineStart = start;
                     int next = (b == '\r' && i + 1 < end && buffer[i + 1] == '\n') ? i + 2 : i + 1;
                     consumed += next - start;
@@ -52,7 +53,8 @@ final class LineScanner {
                     handler.line(buffer, lineStart, i);
                     return true;
                 }
-                scan = i + 1;
+            } else {
+                scan = end;
             }
             if (eof) {
                 if (start == end) {
