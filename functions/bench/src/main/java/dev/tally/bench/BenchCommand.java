@@ -295,6 +295,8 @@ public final class BenchCommand implements Callable<Integer> {
         double load = loadAverage()[0];
         try {
             List<String> jvm = new ArrayList<>();
+            // The options the ./tally launcher gives the rollup, so the bench measures what users run.
+            jvm.add("-XX:+UseParallelGC");
             jvm.add("-Xmx" + xmx);
             jvm.addAll(jvmArgs);
             List<String> args = new ArrayList<>(List.of("--billing", month.bill().toString(),
