@@ -1,6 +1,5 @@
 package dev.tally.billing;
 
-import dev.tally.bytes.Swar;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * is marked {@link #isPlain(int) not plain}: its value is then taken from the library's parse of
  * that one record.
  */
-final class ByteCsvScanner {
+final class ByteCsvScanner implements CsvRecords {
     private static final int INITIAL_BUFFER = 1 << 20;
 
     private final InputStream in;
@@ -29,12 +28,7 @@ final class ByteCsvScanner {
     private boolean started;
     private long line = 1;
 
-    private int[] starts = new int[64];
-    private int[] ends = new int[64];
-    private boolean[] plain = new boolean[64];
-    private int count;
-    private int recordStart;
-    private int recordEnd;
+    private final CsvTokenizer tokens = new CsvTokenizer();
     private long recordLine;
 
     ByteCsvScanner(InputStream in) {
@@ -42,7 +36,8 @@ final class ByteCsvScanner {
     }
 
     /** Advances to the next non-empty record; false at the end of the input. */
-    boolean next() throws IOException {
+    @Override
+    public boolean next() throws IOException {
         if (!started) {
             started = true;
             ensure(3);
@@ -52,148 +47,29 @@ final class ByteCsvScanner {
             }
         }
         while (true) {
-            if (pos >= limit && !fill()) {
-                return false;
-            }
-            // An empty line is no record.
-            byte c = buf[pos];
-            if (c == '\n') {
-                pos++;
-                line++;
+            int p = tokens.skipEmptyLines(buf, pos, limit, eof);
+            if (p < 0) {
+                fill();
                 continue;
             }
-            if (c == '\r') {
-                if (pos + 1 >= limit) {
-                    fill();
-                }
-                pos += (pos + 1 < limit && buf[pos + 1] == '\n') ? 2 : 1;
-                line++;
-                continue;
-            }
-            if (scanRecord()) {
-                return true;
-            }
-        }
-    }
-
-    /** Tokenises the record at {@code pos}; reads more input when it runs past the buffer. */
-    private boolean scanRecord() throws IOException {
-        while (true) {
-            int result = tryScan();
-            if (result >= 0) {
-                return true;
-            }
-            if (eof) {
-                throw new IllegalStateException("unreachable: scan at end of input must finish");
-            }
-            fill();
-        }
-    }
-
-    /**
-     * @return 0 when a whole record was tokenised (position after its line end), -1 if the buffer
-     *         ended first (nothing consumed)
-     */
-    private int tryScan() {
-        int p = pos;
-        long lines = 0;
-        count = 0;
-        int start = p;
-        while (true) {
-            // one field
-            if (count == starts.length) {
-                grow();
-            }
-            boolean isPlain = true;
-            int fieldStart;
-            int fieldEnd;
-            if (p < limit && buf[p] == '"') {
-                p++;
-                fieldStart = p;
-                while (true) {
-                    p = Swar.quotedEnd(buf, p, limit);
-                    if (p >= limit) {
-                        if (!eof) {
-                            return -1;
-                        }
-                        fieldEnd = p; // unclosed quote: the field runs to the end
-                        break;
-                    }
-                    byte c = buf[p];
-                    if (c == '"') {
-                        if (p + 1 >= limit && !eof) {
-                            return -1;
-                        }
-                        if (p + 1 < limit && buf[p + 1] == '"') {
-                            isPlain = false;
-                            p += 2;
-                            continue;
-                        }
-                        fieldEnd = p;
-                        p++;
-                        break;
-                    }
-                    if (c == '\n') {
-                        lines++;
-                    } else if (c == '\r') {
-                        if (p + 1 >= limit && !eof) {
-                            return -1;
-                        }
-                        if (p + 1 >= limit || buf[p + 1] != '\n') {
-                            lines++;
-                        }
-                    }
-                    p++;
-                }
-                // characters after the closing quote still belong to the field
-                while (p < limit && buf[p] != ',' && buf[p] != '\n' && buf[p] != '\r') {
-                    isPlain = false;
-                    p++;
-                }
-                if (p >= limit && !eof) {
-                    return -1;
-                }
-            } else {
-                fieldStart = p;
-                p = Swar.fieldEnd(buf, p, limit);
-                if (p >= limit && !eof) {
-                    return -1;
-                }
-                fieldEnd = p;
-            }
-            starts[count] = fieldStart;
-            ends[count] = fieldEnd;
-            plain[count] = isPlain;
-            count++;
-            if (p < limit && buf[p] == ',') {
-                p++;
-                continue;
-            }
-            // end of record: line end or end of input
-            recordStart = start;
-            recordEnd = p;
-            recordLine = line;
-            if (p < limit) {
-                if (buf[p] == '\r') {
-                    if (p + 1 >= limit && !eof) {
-                        return -1;
-                    }
-                    p += (p + 1 < limit && buf[p + 1] == '\n') ? 2 : 1;
-                } else {
-                    p++;
-                }
-                lines++;
-            }
-            line += lines;
+            line += tokens.lines;
             pos = p;
-            return 0;
+            if (pos >= limit) {
+                if (eof || !fill()) {
+                    return false;
+                }
+                continue;
+            }
+            int next = tokens.scan(buf, pos, limit, eof);
+            if (next < 0) {
+                fill();
+                continue;
+            }
+            recordLine = line;
+            line += tokens.lines;
+            pos = next;
+            return true;
         }
-    }
-
-    private void grow() {
-        starts = Arrays.copyOf(starts, starts.length * 2);
-        ends = Arrays.copyOf(ends, ends.length * 2);
-        plain = Arrays.copyOf(plain, plain.length * 2);
     }
 
     private void ensure(int bytes) throws IOException {
@@ -224,35 +100,41 @@ final class ByteCsvScanner {
         return pos < limit;
     }
 
-    int fieldCount() {
-        return count;
+    @Override
+    public int fieldCount() {
+        return tokens.count;
     }
 
-    long lineNumber() {
+    @Override
+    public long lineNumber() {
         return recordLine;
     }
 
-    byte[] buffer() {
+    @Override
+    public byte[] buffer() {
         return buf;
     }
 
-    int start(int field) {
-        return starts[field];
+    @Override
+    public int start(int field) {
+        return tokens.starts[field];
     }
 
-    int end(int field) {
-        return ends[field];
+    @Override
+    public int end(int field) {
+        return tokens.ends[field];
     }
 
     /** True when the field's bytes are its value (no doubled quotes, nothing after a closing quote). */
     boolean isPlain(int field) {
-        return plain[field];
+        return tokens.plain[field];
     }
 
     /** Whether any field of the record needs the library's parse. */
-    boolean recordIsPlain() {
-        for (int i = 0; i < count; i++) {
-            if (!plain[i]) {
+    @Override
+    public boolean recordIsPlain() {
+        for (int i = 0; i < tokens.count; i++) {
+            if (!tokens.plain[i]) {
                 return false;
             }
         }
@@ -260,11 +142,13 @@ final class ByteCsvScanner {
     }
 
     /** The record's raw text (for the library's parse of a record that is not plain). */
-    String recordText() {
-        return new String(buf, recordStart, recordEnd - recordStart, StandardCharsets.UTF_8);
+    @Override
+    public String recordText() {
+        return new String(buf, tokens.recordStart, tokens.recordEnd - tokens.recordStart, StandardCharsets.UTF_8);
     }
 
-    String text(int field) {
-        return new String(buf, starts[field], ends[field] - starts[field], StandardCharsets.UTF_8);
+    @Override
+    public String text(int field) {
+        return new String(buf, tokens.starts[field], tokens.ends[field] - tokens.starts[field], StandardCharsets.UTF_8);
     }
 }

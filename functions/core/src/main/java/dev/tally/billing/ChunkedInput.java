@@ -29,7 +29,7 @@ final class ChunkedInput extends InputStream {
     private boolean finished;
 
     ChunkedInput(InputStream source) {
-        reader = new Thread(() -> produce(source), "bill-reader");
+        reader = new Thread(() -> produce(source), "bill-decompress");
         reader.setDaemon(true);
         reader.start();
     }

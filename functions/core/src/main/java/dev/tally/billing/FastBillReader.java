@@ -14,9 +14,9 @@ import java.util.function.LongConsumer;
 import java.util.zip.ZipException;
 
 /**
- * The fast way to read a bill, for the same result as {@link BillReader}: decompression runs on its
- * own thread ({@link ChunkedInput}); records are split in place ({@link ByteCsvScanner}); only the
- * columns the allocation needs are looked at; costs and times are parsed from the bytes; text values
+ * The fast way to read a bill, for the same result as {@link BillReader}: decompression
+ * ({@link ChunkedInput}) and splitting records into fields ({@link CsvBatches}) run on threads of their
+ * own, so the work spreads over the cores; only the columns the allocation needs are looked at; costs and times are parsed from the bytes; text values
  * become ids ({@link BillStrings}) without a String per row. Rows it does not read itself — quoted
  * fields with doubled quotes, JSON map columns that hold the tag, values outside the fast forms —
  * go through the same code as the slow reader ({@link BillScan}), which also keeps the counts and
@@ -40,8 +40,8 @@ public final class FastBillReader {
 
     public BillReadReport read(Path file, FastRows rows, LongConsumer progress) {
         try (BillSource.Opened opened = BillSource.open(file);
-             ChunkedInput input = new ChunkedInput(opened.csv())) {
-            ByteCsvScanner scanner = new ByteCsvScanner(input);
+             ChunkedInput decompressed = new ChunkedInput(opened.csv());
+             CsvBatches scanner = new CsvBatches(decompressed)) {
             if (!scanner.next()) {
                 throw new BillFileException(file, "is empty (no header row)");
             }
@@ -61,7 +61,7 @@ public final class FastBillReader {
         }
     }
 
-    private static List<String> fields(ByteCsvScanner scanner) {
+    private static List<String> fields(CsvRecords scanner) {
         if (!scanner.recordIsPlain()) {
             return SINGLE_RECORD.ofSingleCsvRecord(scanner.recordText()).getFields();
         }
@@ -87,7 +87,7 @@ public final class FastBillReader {
         private final BillLayout layout;
         private final FastRows rows;
         private final BillStrings strings;
-        private final ByteCsvScanner scanner;
+        private final CsvRecords scanner;
         final BillScan scan;
         private final byte[][] tagKeys;
         private boolean periodSet;
@@ -100,7 +100,7 @@ public final class FastBillReader {
         private int lastEndLength = -1;
         private long lastEndMillis;
 
-        Pass(BillLayout layout, FastRows rows, BillStrings strings, ByteCsvScanner scanner) {
+        Pass(BillLayout layout, FastRows rows, BillStrings strings, CsvRecords scanner) {
             this.layout = layout;
             this.rows = rows;
             this.strings = strings;

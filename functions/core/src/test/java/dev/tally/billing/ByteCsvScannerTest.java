@@ -41,8 +41,17 @@ class ByteCsvScannerTest {
     }
 
     static List<Rec> scanner(InputStream in) throws IOException {
+        return records(new ByteCsvScanner(in));
+    }
+
+    static List<Rec> batches(InputStream in, int batchBytes) throws IOException {
+        try (CsvBatches batches = new CsvBatches(in, batchBytes)) {
+            return records(batches);
+        }
+    }
+
+    static List<Rec> records(CsvRecords scanner) throws IOException {
         List<Rec> out = new ArrayList<>();
-        ByteCsvScanner scanner = new ByteCsvScanner(in);
         while (scanner.next()) {
             List<String> fields = new ArrayList<>();
             if (scanner.recordIsPlain()) {
@@ -107,6 +116,9 @@ class ByteCsvScannerTest {
         for (int step : new int[] {1, 2, 3, 7, 1 << 20}) {
             assertThat(scanner(trickle(bytes, step))).as("step %d", step).isEqualTo(expected);
         }
+        for (int batch : new int[] {1, 2, 5, 16, 1 << 20}) {
+            assertThat(batches(trickle(bytes, 3), batch)).as("batch %d", batch).isEqualTo(expected);
+        }
     }
 
     @ParameterizedTest
@@ -118,6 +130,7 @@ class ByteCsvScannerTest {
 
         List<Rec> expected = library(bytes);
         assertThat(scanner(trickle(bytes, 4093))).isEqualTo(expected);
+        assertThat(batches(new java.io.ByteArrayInputStream(bytes), 8191)).isEqualTo(expected);
         assertThat(expected).hasSizeGreaterThan(3000);
     }
 
@@ -127,5 +140,24 @@ class ByteCsvScannerTest {
         byte[] bytes = ("a,b\n\"" + big + "\",1\n2,3\n").getBytes(StandardCharsets.UTF_8);
 
         assertThat(scanner(trickle(bytes, 65536))).isEqualTo(library(bytes));
+        assertThat(batches(trickle(bytes, 65536), 1 << 16)).isEqualTo(library(bytes));
+    }
+
+    @Test
+    void shouldPassOnAFailureOfTheReadingThread() {
+        InputStream failing = new InputStream() {
+            int n;
+
+            @Override
+            public int read() throws IOException {
+                if (n++ > 100) {
+                    throw new java.io.EOFException("Unexpected end of ZLIB input stream");
+                }
+                return 'a';
+            }
+        };
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> batches(failing, 64))
+                .isInstanceOf(java.io.EOFException.class);
     }
 }

@@ -1,0 +1,28 @@
+package dev.tally.billing;
+
+import java.io.IOException;
+
+/** The current record of a CSV source: its fields as offsets into a byte buffer. */
+interface CsvRecords {
+    /** Advances to the next non-empty record; false at the end. */
+    boolean next() throws IOException;
+
+    int fieldCount();
+
+    long lineNumber();
+
+    byte[] buffer();
+
+    int start(int field);
+
+    int end(int field);
+
+    /** Whether every field's bytes are its value (no doubled quotes, nothing after a closing quote). */
+    boolean recordIsPlain();
+
+    /** The record's raw text (for the CSV library's parse of a record that is not plain). */
+    String recordText();
+
+    /** A field's bytes as text (for plain records). */
+    String text(int field);
+}
