@@ -136,4 +136,50 @@ final class CpuTimeline {
         }
         return any;
     }
+
+    /**
+     * The segment holding {@code from} (or the first after it): found by walking forward from
+     * {@code hint} when that is close — the rows of an instance come hour after hour — else by a
+     * binary search.
+     */
+    int segmentAt(long from, int hint) {
+        int segments = bounds.length - 1;
+        if (hint >= 0 && hint < segments && bounds[hint] <= from) {
+            int j = hint;
+            for (int steps = 0; steps < 8 && j < segments; steps++, j++) {
+                if (bounds[j + 1] > from) {
+                    return j;
+                }
+            }
+        }
+        int j = Arrays.binarySearch(bounds, from);
+        return j >= 0 ? j : Math.max(0, -j - 2);
+    }
+
+    /**
+     * Adds each service's CPU-milliseconds within [from, to), from segment {@code j} on, and lists in
+     * {@code touched} the services that had none yet.
+     *
+     * @return the new number of touched services
+     */
+    int accumulate(long from, long to, int j, long[] cpuMillis, int[] touched, int touchedCount) {
+        if (bounds.length < 2 || to <= from) {
+            return touchedCount;
+        }
+        int segments = bounds.length - 1;
+        for (; j < segments && bounds[j] < to; j++) {
+            long overlap = Math.min(to, bounds[j + 1]) - Math.max(from, bounds[j]);
+            if (overlap <= 0) {
+                continue;
+            }
+            for (int e = segmentOffsets[j]; e < segmentOffsets[j + 1]; e++) {
+                int service = entryService[e];
+                if (cpuMillis[service] == 0) {
+                    touched[touchedCount++] = service;
+                }
+                cpuMillis[service] = Math.addExact(cpuMillis[service], Math.multiplyExact(overlap, entryUnits[e]));
+            }
+        }
+        return touchedCount;
+    }
 }

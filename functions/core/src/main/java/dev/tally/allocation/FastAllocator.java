@@ -41,6 +41,7 @@ public final class FastAllocator implements FastRows {
     private byte[] kind = new byte[1 << 12];
     private CpuTimeline[] timelines = new CpuTimeline[1 << 12];
     private int[][] timelineTargets = new int[1 << 12][];
+    private int[] segmentHint = new int[1 << 12];
     private List<VolumeAttachment>[] attachments = newAttachments(1 << 12);
     private int[] taskTarget = new int[1 << 12];
     private int[] lastTag = new int[1 << 12];
@@ -53,7 +54,7 @@ public final class FastAllocator implements FastRows {
     private final Map<CpuTimeline, int[]> serviceTargets = new HashMap<>();
 
     // sums
-    private final LongSums direct = new LongSums();
+    private final GridSums direct = new GridSums();
     private final LongSums untagged = new LongSums();
     private final LongSums awaiting = new LongSums();
     private long[][] shared = new long[64][];
@@ -64,13 +65,14 @@ public final class FastAllocator implements FastRows {
     private boolean[] invoiceSeen = new boolean[64];
     private final long[] ruleCounts = new long[RULES.length];
 
-    // the last rule-1 window: its weights serve the next rows of the same instance and window
+    // CPU-milliseconds per service of the last rule-1 window (and the services it touched); the next rows
+    // of the same instance and window reuse them
     private int cachedResource = -1;
     private long cachedFrom;
     private long cachedTo;
-    private long[] cachedWeights = new long[8];
-    private boolean cachedAny;
-    private long[] scratch = new long[8];
+    private long[] weights = new long[8];
+    private int[] touched = new int[8];
+    private int touchedCount;
 
     public FastAllocator(Function<YearMonth, History> history, ProductAreaMap areas, YearMonth periodOverride,
                          BillStrings strings) {
@@ -132,11 +134,11 @@ public final class FastAllocator implements FastRows {
             return Allocator.Rule.ECS_HOST;
         }
         if (resourceKind == TASK) {
-            direct.add(LongSums.key(product, taskTarget[resource]), amount);
+            direct.add(product, taskTarget[resource], amount);
             return Allocator.Rule.FARGATE_TASK;
         }
         if (tag != ByteInterner.EMPTY) {
-            direct.add(LongSums.key(product, areaTarget(tag)), amount);
+            direct.add(product, areaTarget(tag), amount);
             return Allocator.Rule.OWN_TAG;
         }
         if (resourceKind == VOLUME && splitAttachedVolume(product, resource, from, to, amount)) {
@@ -146,7 +148,7 @@ public final class FastAllocator implements FastRows {
             addShared(product, amount);
             return Allocator.Rule.SHARED;
         }
-        direct.add(LongSums.key(product, unallocated), amount);
+        direct.add(product, unallocated, amount);
         untagged.add(LongSums.key(product, resource), amount);
         return Allocator.Rule.UNALLOCATED;
     }
@@ -160,17 +162,18 @@ public final class FastAllocator implements FastRows {
             return false;
         }
         if (resource != cachedResource || from != cachedFrom || to != cachedTo) {
-            int services = timeline.serviceCount();
-            if (cachedWeights.length < services) {
-                cachedWeights = new long[services];
+            ensureCapacity(timeline.serviceCount());
+            clearTouched();
+            if (to > from) {
+                int j = timeline.segmentAt(from, segmentHint[resource]);
+                segmentHint[resource] = j;
+                touchedCount = timeline.accumulate(from, to, j, weights, touched, 0);
             }
-            Arrays.fill(cachedWeights, 0, services, 0);
-            cachedAny = timeline.accumulate(from, to, cachedWeights);
             cachedResource = resource;
             cachedFrom = from;
             cachedTo = to;
         }
-        return cachedAny && split(product, timeline, timelineTargets[resource], cachedWeights, amount);
+        return touchedCount > 0 && split(product, timelineTargets[resource], amount);
     }
 
     /** Rule 1 over the windows of a volume's attachment to an instance. */
@@ -179,50 +182,68 @@ public final class FastAllocator implements FastRows {
         if (timeline == null) {
             return false;
         }
-        int services = timeline.serviceCount();
-        if (scratch.length < services) {
-            scratch = new long[services];
-        }
-        Arrays.fill(scratch, 0, services, 0);
-        boolean any = false;
+        ensureCapacity(timeline.serviceCount());
+        clearTouched();
+        cachedResource = -1;
         for (int w = 0; w < windows; w++) {
-            any |= timeline.accumulate(from[w], to[w], scratch);
+            if (to[w] > from[w]) {
+                touchedCount = timeline.accumulate(from[w], to[w], timeline.segmentAt(from[w], -1), weights,
+                        touched, touchedCount);
+            }
         }
-        return any && split(product, timeline, timelineTargets[instance], scratch, amount);
+        return touchedCount > 0 && split(product, timelineTargets[instance], amount);
+    }
+
+    private void ensureCapacity(int services) {
+        if (weights.length < services) {
+            clearTouched();
+            weights = new long[services];
+            touched = new int[services];
+        }
+    }
+
+    private void clearTouched() {
+        for (int i = 0; i < touchedCount; i++) {
+            weights[touched[i]] = 0;
+        }
+        touchedCount = 0;
     }
 
     /**
-     * Splits {@code amount} over the services with positive CPU-milliseconds (index order is the
-     * services' sort order), remainder to the largest weight, first of equals.
+     * Splits {@code amount} over the touched services (in index order, which is the services' sort
+     * order), remainder to the largest weight, first of equals.
      */
-    private boolean split(int product, CpuTimeline timeline, int[] targetsOf, long[] weights, long amount) {
-        int services = timeline.serviceCount();
+    private boolean split(int product, int[] targetsOf, long amount) {
+        // insertion sort: a window touches a handful of services
+        for (int i = 1; i < touchedCount; i++) {
+            int service = touched[i];
+            int k = i - 1;
+            while (k >= 0 && touched[k] > service) {
+                touched[k + 1] = touched[k];
+                k--;
+            }
+            touched[k + 1] = service;
+        }
         long sum = 0;
         int largest = -1;
-        for (int s = 0; s < services; s++) {
+        for (int i = 0; i < touchedCount; i++) {
+            int s = touched[i];
             long w = weights[s];
-            if (w > 0) {
-                sum = Math.addExact(sum, w);
-                if (largest < 0 || w > weights[largest]) {
-                    largest = s;
-                }
+            sum = Math.addExact(sum, w);
+            if (largest < 0 || w > weights[largest]) {
+                largest = s;
             }
-        }
-        if (largest < 0) {
-            return false;
         }
         long assigned = 0;
-        for (int s = 0; s < services; s++) {
-            long w = weights[s];
-            if (w > 0) {
-                long part = ScaledMoney.part(amount, w, sum);
-                assigned += part;
-                direct.add(LongSums.key(product, targetsOf[s]), part);
-            }
+        for (int i = 0; i < touchedCount; i++) {
+            int s = touched[i];
+            long part = ScaledMoney.part(amount, weights[s], sum);
+            assigned += part;
+            direct.add(product, targetsOf[s], part);
         }
         long remainder = amount - assigned;
         if (remainder != 0) {
-            direct.add(LongSums.key(product, targetsOf[largest]), remainder);
+            direct.add(product, targetsOf[largest], remainder);
         }
         return true;
     }
@@ -303,7 +324,7 @@ public final class FastAllocator implements FastRows {
         parts[largest] += amount - assigned;
         k = 0;
         if (unattached > 0) {
-            direct.add(LongSums.key(product, unallocated), parts[k++]);
+            direct.add(product, unallocated, parts[k++]);
         }
         for (int i = 0; i < instances.size(); i++, k++) {
             int instance = strings.resources().intern(instances.get(i));
@@ -339,6 +360,7 @@ public final class FastAllocator implements FastRows {
             kind = Arrays.copyOf(kind, size);
             timelines = Arrays.copyOf(timelines, size);
             timelineTargets = Arrays.copyOf(timelineTargets, size);
+            segmentHint = Arrays.copyOf(segmentHint, size);
             attachments = Arrays.copyOf(attachments, size);
             taskTarget = Arrays.copyOf(taskTarget, size);
             lastTag = Arrays.copyOf(lastTag, size);
@@ -432,8 +454,7 @@ public final class FastAllocator implements FastRows {
                 ledger.rowsByRule.put(RULES[r], ruleCounts[r]);
             }
         }
-        direct.forEach((key, amount) -> ledger.add(products.string(LongSums.high(key)), targets.get(LongSums.low(key)),
-                amount));
+        direct.forEach((product, target, amount) -> ledger.add(products.string(product), targets.get(target), amount));
         untagged.forEach((key, amount) -> ledger.untagged.merge(new Allocator.ProductResource(
                 products.string(LongSums.high(key)), resources.string(LongSums.low(key))), amount, BigDecimal::add));
         awaiting.forEach((key, amount) -> ledger.awaitingInstanceTag.merge(new Allocator.ProductResource(

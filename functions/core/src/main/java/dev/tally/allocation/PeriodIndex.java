@@ -7,10 +7,10 @@ import dev.tally.history.HistoryEvent;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The history resolved for one billing period: open task intervals end at the period's end, each
@@ -37,7 +37,7 @@ final class PeriodIndex {
     }
 
     private void indexTasks(History history) {
-        Map<String, List<EcsTask>> byInstance = new TreeMap<>();
+        Map<String, List<EcsTask>> byInstance = new HashMap<>();
         for (EcsTask task : history.tasks().values()) {
             String instance = history.ec2InstanceOf(task);
             if (instance == null || task.startedAt() == null) {
@@ -49,11 +49,12 @@ final class PeriodIndex {
             }
         }
         byInstance.forEach((instance, tasks) -> {
-            Map<ServiceKey, Integer> serviceIndex = new TreeMap<>();
+            Map<ServiceKey, Integer> serviceIndex = new HashMap<>();
             for (EcsTask task : tasks) {
                 serviceIndex.putIfAbsent(new ServiceKey(task.cluster(), task.service()), 0);
             }
             ServiceKey[] services = serviceIndex.keySet().toArray(ServiceKey[]::new);
+            Arrays.sort(services);
             for (int i = 0; i < services.length; i++) {
                 serviceIndex.put(services[i], i);
             }

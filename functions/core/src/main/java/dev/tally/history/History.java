@@ -32,7 +32,7 @@ public final class History {
         return new HistoryBuilder().build();
     }
 
-    /** Tasks by ARN, in ARN order. */
+    /** Tasks by ARN (in no particular order). */
     public Map<String, EcsTask> tasks() {
         return tasksByArn;
     }
@@ -61,7 +61,7 @@ public final class History {
     public History relevantTo(YearMonth period) {
         long start = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         long end = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-        Map<String, EcsTask> tasks = new TreeMap<>();
+        Map<String, EcsTask> tasks = new java.util.HashMap<>();
         tasksByArn.forEach((arn, task) -> {
             if (isRelevant(task, start, end)) {
                 tasks.put(arn, task);

@@ -75,7 +75,7 @@ public final class HistoryBuilder {
     }
 
     public History build() {
-        Map<String, EcsTask> builtTasks = new TreeMap<>();
+        Map<String, EcsTask> builtTasks = new HashMap<>(tasks.size() * 4 / 3 + 16);
         tasks.forEach((arn, state) -> builtTasks.put(arn, state.toTask(arn)));
         Map<String, String> ec2 = new TreeMap<>();
         containerInstances.forEach((id, versioned) -> ec2.put(id, versioned.value()));
