@@ -31,11 +31,12 @@ public final class Swar {
     /** Index of the first ',', LF or CR in {@code b[from, to)}, or {@code to}. */
     public static int fieldEnd(byte[] b, int from, int to) {
         int i = from;
-        while (i + 8 <= to) {
+        int words = Math.min(to, b.length - 7);
+        while (i < words) {
             long word = (long) LONGS.get(b, i);
             long found = zeros(word ^ COMMA) | zeros(word ^ LF) | zeros(word ^ CR);
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return Math.min(to, i + (Long.numberOfTrailingZeros(found) >>> 3));
             }
             i += 8;
         }
@@ -52,11 +53,12 @@ public final class Swar {
     /** Index of the first '"', LF or CR in {@code b[from, to)}, or {@code to} (inside a quoted field). */
     public static int quotedEnd(byte[] b, int from, int to) {
         int i = from;
-        while (i + 8 <= to) {
+        int words = Math.min(to, b.length - 7);
+        while (i < words) {
             long word = (long) LONGS.get(b, i);
             long found = zeros(word ^ QUOTE) | zeros(word ^ LF) | zeros(word ^ CR);
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return Math.min(to, i + (Long.numberOfTrailingZeros(found) >>> 3));
             }
             i += 8;
         }
@@ -73,11 +75,12 @@ public final class Swar {
     /** Index of the first LF or CR in {@code b[from, to)}, or {@code to}. */
     public static int lineEnd(byte[] b, int from, int to) {
         int i = from;
-        while (i + 8 <= to) {
+        int words = Math.min(to, b.length - 7);
+        while (i < words) {
             long word = (long) LONGS.get(b, i);
             long found = zeros(word ^ LF) | zeros(word ^ CR);
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return Math.min(to, i + (Long.numberOfTrailingZeros(found) >>> 3));
             }
             i += 8;
         }
@@ -97,13 +100,14 @@ public final class Swar {
      */
     public static int jsonStringStop(byte[] b, int from, int to) {
         int i = from;
-        while (i + 8 <= to) {
+        int words = Math.min(to, b.length - 7);
+        while (i < words) {
             long word = (long) LONGS.get(b, i);
             // bytes below 0x20 (as unsigned, high bit clear) and bytes with the high bit set
             long control = ((word - SPACE) & ~word & HIGHS) | (word & HIGHS);
             long found = zeros(word ^ QUOTE) | zeros(word ^ BACKSLASH) | control;
             if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+                return Math.min(to, i + (Long.numberOfTrailingZeros(found) >>> 3));
             }
             i += 8;
         }

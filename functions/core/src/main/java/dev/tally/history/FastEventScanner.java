@@ -68,7 +68,7 @@ final class FastEventScanner {
 
     private ObjectNode object(Level level) throws NotFast {
         expect('{');
-        ObjectNode node = NODES.objectNode();
+        ObjectNode node = new ObjectNode(NODES, new SmallNodeMap());
         whitespace();
         if (peek() == '}') {
             pos++;

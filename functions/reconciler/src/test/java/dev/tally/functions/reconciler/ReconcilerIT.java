@@ -228,7 +228,7 @@ class ReconcilerIT {
         tasks.put(NEW, new EcsTask(NEW, "prod", "web", "ci-1", 512, started, null));
         tasks.put(STOPPED, new EcsTask(STOPPED, "prod", "web", "ci-1", 512, started, T2.toEpochMilli()));
         tasks.put(MISSING, new EcsTask(MISSING, "prod", "web", "ci-1", 512, started, NOW.toEpochMilli()));
-        assertThat(history.tasks()).containsExactlyEntriesOf(tasks);
+        assertThat(history.tasks()).containsExactlyInAnyOrderEntriesOf(tasks);
         assertThat(history.ec2ByContainerInstance()).containsExactlyEntriesOf(Map.of("ci-1", "i-0001"));
         Map<String, List<VolumeCall>> calls = new TreeMap<>();
         calls.put("vol-gone", List.of(new VolumeCall("vol-gone", ATTACH, T0.toEpochMilli(), "i-0001"),
