@@ -48,7 +48,11 @@ final class PeriodIndex {
                 byInstance.computeIfAbsent(instance, i -> new ArrayList<>()).add(task);
             }
         }
-        byInstance.forEach((instance, tasks) -> {
+        // Each instance's timeline is independent of the others: build them on all cores.
+        java.util.concurrent.ConcurrentHashMap<String, CpuTimeline> built = new java.util.concurrent.ConcurrentHashMap<>();
+        byInstance.entrySet().parallelStream().forEach(entry -> {
+            String instance = entry.getKey();
+            List<EcsTask> tasks = entry.getValue();
             Map<ServiceKey, Integer> serviceIndex = new HashMap<>();
             for (EcsTask task : tasks) {
                 serviceIndex.putIfAbsent(new ServiceKey(task.cluster(), task.service()), 0);
@@ -64,8 +68,9 @@ final class PeriodIndex {
                 runs.add(new CpuTimeline.Run(task.startedAt(), end,
                         serviceIndex.get(new ServiceKey(task.cluster(), task.service())), task.cpuUnits()));
             }
-            timelines.put(instance, new CpuTimeline(services, runs));
+            built.put(instance, new CpuTimeline(services, runs));
         });
+        timelines.putAll(built);
     }
 
     private void indexAttachments(History history) {
