@@ -92,13 +92,8 @@ public final class FastBillReader {
         private final byte[][] tagKeys;
         private boolean periodSet;
 
-        // one-entry caches: consecutive rows often repeat these
-        private byte[] lastStart = new byte[32];
-        private int lastStartLength = -1;
-        private long lastStartMillis;
-        private byte[] lastEnd = new byte[32];
-        private int lastEndLength = -1;
-        private long lastEndMillis;
+        private final InstantCache starts = new InstantCache();
+        private final InstantCache ends = new InstantCache();
 
         Pass(BillLayout layout, FastRows rows, BillStrings strings, CsvRecords scanner) {
             this.layout = layout;
@@ -195,33 +190,33 @@ public final class FastBillReader {
         }
 
         private long startMillis(byte[] b) throws MalformedRowException {
-            int from = scanner.start(layout.usageStart);
-            int to = scanner.end(layout.usageStart);
-            if (to - from == lastStartLength && java.util.Arrays.equals(b, from, to, lastStart, 0, to - from)) {
-                return lastStartMillis;
-            }
-            long millis = instant(b, from, to, layout.usageStart, "usage start");
-            if (to - from <= lastStart.length) {
-                System.arraycopy(b, from, lastStart, 0, to - from);
-                lastStartLength = to - from;
-                lastStartMillis = millis;
-            }
-            return millis;
+            return starts.millis(b, scanner.start(layout.usageStart), scanner.end(layout.usageStart),
+                    layout.usageStart, "usage start");
         }
 
         private long endMillis(byte[] b) throws MalformedRowException {
-            int from = scanner.start(layout.usageEnd);
-            int to = scanner.end(layout.usageEnd);
-            if (to - from == lastEndLength && java.util.Arrays.equals(b, from, to, lastEnd, 0, to - from)) {
-                return lastEndMillis;
+            return ends.millis(b, scanner.start(layout.usageEnd), scanner.end(layout.usageEnd),
+                    layout.usageEnd, "usage end");
+        }
+
+        /** The last time text of a column and its value: consecutive rows often repeat it. */
+        private final class InstantCache {
+            private final byte[] text = new byte[32];
+            private int length = -1;
+            private long millis;
+
+            long millis(byte[] b, int from, int to, int field, String what) throws MalformedRowException {
+                if (to - from == length && java.util.Arrays.equals(b, from, to, text, 0, length)) {
+                    return millis;
+                }
+                long value = instant(b, from, to, field, what);
+                if (to - from <= text.length) {
+                    System.arraycopy(b, from, text, 0, to - from);
+                    length = to - from;
+                    millis = value;
+                }
+                return value;
             }
-            long millis = instant(b, from, to, layout.usageEnd, "usage end");
-            if (to - from <= lastEnd.length) {
-                System.arraycopy(b, from, lastEnd, 0, to - from);
-                lastEndLength = to - from;
-                lastEndMillis = millis;
-            }
-            return millis;
         }
 
         private long instant(byte[] b, int from, int to, int field, String what) throws MalformedRowException {
