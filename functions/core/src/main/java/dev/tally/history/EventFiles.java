@@ -43,6 +43,8 @@ public final class EventFiles {
     private final Map<String, Long> used = new TreeMap<>();
     private final Map<String, Long> unknown = new TreeMap<>();
     private final List<Problem> problems = new ArrayList<>();
+    /** Strings shared by many events (ARNs, groups), kept once; this reader's thread only. */
+    private final dev.tally.billing.ByteInterner strings = new dev.tally.billing.ByteInterner();
     private long files;
     private long events;
     private long ignored;
@@ -258,6 +260,13 @@ public final class EventFiles {
     /** One line of a JSON-lines file: parsed keeping only what the history reads (see EventFieldFilter). */
     private void line(String source, long number, byte[] bytes, int from, int to) throws IOException {
         if (LineScanner.isBlank(bytes, from, to)) {
+            return;
+        }
+        HistoryEvent.TaskStateChange task = TaskEventScanner.scan(bytes, from, to, strings);
+        if (task != null) {
+            events++;
+            used.merge(EventParser.TASK_STATE_CHANGE, 1L, Long::sum);
+            sink.accept(task);
             return;
         }
         JsonNode node = FastEventScanner.scan(bytes, from, to);

@@ -19,7 +19,7 @@ import java.util.Set;
  * and returns {@code null} for anything else, so the caller parses that line with Jackson (through
  * {@link EventFieldFilter}). Both ways build the same small tree, and the parser sees the same values.
  */
-final class FastEventScanner {
+final class FastEventScanner extends JsonCursor {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Set<String> SCALARS = Set.of("detail-type", "time", "eventName", "eventSource", "eventTime",
             "errorCode");
@@ -28,24 +28,8 @@ final class FastEventScanner {
             "eventName", "eventSource", "eventTime", "errorCode");
     private static final Set<String> CALL_FIELDS = Set.of("volumeId", "instanceId", "attachTime");
 
-    private final byte[] b;
-    private int pos;
-    private final int end;
-
     private FastEventScanner(byte[] bytes, int from, int to) {
-        this.b = bytes;
-        this.pos = from;
-        this.end = to;
-    }
-
-    /** Signals input this scanner leaves to Jackson. */
-    private static final class NotFast extends Exception {
-        private static final long serialVersionUID = 1L;
-        static final NotFast INSTANCE = new NotFast();
-
-        private NotFast() {
-            super(null, null, false, false);
-        }
+        super(bytes, from, to);
     }
 
     /** The event's needed fields, or null if the line is not in the simple form this scanner reads. */
@@ -187,64 +171,16 @@ final class FastEventScanner {
         throw NotFast.INSTANCE;
     }
 
-    private boolean literal(String word) {
-        int n = word.length();
-        if (pos + n > end) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (b[pos + i] != word.charAt(i)) {
-                return false;
-            }
-        }
-        pos += n;
-        return true;
-    }
 
     /** A JSON number as Jackson's tree holds it: int, long, big integer, or (with a fraction or exponent) double. */
     private JsonNode number() throws NotFast {
         int start = pos;
-        if (b[pos] == '-') {
-            pos++;
-        }
-        int intStart = pos;
-        while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-            pos++;
-        }
-        int intDigits = pos - intStart;
-        if (intDigits == 0 || (intDigits > 1 && b[intStart] == '0')) {
-            throw NotFast.INSTANCE;
-        }
-        boolean integral = true;
-        if (pos < end && b[pos] == '.') {
-            integral = false;
-            pos++;
-            int fraction = pos;
-            while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-                pos++;
-            }
-            if (pos == fraction) {
-                throw NotFast.INSTANCE;
-            }
-        }
-        if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
-            integral = false;
-            pos++;
-            if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
-                pos++;
-            }
-            int exponent = pos;
-            while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
-                pos++;
-            }
-            if (pos == exponent) {
-                throw NotFast.INSTANCE;
-            }
-        }
+        boolean integral = scanNumber();
         String text = new String(b, start, pos - start, StandardCharsets.US_ASCII);
         if (!integral) {
             return NODES.numberNode(Double.parseDouble(text));
         }
+        int intDigits = text.charAt(0) == '-' ? text.length() - 1 : text.length();
         if (intDigits <= 9) {
             return NODES.numberNode(Integer.parseInt(text));
         }
@@ -256,6 +192,7 @@ final class FastEventScanner {
         BigInteger big = new BigInteger(text);
         return big.bitLength() < Long.SIZE ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
     }
+
 
     /** Every field name the history reads, as constants and as bytes, so keys are matched without a String. */
     private static final String[] KEYS;
@@ -313,168 +250,12 @@ final class FastEventScanner {
         return null;
     }
 
-    /** A string whose value is needed: decoded, escapes included. */
-    private String string() throws NotFast {
-        expect('"');
-        int start = pos;
-        while (true) {
-            pos = Swar.jsonStringStop(b, pos, end);
-            byte c = b[pos];
-            if (c == '"') {
-                String value = new String(b, start, pos - start, StandardCharsets.US_ASCII);
-                pos++;
-                return value;
-            }
-            if (c == '\\') {
-                return escapedString(start);
-            }
-            if (c < 0x20) {
-                throw NotFast.INSTANCE;
-            }
-            pos++;
-        }
-    }
 
-    private String escapedString(int start) throws NotFast {
-        StringBuilder value = new StringBuilder(pos - start + 16);
-        for (int i = start; i < pos; i++) {
-            value.append((char) b[i]);
-        }
-        while (true) {
-            byte c = b[pos++];
-            if (c == '"') {
-                return value.toString();
-            }
-            if (c < 0x20) {
-                throw NotFast.INSTANCE;
-            }
-            if (c != '\\') {
-                value.append((char) c);
-                continue;
-            }
-            byte e = b[pos++];
-            switch (e) {
-                case '"', '\\', '/' -> value.append((char) e);
-                case 'b' -> value.append('\b');
-                case 'f' -> value.append('\f');
-                case 'n' -> value.append('\n');
-                case 'r' -> value.append('\r');
-                case 't' -> value.append('\t');
-                case 'u' -> {
-                    int code = 0;
-                    for (int i = 0; i < 4; i++) {
-                        int d = Character.digit(b[pos++], 16);
-                        if (d < 0) {
-                            throw NotFast.INSTANCE;
-                        }
-                        code = code * 16 + d;
-                    }
-                    if (Character.isSurrogate((char) code)) {
-                        throw NotFast.INSTANCE;
-                    }
-                    value.append((char) code);
-                }
-                default -> throw NotFast.INSTANCE;
-            }
-        }
-    }
 
-    /** Skips any value, checking only what makes it JSON. */
-    private void skip() throws NotFast {
-        byte c = peek();
-        if (c == '"') {
-            skipString();
-        } else if (c == '{' || c == '[') {
-            skipContainer();
-        } else {
-            scalar();
-        }
-    }
 
-    private void skipString() throws NotFast {
-        pos++;
-        while (true) {
-            pos = Swar.jsonStringStop(b, pos, end);
-            byte c = b[pos++];
-            if (c == '"') {
-                return;
-            }
-            if (c == '\\') {
-                byte e = b[pos++];
-                if (e == 'u') {
-                    for (int i = 0; i < 4; i++) {
-                        if (Character.digit(b[pos++], 16) < 0) {
-                            throw NotFast.INSTANCE;
-                        }
-                    }
-                } else if (e != '"' && e != '\\' && e != '/' && e != 'b' && e != 'f' && e != 'n' && e != 'r'
-                        && e != 't') {
-                    throw NotFast.INSTANCE;
-                }
-            } else if (c < 0x20) {
-                throw NotFast.INSTANCE;
-            }
-        }
-    }
 
-    private void skipContainer() throws NotFast {
-        byte open = b[pos++];
-        byte close = open == '{' ? (byte) '}' : (byte) ']';
-        whitespace();
-        if (peek() == close) {
-            pos++;
-            return;
-        }
-        while (true) {
-            if (open == '{') {
-                if (peek() != '"') {
-                    throw NotFast.INSTANCE;
-                }
-                skipString();
-                whitespace();
-                expect(':');
-                whitespace();
-            }
-            skip();
-            whitespace();
-            byte c = next();
-            if (c == close) {
-                return;
-            }
-            if (c != ',') {
-                throw NotFast.INSTANCE;
-            }
-            whitespace();
-        }
-    }
 
-    private void whitespace() {
-        while (pos < end) {
-            byte c = b[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
-    }
 
-    private byte peek() throws NotFast {
-        if (pos >= end) {
-            throw NotFast.INSTANCE;
-        }
-        return b[pos];
-    }
 
-    private byte next() throws NotFast {
-        if (pos >= end) {
-            throw NotFast.INSTANCE;
-        }
-        return b[pos++];
-    }
 
-    private void expect(char c) throws NotFast {
-        if (next() != c) {
-            throw NotFast.INSTANCE;
-        }
-    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.filter.TokenFilter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.RepoFiles;
+import dev.tally.billing.ByteInterner;
 import dev.tally.testkit.EventOptions;
 import dev.tally.testkit.Manifest;
 import dev.tally.testkit.MonthGenerator;
@@ -46,6 +47,17 @@ class EventFieldFilterTest {
         }
     }
 
+    /** The task scanner, where it takes a line, must give the very task fact the parser gives; returns whether it took it. */
+    static boolean assertTaskScannerAgrees(String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        HistoryEvent.TaskStateChange fast = TaskEventScanner.scan(bytes, 0, bytes.length, new ByteInterner());
+        if (fast == null) {
+            return false;
+        }
+        assertThat(whole(json)).as(json).isEqualTo(new EventOutcome.Used(fast));
+        return true;
+    }
+
     static EventOutcome whole(String json) throws IOException {
         return EventParser.parse(JSON.readTree(json));
     }
@@ -60,6 +72,7 @@ class EventFieldFilterTest {
             String json = Files.readString(sample);
             assertThat(filtered(json)).as(sample.getFileName().toString()).isEqualTo(whole(json));
             assertFastScannerAgrees(json);
+            assertTaskScannerAgrees(json);
         }
     }
 
@@ -83,7 +96,9 @@ class EventFieldFilterTest {
                 + " \"detail\" : { \"instance-id\" : \"i-1\" , \"state\" : \"terminated\" } }");
         lines.add("{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t\",\"version\":01}}");
         lines.add("{\"detail-type\":\"x\"} trailing");
+        lines.addAll(TASK_EDGES);
         int checked = 0;
+        int taken = 0;
         for (String line : lines) {
             if (line.isBlank() || !line.trim().startsWith("{") && !line.trim().startsWith("[")) {
                 continue;
@@ -95,10 +110,50 @@ class EventFieldFilterTest {
             }
             assertThat(filtered(line)).as(line).isEqualTo(whole(line));
             assertFastScannerAgrees(line);
+            taken += assertTaskScannerAgrees(line) ? 1 : 0;
             checked++;
         }
         assertThat(checked).isGreaterThan(100);
+        assertThat(taken).as("task lines the task scanner took").isGreaterThan(checked / 4);
     }
+
+    private static String task(String detail) {
+        return "{\"version\":\"0\",\"detail-type\":\"ECS Task State Change\",\"detail\":{" + detail + "}}";
+    }
+
+    /** Task events at the edges of the plain form: each is either taken with the parser's result or left to it. */
+    private static final List<String> TASK_EDGES = List.of(
+            task("\"taskArn\":\" t1 \",\"version\":\" 3 \",\"cpu\":\" 512 \",\"group\":\"  \",\"clusterArn\":null"),
+            task("\"taskArn\":\"t1\",\"version\":-4,\"cpu\":256,\"startedAt\":\"2017-02-01T00:00:00.123Z\","
+                    + "\"stoppedAt\":\" 2017-02-01T05:00:00Z \""),
+            task("\"taskArn\":\"t1\",\"startedAt\":\"2017-02-01T01:00:00+01:00\",\"stoppedAt\":\"2017-02-01T02:00:00.5Z\""),
+            task("\"taskArn\":\"t1\",\"startedAt\":\"1486000000\",\"stoppedAt\":1486000000"),
+            task("\"taskArn\":\"t1\",\"startedAt\":\"2017-02-31T00:00:00Z\""),
+            task("\"taskArn\":\"t1\",\"startedAt\":\"yesterday\""),
+            task("\"taskArn\":\"t1\",\"cpu\":\"1 vCPU\",\"containers\":[{\"cpu\":\".25 vcpu\"}]"),
+            task("\"taskArn\":\"t1\",\"cpu\":\"abc\""),
+            task("\"taskArn\":\"t1\",\"cpu\":-1"),
+            task("\"taskArn\":\"t1\",\"cpu\":1.5"),
+            task("\"taskArn\":\"t1\",\"cpu\":\"0256\",\"version\":\"x\""),
+            task("\"taskArn\":\"t1\",\"containers\":[{\"cpu\":128},{\"cpu\":\"64\"},{\"cpu\":null},{},{\"cpu\":1,\"cpu\":2}]"),
+            task("\"taskArn\":\"t1\",\"containers\":[{\"cpu\":128}],\"containers\":[]"),
+            task("\"taskArn\":\"t1\",\"containers\":{\"cpu\":128}"),
+            task("\"taskArn\":\"t1\",\"containers\":[1,2]"),
+            task("\"taskArn\":\"t1\",\"containers\":[{\"cpu\":{\"units\":1}}]"),
+            task("\"taskArn\":\"t1\",\"containers\":[{\"cpu\":true}]"),
+            task("\"taskArn\":123,\"group\":\"service:a\""),
+            task("\"taskArn\":\"t1\",\"group\":true"),
+            task("\"taskArn\":\"t1\",\"group\":[\"service:a\"]"),
+            task("\"taskArn\":\"\",\"group\":\"service:a\""),
+            task("\"group\":\"service:a\""),
+            task("\"taskArn\":\"t1\",\"taskArn\":\"t2\",\"version\":1,\"version\":2"),
+            task("\"taskArn\":\"t1\",\"version\":123456789012345678901"),
+            task("\"taskArn\":\"t1\",\"version\":1.0"),
+            "{\"detail-type\":\"ECS Task State Change\",\"detail\":{\"taskArn\":\"t1\"},\"detail\":{\"taskArn\":\"t2\"}}",
+            "{\"detail\":{\"taskArn\":\"t1\"},\"detail-type\":\"ECS Task State Change\"}",
+            "{\"detail-type\":\"ECS Task State Change\",\"detail\":[]}",
+            "{\"detail-type\":\"ECS Task State Change\",\"detail-type\":\"Other\",\"detail\":{\"taskArn\":\"t1\"}}",
+            " { \"detail-type\" : \"ECS Task State Change\" , \"detail\" : { \"taskArn\" : \"t1\" , \"cpu\" : 0 } } ");
 
     @Test
     void shouldLeaveNonAsciiLinesToJackson_withTheSameOutcome() throws IOException {
