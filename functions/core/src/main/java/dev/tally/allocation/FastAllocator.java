@@ -42,7 +42,7 @@ public final class FastAllocator implements FastRows {
     private CpuTimeline[] timelines = new CpuTimeline[1 << 12];
     private int[][] timelineTargets = new int[1 << 12][];
     private int[] segmentHint = new int[1 << 12];
-    private List<VolumeAttachment>[] attachments = newAttachments(1 << 12);
+    private VolumeFacts[] volumes = new VolumeFacts[1 << 12];
     private int[] taskTarget = new int[1 << 12];
     private int[] lastTag = new int[1 << 12];
 
@@ -80,11 +80,6 @@ public final class FastAllocator implements FastRows {
         this.strings = strings;
         this.unallocated = target(Target.UNALLOCATED_TARGET);
         Arrays.fill(areaTargetOfTag, -1);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<VolumeAttachment>[] newAttachments(int size) {
-        return (List<VolumeAttachment>[]) new List<?>[size];
     }
 
     @Override
@@ -177,7 +172,8 @@ public final class FastAllocator implements FastRows {
     }
 
     /** Rule 1 over the windows of a volume's attachment to an instance. */
-    private boolean splitByCpu(int product, int instance, long[] from, long[] to, int windows, long amount) {
+    private boolean splitByCpu(int product, int instance, long[] from, long[] to, int first, int windows,
+                               long amount) {
         CpuTimeline timeline = timelines[instance];
         if (timeline == null) {
             return false;
@@ -185,7 +181,7 @@ public final class FastAllocator implements FastRows {
         ensureCapacity(timeline.serviceCount());
         clearTouched();
         cachedResource = -1;
-        for (int w = 0; w < windows; w++) {
+        for (int w = first; w < first + windows; w++) {
             if (to[w] > from[w]) {
                 touchedCount = timeline.accumulate(from[w], to[w], timeline.segmentAt(from[w], -1), weights,
                         touched, touchedCount);
@@ -263,93 +259,133 @@ public final class FastAllocator implements FastRows {
 
     // ---- rule 4 ---------------------------------------------------------------------------------------
 
+    /**
+     * A volume's attachments, resolved once: ordered by instance id (the order the remainder rule
+     * uses), each with its instance's resource id and group.
+     */
+    private static final class VolumeFacts {
+        final long[] start;
+        final long[] end;
+        final int[] group;
+        final int[] groupInstance;
+
+        VolumeFacts(List<VolumeAttachment> list, ByteInterner resources) {
+            List<VolumeAttachment> sorted = new ArrayList<>(list);
+            sorted.sort(java.util.Comparator.comparing(VolumeAttachment::instanceId)); // stable: list order within
+            int n = sorted.size();
+            start = new long[n];
+            end = new long[n];
+            group = new int[n];
+            int[] instances = new int[n];
+            int groups = 0;
+            for (int i = 0; i < n; i++) {
+                VolumeAttachment a = sorted.get(i);
+                start[i] = a.start();
+                end[i] = a.end();
+                if (i == 0 || !a.instanceId().equals(sorted.get(i - 1).instanceId())) {
+                    instances[groups++] = resources.intern(a.instanceId());
+                }
+                group[i] = groups - 1;
+            }
+            groupInstance = Arrays.copyOf(instances, groups);
+        }
+    }
+
+    // scratch for rule 4: the windows of a row's attachments, and per instance group its share
+    private long[] windowFrom = new long[8];
+    private long[] windowTo = new long[8];
+    private int[] groupFirst = new int[8];
+    private int[] groupWindows = new int[8];
+    private long[] groupMillis = new long[8];
+    private long[] partOf = new long[9];
+
     private boolean splitAttachedVolume(int product, int volume, long from, long to, long amount) {
-        List<VolumeAttachment> list = attachments[volume];
-        if (list == null || to <= from) {
+        VolumeFacts v = volumes[volume];
+        if (v == null || to <= from) {
             return false;
         }
-        // per instance: attached milliseconds and windows, instances in string order
-        List<String> instances = new ArrayList<>(2);
-        List<long[]> windows = new ArrayList<>(2);
+        int n = v.start.length;
+        int groups = v.groupInstance.length;
+        if (windowFrom.length < n) {
+            windowFrom = new long[n];
+            windowTo = new long[n];
+        }
+        if (groupFirst.length < groups) {
+            groupFirst = new int[groups];
+            groupWindows = new int[groups];
+            groupMillis = new long[groups];
+            partOf = new long[groups + 1];
+        }
+        Arrays.fill(groupWindows, 0, groups, 0);
+        Arrays.fill(groupMillis, 0, groups, 0L);
         long attached = 0;
-        for (VolumeAttachment a : list) {
-            long start = Math.max(from, a.start());
-            long end = Math.min(to, a.end());
+        int windows = 0;
+        for (int i = 0; i < n; i++) {
+            long start = Math.max(from, v.start[i]);
+            long end = Math.min(to, v.end[i]);
             if (end > start) {
-                int at = instances.indexOf(a.instanceId());
-                if (at < 0) {
-                    at = insertionPoint(instances, a.instanceId());
-                    instances.add(at, a.instanceId());
-                    windows.add(at, new long[0]);
+                int g = v.group[i];
+                if (groupWindows[g]++ == 0) {
+                    groupFirst[g] = windows; // a group's attachments are adjacent, so are its windows
                 }
-                long[] w = windows.get(at);
-                long[] grown = Arrays.copyOf(w, w.length + 2);
-                grown[w.length] = start;
-                grown[w.length + 1] = end;
-                windows.set(at, grown);
+                windowFrom[windows] = start;
+                windowTo[windows] = end;
+                windows++;
+                groupMillis[g] += end - start;
                 attached += end - start;
             }
         }
-        if (instances.isEmpty()) {
+        if (windows == 0) {
             return false;
         }
+        // weights in the remainder rule's order: the unattached part first, then instances by id
         long unattached = (to - from) - attached;
-        int keys = instances.size() + (unattached > 0 ? 1 : 0);
-        long[] weights = new long[keys];
-        int k = 0;
-        if (unattached > 0) {
-            weights[k++] = unattached;
-        }
-        for (long[] w : windows) {
-            long ms = 0;
-            for (int i = 0; i < w.length; i += 2) {
-                ms += w[i + 1] - w[i];
-            }
-            weights[k++] = ms;
-        }
         long sum = 0;
-        int largest = 0;
-        for (int i = 0; i < keys; i++) {
-            sum += weights[i];
-            if (weights[i] > weights[largest]) {
-                largest = i;
-            }
-        }
-        long[] parts = new long[keys];
-        long assigned = 0;
-        for (int i = 0; i < keys; i++) {
-            parts[i] = ScaledMoney.part(amount, weights[i], sum);
-            assigned += parts[i];
-        }
-        parts[largest] += amount - assigned;
-        k = 0;
+        long largestWeight = -1;
+        int largest = -1; // -1: the unattached part, else a group
         if (unattached > 0) {
-            direct.add(product, unallocated, parts[k++]);
+            sum = unattached;
+            largestWeight = unattached;
         }
-        for (int i = 0; i < instances.size(); i++, k++) {
-            int instance = strings.resources().intern(instances.get(i));
-            kind(instance);
-            long[] w = windows.get(i);
-            int count = w.length / 2;
-            long[] starts = new long[count];
-            long[] ends = new long[count];
-            for (int j = 0; j < count; j++) {
-                starts[j] = w[2 * j];
-                ends[j] = w[2 * j + 1];
+        for (int g = 0; g < groups; g++) {
+            if (groupWindows[g] > 0) {
+                sum += groupMillis[g];
+                if (groupMillis[g] > largestWeight) {
+                    largestWeight = groupMillis[g];
+                    largest = g;
+                }
             }
-            if (!splitByCpu(product, instance, starts, ends, count, parts[k])) {
-                awaiting.add(LongSums.key(instance, product), parts[k]);
+        }
+        long assigned = 0;
+        long unattachedPart = 0;
+        if (unattached > 0) {
+            unattachedPart = ScaledMoney.part(amount, unattached, sum);
+            assigned = unattachedPart;
+        }
+        for (int g = 0; g < groups; g++) {
+            if (groupWindows[g] > 0) {
+                partOf[g] = ScaledMoney.part(amount, groupMillis[g], sum);
+                assigned += partOf[g];
+            }
+        }
+        if (largest < 0) {
+            unattachedPart += amount - assigned;
+        } else {
+            partOf[largest] += amount - assigned;
+        }
+        if (unattached > 0) {
+            direct.add(product, unallocated, unattachedPart);
+        }
+        for (int g = 0; g < groups; g++) {
+            if (groupWindows[g] > 0) {
+                int instance = v.groupInstance[g];
+                kind(instance);
+                if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g], partOf[g])) {
+                    awaiting.add(LongSums.key(instance, product), partOf[g]);
+                }
             }
         }
         return true;
-    }
-
-    private static int insertionPoint(List<String> sorted, String value) {
-        int at = 0;
-        while (at < sorted.size() && sorted.get(at).compareTo(value) < 0) {
-            at++;
-        }
-        return at;
     }
 
     // ---- per-resource facts, targets, shared charges ---------------------------------------------------
@@ -361,7 +397,7 @@ public final class FastAllocator implements FastRows {
             timelines = Arrays.copyOf(timelines, size);
             timelineTargets = Arrays.copyOf(timelineTargets, size);
             segmentHint = Arrays.copyOf(segmentHint, size);
-            attachments = Arrays.copyOf(attachments, size);
+            volumes = Arrays.copyOf(volumes, size);
             taskTarget = Arrays.copyOf(taskTarget, size);
             lastTag = Arrays.copyOf(lastTag, size);
         }
@@ -386,7 +422,7 @@ public final class FastAllocator implements FastRows {
             } else if (names.startsWith(resource, "vol-")) {
                 k = VOLUME;
                 List<VolumeAttachment> list = index.attachments(names.string(resource));
-                attachments[resource] = list.isEmpty() ? null : list;
+                volumes[resource] = list.isEmpty() ? null : new VolumeFacts(list, names);
             } else {
                 k = OTHER;
             }

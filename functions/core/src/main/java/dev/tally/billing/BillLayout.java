@@ -33,6 +33,12 @@ final class BillLayout {
     final int cost;
     final int billingPeriodStart;
 
+    /** The columns the fast reader looks at in every row (others are read only for unusual rows). */
+    int[] columns() {
+        return java.util.stream.IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
+                usageStart, usageEnd, cost, billingPeriodStart).filter(c -> c != ABSENT).toArray();
+    }
+
     private BillLayout(BillFormat format, int fieldCount, Columns c, String tagKey) {
         this.format = format;
         this.fieldCount = fieldCount;

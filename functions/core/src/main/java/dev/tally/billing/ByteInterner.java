@@ -1,6 +1,9 @@
 package dev.tally.billing;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -10,15 +13,16 @@ import java.util.Arrays;
  */
 public final class ByteInterner {
     public static final int EMPTY = 0;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] arena = new byte[1 << 16];
     private int arenaSize;
-    private int[] offsets = new int[1024];
-    private int[] lengths = new int[1024];
-    private int[] hashes = new int[1024];
+    /** Per id: offset in the arena (high half) and length (low half), so one read finds the bytes. */
+    private long[] spans = new long[1024];
     private String[] strings = new String[1024];
     private int size;
-    private int[] table = new int[2048];
+    /** Open addressing: hash (high half) and id + 1 (low half) per slot; 0 is a free slot. */
+    private long[] table = new long[2048];
 
     public ByteInterner() {
         add(new byte[0], 0, 0, hash(new byte[0], 0, 0));
@@ -27,20 +31,22 @@ public final class ByteInterner {
     /** The id of {@code bytes[from, to)}, adding it if new. */
     public int intern(byte[] bytes, int from, int to) {
         int hash = hash(bytes, from, to);
-        int mask = table.length - 1;
+        long[] t = table;
+        int mask = t.length - 1;
         int slot = hash & mask;
         while (true) {
-            int entry = table[slot];
+            long entry = t[slot];
             if (entry == 0) {
-                break;
+                return add(bytes, from, to, hash);
             }
-            int id = entry - 1;
-            if (hashes[id] == hash && equal(id, bytes, from, to)) {
-                return id;
+            if ((int) (entry >>> 32) == hash) {
+                int id = (int) entry - 1;
+                if (equal(spans[id], bytes, from, to)) {
+                    return id;
+                }
             }
             slot = (slot + 1) & mask;
         }
-        return add(bytes, from, to, hash);
     }
 
     public int intern(String value) {
@@ -52,7 +58,7 @@ public final class ByteInterner {
     public String string(int id) {
         String value = strings[id];
         if (value == null) {
-            value = new String(arena, offsets[id], lengths[id], StandardCharsets.UTF_8);
+            value = new String(arena, offset(spans[id]), length(spans[id]), StandardCharsets.UTF_8);
             strings[id] = value;
         }
         return value;
@@ -64,20 +70,48 @@ public final class ByteInterner {
 
     /** Whether the value of {@code id} starts with {@code prefix} (ASCII). */
     public boolean startsWith(int id, String prefix) {
-        if (lengths[id] < prefix.length()) {
+        long span = spans[id];
+        if (length(span) < prefix.length()) {
             return false;
         }
+        int offset = offset(span);
         for (int i = 0; i < prefix.length(); i++) {
-            if (arena[offsets[id] + i] != prefix.charAt(i)) {
+            if (arena[offset + i] != prefix.charAt(i)) {
                 return false;
             }
         }
         return true;
     }
 
-    private boolean equal(int id, byte[] bytes, int from, int to) {
+    private static int offset(long span) {
+        return (int) (span >>> 32);
+    }
+
+    private static int length(long span) {
+        return (int) span;
+    }
+
+    /** Compares eight bytes a step: the values are short, so this beats a call to a general mismatch. */
+    private boolean equal(long span, byte[] bytes, int from, int to) {
         int length = to - from;
-        return lengths[id] == length && Arrays.equals(arena, offsets[id], offsets[id] + length, bytes, from, to);
+        if (length(span) != length) {
+            return false;
+        }
+        byte[] a = arena;
+        int i = offset(span);
+        int j = from;
+        int words = length >>> 3;
+        for (int w = 0; w < words; w++, i += 8, j += 8) {
+            if ((long) LONGS.get(a, i) != (long) LONGS.get(bytes, j)) {
+                return false;
+            }
+        }
+        for (; j < to; i++, j++) {
+            if (a[i] != bytes[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int add(byte[] bytes, int from, int to, int hash) {
@@ -86,43 +120,38 @@ public final class ByteInterner {
             arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + length));
         }
         System.arraycopy(bytes, from, arena, arenaSize, length);
-        if (size == offsets.length) {
-            offsets = Arrays.copyOf(offsets, size * 2);
-            lengths = Arrays.copyOf(lengths, size * 2);
-            hashes = Arrays.copyOf(hashes, size * 2);
+        if (size == spans.length) {
+            spans = Arrays.copyOf(spans, size * 2);
             strings = Arrays.copyOf(strings, size * 2);
         }
         int id = size++;
-        offsets[id] = arenaSize;
-        lengths[id] = length;
-        hashes[id] = hash;
+        spans[id] = ((long) arenaSize << 32) | length;
         arenaSize += length;
         if (size * 2 > table.length) {
             rehash();
-        } else {
-            place(id);
         }
+        place(id, hash);
         return id;
     }
 
     private void rehash() {
-        table = new int[table.length * 2];
-        for (int id = 0; id < size; id++) {
-            place(id);
+        long[] old = table;
+        table = new long[old.length * 2];
+        for (long entry : old) {
+            if (entry != 0) {
+                place((int) entry - 1, (int) (entry >>> 32));
+            }
         }
     }
 
-    private void place(int id) {
+    private void place(int id, int hash) {
         int mask = table.length - 1;
-        int slot = hashes[id] & mask;
+        int slot = hash & mask;
         while (table[slot] != 0) {
             slot = (slot + 1) & mask;
         }
-        table[slot] = id + 1;
+        table[slot] = ((long) hash << 32) | ((id + 1) & 0xFFFF_FFFFL);
     }
-
-    private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-            long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     /** Eight bytes a step: a multiply-rotate mix per word, then the tail bytes. */
     private static int hash(byte[] bytes, int from, int to) {

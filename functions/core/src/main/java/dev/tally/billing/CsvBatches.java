@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -18,12 +20,27 @@ import java.util.concurrent.BlockingQueue;
 final class CsvBatches implements CsvRecords, AutoCloseable {
     private static final int BATCH_BYTES = 4 << 20;
     private static final int IN_FLIGHT = 4;
+    private static final de.siegmar.fastcsv.reader.CsvReader.CsvReaderBuilder HEADER = de.siegmar.fastcsv.reader.CsvReader
+            .builder().allowExtraFields(true).allowMissingFields(true).allowUnclosedQuote(true)
+            .allowExtraCharsAfterClosingQuote(true);
 
-    /** A batch of complete records; reused once the consumer is done with it. */
+    /** Which columns to keep, chosen from the header (on the reading thread). */
+    interface Projection {
+        /** The columns to keep, or null for all of them; a failure means all of them too. */
+        int[] columns(List<String> header);
+    }
+
+    /**
+     * A batch of complete records; reused once the consumer is done with it. Without a projection a
+     * record's fields are {@code fieldStart/End[firstField[r] .. firstField[r + 1])}; with one, its kept
+     * fields are {@code fieldStart/End[r × width + slot]}.
+     */
     private static final class Batch {
         byte[] bytes;
         int records;
+        int width;
         int[] firstField = new int[1 << 14];
+        int[] count = new int[1 << 14];
         long[] line = new long[1 << 14];
         int[] recordStart = new int[1 << 14];
         int[] recordEnd = new int[1 << 14];
@@ -38,34 +55,46 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
             bytes = new byte[size];
         }
 
-        void addRecord(CsvTokenizer t, long lineNumber) {
+        /** Makes room for one more record and, with a projection, points the tokenizer at its slots. */
+        void prepare(CsvTokenizer t) {
             if (records + 1 >= firstField.length) {
                 int size = firstField.length * 2;
                 firstField = Arrays.copyOf(firstField, size);
+                count = Arrays.copyOf(count, size);
                 line = Arrays.copyOf(line, size);
                 recordStart = Arrays.copyOf(recordStart, size);
                 recordEnd = Arrays.copyOf(recordEnd, size);
                 recordPlain = Arrays.copyOf(recordPlain, size);
             }
-            if (fields + t.count > fieldStart.length) {
-                int size = Math.max(fieldStart.length * 2, fields + t.count);
-                fieldStart = Arrays.copyOf(fieldStart, size);
-                fieldEnd = Arrays.copyOf(fieldEnd, size);
+            if (width > 0) {
+                int need = (records + 1) * width;
+                if (need > fieldStart.length) {
+                    fieldStart = Arrays.copyOf(fieldStart, Math.max(fieldStart.length * 2, need));
+                    fieldEnd = Arrays.copyOf(fieldEnd, fieldStart.length);
+                }
+                t.into(fieldStart, fieldEnd, records * width);
             }
-            firstField[records] = fields;
+        }
+
+        void addRecord(CsvTokenizer t, long lineNumber) {
+            if (width == 0) {
+                if (fields + t.count > fieldStart.length) {
+                    int size = Math.max(fieldStart.length * 2, fields + t.count);
+                    fieldStart = Arrays.copyOf(fieldStart, size);
+                    fieldEnd = Arrays.copyOf(fieldEnd, size);
+                }
+                firstField[records] = fields;
+                System.arraycopy(t.starts, 0, fieldStart, fields, t.count);
+                System.arraycopy(t.ends, 0, fieldEnd, fields, t.count);
+                fields += t.count;
+                firstField[records + 1] = fields;
+            }
+            count[records] = t.count;
             line[records] = lineNumber;
             recordStart[records] = t.recordStart;
             recordEnd[records] = t.recordEnd;
-            boolean plain = true;
-            for (int i = 0; i < t.count; i++) {
-                fieldStart[fields] = t.starts[i];
-                fieldEnd[fields] = t.ends[i];
-                plain &= t.plain[i];
-                fields++;
-            }
-            recordPlain[records] = plain;
+            recordPlain[records] = t.recordPlain;
             records++;
-            firstField[records] = fields;
         }
     }
 
@@ -76,24 +105,37 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
     private int record = -1;
     private boolean finished;
 
-    CsvBatches(InputStream source) {
-        this(source, BATCH_BYTES);
+    // with a projection: the slot of each column (-1 if not kept) and the number of kept columns
+    private volatile int[] slotOf;
+    private volatile int width;
+    /** The current record's fields, all of them, when a column that was not kept is asked for. */
+    private final CsvTokenizer whole = new CsvTokenizer();
+    private Batch wholeBatch;
+    private int wholeRecord = -1;
+
+    CsvBatches(InputStream source, Projection projection) {
+        this(source, BATCH_BYTES, projection);
     }
 
-    /** @param batchBytes bytes read per batch (small in tests, so records straddle batches) */
-    CsvBatches(InputStream source, int batchBytes) {
+    /**
+     * @param batchBytes bytes read per batch (small in tests, so records straddle batches)
+     * @param projection the columns to keep after the header, or null to keep every field
+     */
+    CsvBatches(InputStream source, int batchBytes, Projection projection) {
         for (int i = 0; i < IN_FLIGHT; i++) {
             free.add(new Batch(batchBytes));
         }
-        reader = new Thread(() -> produce(source), "bill-tokenize");
+        reader = new Thread(() -> produce(source, projection), "bill-tokenize");
         reader.setDaemon(true);
         reader.start();
     }
 
     // ---- the reading thread ---------------------------------------------------------------------------
 
-    private void produce(InputStream source) {
+    private void produce(InputStream source, Projection projection) {
         CsvTokenizer tokens = new CsvTokenizer();
+        boolean header = projection != null;
+        int batchWidth = 0;
         byte[] carry = new byte[0];
         int carried = 0;
         long line = 1;
@@ -104,6 +146,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
                 batch.records = 0;
                 batch.fields = 0;
                 batch.firstField[0] = 0;
+                batch.width = batchWidth;
                 if (batch.bytes.length < Math.max(carried * 2, 3)) {
                     batch.bytes = new byte[Math.max(carried * 2, 3)]; // room to see a byte-order mark too
                 }
@@ -130,6 +173,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
                     if (pos >= limit) {
                         break;
                     }
+                    batch.prepare(tokens);
                     int next = tokens.scan(batch.bytes, pos, limit, eof);
                     if (next < 0) {
                         break;
@@ -137,6 +181,12 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
                     batch.addRecord(tokens, line);
                     line += tokens.lines;
                     pos = next;
+                    if (header) {
+                        // the header goes alone in its batch; the next batches keep the chosen columns
+                        header = false;
+                        batchWidth = project(tokens, batch, projection);
+                        break;
+                    }
                 }
                 carried = limit - pos;
                 if (carry.length < carried) {
@@ -156,6 +206,45 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
         } catch (RuntimeException e) {
             fail(new IOException(e.getMessage(), e));
         }
+    }
+
+    /** Sets the tokenizer's projection from the header record; returns the number of kept columns. */
+    private int project(CsvTokenizer tokens, Batch batch, Projection projection) {
+        List<String> names;
+        if (tokens.recordPlain) {
+            names = new ArrayList<>(tokens.count);
+            for (int i = 0; i < tokens.count; i++) {
+                names.add(new String(batch.bytes, tokens.starts[i], tokens.ends[i] - tokens.starts[i],
+                        StandardCharsets.UTF_8));
+            }
+        } else {
+            names = HEADER.ofSingleCsvRecord(new String(batch.bytes, tokens.recordStart,
+                    tokens.recordEnd - tokens.recordStart, StandardCharsets.UTF_8)).getFields();
+        }
+        int[] columns;
+        try {
+            columns = projection.columns(names);
+        } catch (RuntimeException e) {
+            columns = null; // the consumer reads the header itself and reports what is wrong with it
+        }
+        if (columns == null || columns.length == 0) {
+            return 0;
+        }
+        int[] slots = new int[names.size()];
+        Arrays.fill(slots, -1);
+        int kept = 0;
+        for (int column : columns) {
+            if (column >= 0 && column < slots.length && slots[column] < 0) {
+                slots[column] = kept++;
+            }
+        }
+        if (kept == 0) {
+            return 0;
+        }
+        width = kept;
+        slotOf = slots;
+        tokens.project(slots);
+        return kept;
     }
 
     private void fail(IOException e) {
@@ -203,7 +292,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
 
     @Override
     public int fieldCount() {
-        return current.firstField[record + 1] - current.firstField[record];
+        return current.count[record];
     }
 
     @Override
@@ -218,12 +307,34 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
 
     @Override
     public int start(int field) {
-        return current.fieldStart[current.firstField[record] + field];
+        Batch b = current;
+        if (b.width == 0) {
+            return b.fieldStart[b.firstField[record] + field];
+        }
+        int[] slots = slotOf;
+        int slot = field < slots.length ? slots[field] : -1;
+        return slot >= 0 ? b.fieldStart[record * b.width + slot] : whole().starts[field];
     }
 
     @Override
     public int end(int field) {
-        return current.fieldEnd[current.firstField[record] + field];
+        Batch b = current;
+        if (b.width == 0) {
+            return b.fieldEnd[b.firstField[record] + field];
+        }
+        int[] slots = slotOf;
+        int slot = field < slots.length ? slots[field] : -1;
+        return slot >= 0 ? b.fieldEnd[record * b.width + slot] : whole().ends[field];
+    }
+
+    /** All fields of the current record, tokenised again from its bytes (for a column not kept). */
+    private CsvTokenizer whole() {
+        if (wholeBatch != current || wholeRecord != record) {
+            whole.scan(current.bytes, current.recordStart[record], current.recordEnd[record], true);
+            wholeBatch = current;
+            wholeRecord = record;
+        }
+        return whole;
     }
 
     @Override

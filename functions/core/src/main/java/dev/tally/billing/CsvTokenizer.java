@@ -12,15 +12,61 @@ import java.util.Arrays;
  * in-place scanner and the reader thread that hands out whole batches of records.
  */
 final class CsvTokenizer {
-    /** Field offsets of the last record scanned. */
+    /** Returned by the quoted fast path when the generic scan has to read the record. */
+    private static final int FALLBACK = -2;
+
+    /** Field offsets of the last record scanned (when not projecting). */
     int[] starts = new int[64];
     int[] ends = new int[64];
     boolean[] plain = new boolean[64];
     int count;
     int recordStart;
     int recordEnd;
+    /** Whether every field of the last record is plain. */
+    boolean recordPlain;
     /** Line breaks the last call consumed (inside quoted fields and the record's own line end). */
     long lines;
+
+    // projection: field i goes to out[outBase + slotOf[i]] when slotOf[i] >= 0; other fields are only counted
+    private int[] slotOf;
+    private int[] outStarts;
+    private int[] outEnds;
+    private int outBase;
+
+    /**
+     * Keeps only some fields of each record from now on: field {@code i} is written to
+     * {@code starts/ends[base + slotOf[i]]} of the arrays given to {@link #into}, fields without a slot
+     * (or beyond {@code slotOf}) are counted and checked but not stored.
+     */
+    void project(int[] slotOf) {
+        this.slotOf = slotOf;
+    }
+
+    /** Where the next record's projected fields go. */
+    void into(int[] starts, int[] ends, int base) {
+        this.outStarts = starts;
+        this.outEnds = ends;
+        this.outBase = base;
+    }
+
+    private void store(int start, int end, boolean isPlain) {
+        if (slotOf == null) {
+            if (count == starts.length) {
+                grow();
+            }
+            starts[count] = start;
+            ends[count] = end;
+            plain[count] = isPlain;
+        } else if (count < slotOf.length) {
+            int slot = slotOf[count];
+            if (slot >= 0) {
+                outStarts[outBase + slot] = start;
+                outEnds[outBase + slot] = end;
+            }
+        }
+        recordPlain &= isPlain;
+        count++;
+    }
 
     /**
      * Skips empty lines at {@code pos}.
@@ -55,13 +101,17 @@ final class CsvTokenizer {
      *         may follow (nothing consumed)
      */
     int scan(byte[] buf, int pos, int limit, boolean eof) {
+        if (slotOf != null && buf[pos] == '"') {
+            int next = scanQuoted(buf, pos, limit);
+            if (next != FALLBACK) {
+                return next;
+            }
+        }
         int p = pos;
         long breaks = 0;
         count = 0;
+        recordPlain = true;
         while (true) {
-            if (count == starts.length) {
-                grow();
-            }
             boolean isPlain = true;
             int fieldStart;
             int fieldEnd;
@@ -119,10 +169,7 @@ final class CsvTokenizer {
                 }
                 fieldEnd = p;
             }
-            starts[count] = fieldStart;
-            ends[count] = fieldEnd;
-            plain[count] = isPlain;
-            count++;
+            store(fieldStart, fieldEnd, isPlain);
             if (p < limit && buf[p] == ',') {
                 p++;
                 continue;
@@ -142,6 +189,63 @@ final class CsvTokenizer {
             }
             lines = breaks;
             return p;
+        }
+    }
+
+    /**
+     * The common form of a bill record, every field quoted with nothing to unquote
+     * ({@code "a","b",…,"z"} and a line end), read with one pass over its bytes: the quotes and line
+     * breaks of each eight-byte word are flagged at once and visited in order, so no word is read
+     * twice. Anything else — an unquoted or empty field, a doubled quote, characters after a closing
+     * quote, a line break inside quotes, the end of the buffer — gives {@link #FALLBACK} and the
+     * generic scan reads the record from its start.
+     */
+    private int scanQuoted(byte[] buf, int pos, int limit) {
+        int word = pos;
+        if (word + 8 > limit) {
+            return FALLBACK;
+        }
+        long flags = Swar.quoteOrBreakFlags(buf, word);
+        flags &= flags - 1; // the opening quote at pos
+        int fieldStart = pos + 1;
+        int nextOpen = -1; // where the next field's opening quote must be, -1 inside a field
+        count = 0;
+        recordPlain = true;
+        while (true) {
+            while (flags == 0) {
+                word += 8;
+                if (word + 8 > limit) {
+                    return FALLBACK;
+                }
+                flags = Swar.quoteOrBreakFlags(buf, word);
+            }
+            int at = word + (Long.numberOfTrailingZeros(flags) >>> 3);
+            flags &= flags - 1;
+            if (nextOpen >= 0) {
+                if (at != nextOpen || buf[at] != '"') {
+                    return FALLBACK;
+                }
+                fieldStart = at + 1;
+                nextOpen = -1;
+                continue;
+            }
+            if (buf[at] != '"' || at + 2 >= limit) {
+                return FALLBACK;
+            }
+            byte next = buf[at + 1];
+            if (next == ',') {
+                store(fieldStart, at, true);
+                nextOpen = at + 2;
+                continue;
+            }
+            if (next == '\n' || next == '\r') {
+                store(fieldStart, at, true);
+                recordStart = pos;
+                recordEnd = at + 1;
+                lines = 1;
+                return next == '\r' && buf[at + 2] == '\n' ? at + 3 : at + 2;
+            }
+            return FALLBACK;
         }
     }
 

@@ -41,7 +41,7 @@ public final class FastBillReader {
     public BillReadReport read(Path file, FastRows rows, LongConsumer progress) {
         try (BillSource.Opened opened = BillSource.open(file);
              ChunkedInput decompressed = new ChunkedInput(opened.csv());
-             CsvBatches scanner = new CsvBatches(decompressed)) {
+             CsvBatches scanner = new CsvBatches(decompressed, header -> BillLayout.detect(file, header, tagKey).columns())) {
             if (!scanner.next()) {
                 throw new BillFileException(file, "is empty (no header row)");
             }

@@ -14,6 +14,7 @@ public final class Swar {
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
     private static final long HIGHS = 0x8080808080808080L;
+    private static final long LOWS = 0x7F7F7F7F7F7F7F7FL;
     private static final long COMMA = ONES * ',';
     private static final long LF = ONES * '\n';
     private static final long CR = ONES * '\r';
@@ -70,6 +71,20 @@ public final class Swar {
             i++;
         }
         return to;
+    }
+
+    /**
+     * Flags (the high bit of each byte) every '"', LF and CR among the eight bytes at {@code i}:
+     * exact flags, none wrong, so all of them can be visited in turn.
+     */
+    public static long quoteOrBreakFlags(byte[] b, int i) {
+        long word = (long) LONGS.get(b, i);
+        return exactZeros(word ^ QUOTE) | exactZeros(word ^ LF) | exactZeros(word ^ CR);
+    }
+
+    /** The high bit of each zero byte of {@code x}, and only those (no borrow between bytes). */
+    private static long exactZeros(long x) {
+        return ~(((x & LOWS) + LOWS) | x | LOWS);
     }
 
     /** Index of the first LF or CR in {@code b[from, to)}, or {@code to}. */

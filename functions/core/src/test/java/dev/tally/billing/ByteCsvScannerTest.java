@@ -45,7 +45,14 @@ class ByteCsvScannerTest {
     }
 
     static List<Rec> batches(InputStream in, int batchBytes) throws IOException {
-        try (CsvBatches batches = new CsvBatches(in, batchBytes)) {
+        try (CsvBatches batches = new CsvBatches(in, batchBytes, null)) {
+            return records(batches);
+        }
+    }
+
+    /** Batches keeping only {@code columns} after the header; the other fields are read from the record again. */
+    static List<Rec> projected(InputStream in, int batchBytes, int... columns) throws IOException {
+        try (CsvBatches batches = new CsvBatches(in, batchBytes, header -> columns)) {
             return records(batches);
         }
     }
@@ -118,6 +125,35 @@ class ByteCsvScannerTest {
         }
         for (int batch : new int[] {1, 2, 5, 16, 1 << 20}) {
             assertThat(batches(trickle(bytes, 3), batch)).as("batch %d", batch).isEqualTo(expected);
+            assertThat(projected(trickle(bytes, 3), batch, 1)).as("batch %d, column 1 kept", batch)
+                    .isEqualTo(expected);
+            assertThat(projected(trickle(bytes, 3), batch, 0, 1)).as("batch %d, both kept", batch)
+                    .isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"a\",\"b\",\"c\"\n\"1\",\"2\",\"3\"\n\"4\",\"5\",\"6\"\r\n\"7\",\"8\",\"9\"\r\"x\",\"y\",\"z\"",
+        "\"a\",\"b\",\"c\"\n\"1\",\"2\"\n\"1\",\"2\",\"3\",\"4\"\n",
+        "\"a\",\"b\",\"c\"\n\"1\",2,\"3\"\n\"\",\"\",\"\"\n\"1\",\"2\",\n",
+        "\"a\",\"b\",\"c\"\n\"say \"\"hi\"\"\",\"2\",\"3\"\n\"1\"x,\"2\",\"3\"\n",
+        "\"a\",\"b\",\"c\"\n\"multi\nline\",\"2\",\"3\"\n\"1\",\"x\r\ny\",\"3\"\n\"9\",\"9\",\"9\"\n",
+        "\"a\",\"b\",\"c\"\n\"a long first field that spans words\",\"\",\"and another one, with a comma\"\n",
+        "\"a\",\"b\",\"c\"\n\"1\",\"2\",\"3\"\n\"unclosed,\"2\n",
+    })
+    void shouldReadQuotedRecordsLikeTheLibraryWhateverIsKept(String csv) throws IOException {
+        byte[] bytes = csv.getBytes(StandardCharsets.UTF_8);
+        List<Rec> expected = library(bytes);
+
+        for (int[] kept : new int[][] {{0}, {2}, {0, 2}, {0, 1, 2}, {2, 0, 5}}) {
+            for (int batch : new int[] {1, 3, 8, 17, 1 << 20}) {
+                for (int step : new int[] {1, 5, 1 << 20}) {
+                    assertThat(projected(trickle(bytes, step), batch, kept))
+                            .as("kept %s, batch %d, step %d", java.util.Arrays.toString(kept), batch, step)
+                            .isEqualTo(expected);
+                }
+            }
         }
     }
 
@@ -131,6 +167,10 @@ class ByteCsvScannerTest {
         List<Rec> expected = library(bytes);
         assertThat(scanner(trickle(bytes, 4093))).isEqualTo(expected);
         assertThat(batches(new java.io.ByteArrayInputStream(bytes), 8191)).isEqualTo(expected);
+        int[] layout = BillLayout.detect(dir.resolve(m.billFile()), expected.get(0).fields(), "product_area").columns();
+        assertThat(layout).hasSizeGreaterThan(5);
+        assertThat(projected(new java.io.ByteArrayInputStream(bytes), 8191, layout)).isEqualTo(expected);
+        assertThat(projected(trickle(bytes, 1000), 1 << 20, layout)).isEqualTo(expected);
         assertThat(expected).hasSizeGreaterThan(3000);
     }
 

@@ -24,6 +24,7 @@ import java.util.List;
 
 import static dev.tally.Fixtures.EC2;
 import static dev.tally.Fixtures.S3;
+import static dev.tally.Fixtures.millis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The fast engine must give exactly what the reference engine gives: every table, count and report line. */
@@ -109,6 +110,54 @@ class EngineEquivalenceTest {
 
         assertSame(run(RollupRunner.Engine.FAST, file, null, areas, "product_area", null),
                 run(RollupRunner.Engine.REFERENCE, file, null, areas, "product_area", null));
+    }
+
+    @Test
+    void shouldMatchTheReference_onVolumesThatMoveBetweenInstancesWithinARow() {
+        String ciA = "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/a";
+        String ciB = "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/b";
+        String task = "arn:aws:ecs:us-east-1:111122223333:task/prod/";
+        List<String> events = new java.util.ArrayList<>(List.of(
+                Fixtures.containerInstance(ciA, "i-a", 1), Fixtures.containerInstance(ciB, "i-b", 1)));
+        String[][] tasks = {
+            {"t1", "service:x", ciA, "256", "02-01T00:00", "02-01T04:00"},
+            {"t2", "service:y", ciA, "512", "02-01T00:30", "02-01T03:00"},
+            {"t3", "service:z", ciB, "256", "02-01T00:00", "02-01T01:00"},
+            {"t4", "service:x", ciB, "1024", "02-01T02:30", "02-01T03:00"},
+        };
+        for (String[] t : tasks) {
+            events.add(Fixtures.task(task + t[0], "prod", t[1], t[2], t[3], t[4], null, "RUNNING", 1));
+            events.add(Fixtures.task(task + t[0], "prod", t[1], t[2], t[3], t[4], t[5], "STOPPED", 2));
+        }
+        // vol-1 over 00:00-04:00: i-b 1.5 h in two windows, i-a 1 h, unattached 1.5 h (ties with i-b)
+        String[][] calls = {
+            {"AttachVolume", "vol-1", "i-b", "02-01T00:00"}, {"DetachVolume", "vol-1", "i-b", "02-01T01:00"},
+            {"AttachVolume", "vol-1", "i-a", "02-01T01:00"}, {"DetachVolume", "vol-1", "i-a", "02-01T02:00"},
+            {"AttachVolume", "vol-1", "i-b", "02-01T02:30"}, {"DetachVolume", "vol-1", "i-b", "02-01T03:00"},
+            // vol-2 over 00:00-02:00: one hour on each instance, a tie between them
+            {"AttachVolume", "vol-2", "i-b", "02-01T01:00"}, {"DetachVolume", "vol-2", "i-b", "02-01T02:00"},
+            {"AttachVolume", "vol-2", "i-a", "02-01T00:00"}, {"DetachVolume", "vol-2", "i-a", "02-01T01:00"},
+        };
+        for (String[] c : calls) {
+            events.add(Fixtures.volumeCall(c[0], c[1], c[2], c[3],
+                    c[0].equals("AttachVolume") ? millis(c[3]) : null, null));
+        }
+        String bill = Fixtures.dbr(List.of(
+                Row.of(EC2, "i-a", "web", "02-01T00:00", "02-01T04:00", "2.0000000003"),
+                Row.of(EC2, "i-b", "api", "02-01T00:00", "02-01T04:00", "1.0000000007"),
+                Row.of(EC2, "vol-1", "", "02-01T00:00", "02-01T04:00", "1.0000000001"),
+                Row.of(EC2, "vol-1", "", "02-01T00:00", "02-01T04:00", "0.0000000005"),
+                Row.of(EC2, "vol-1", "", "02-01T00:30", "02-01T02:45", "0.3333333333"),
+                Row.of(EC2, "vol-2", "", "02-01T00:00", "02-01T02:00", "0.0000000003"),
+                Row.of(EC2, "vol-2", "", "02-01T00:00", "02-01T02:00", "7.7777777777"),
+                Row.of(EC2, "vol-2", "", "02-01T05:00", "02-01T06:00", "1")), "1");
+        Path file = Fixtures.write(dir, "volumes.csv", bill);
+        Path eventsFile = Fixtures.writeLines(dir, "events.jsonl", events);
+        Path areas = Fixtures.areas(dir, java.util.Map.of("web", "Web", "api", "Api"));
+
+        Rollup fast = run(RollupRunner.Engine.FAST, file, eventsFile, areas, "product_area", null);
+        assertSame(fast, run(RollupRunner.Engine.REFERENCE, file, eventsFile, areas, "product_area", null));
+        assertThat(fast.rowsByRule().get(dev.tally.allocation.Allocator.Rule.ATTACHED_VOLUME)).isEqualTo(5);
     }
 
     @Test
