@@ -391,6 +391,17 @@ public final class FastAllocator implements FastRows {
     // ---- per-resource facts, targets, shared charges ---------------------------------------------------
 
     private byte kind(int resource) {
+        if (resource < kind.length) {
+            byte k = kind[resource];
+            if (k != UNKNOWN) {
+                return k;
+            }
+        }
+        return resolveKind(resource);
+    }
+
+    /** The first sight of a resource: what it is, and its facts (kept apart so the row path stays small). */
+    private byte resolveKind(int resource) {
         if (resource >= kind.length) {
             int size = Math.max(resource + 1, kind.length * 2);
             kind = Arrays.copyOf(kind, size);

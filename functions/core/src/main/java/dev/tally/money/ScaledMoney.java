@@ -103,6 +103,12 @@ public final class ScaledMoney {
         if (amount == Long.MIN_VALUE) {
             throw new ArithmeticException("amount out of range");
         }
+        // A common power of two of weight and total changes neither the quotient nor the rounding
+        // (remainder and divisor scale alike), and keeps most products within 63 bits: CPU weights are
+        // milliseconds times CPU units, both rich in factors of two.
+        int shift = Long.numberOfTrailingZeros(weight | total);
+        weight >>>= shift;
+        total >>>= shift;
         long magnitude = Math.abs(amount);
         long high = Math.multiplyHigh(magnitude, weight);
         long low = magnitude * weight;

@@ -59,6 +59,24 @@ class ScaledMoneyTest {
         }
     }
 
+    @RepeatedTest(5)
+    void shouldEqualBigDecimal_forWeightsSharingPowersOfTwo() {
+        // CPU weights: milliseconds × CPU units, so weight and total share large powers of two; exact
+        // halves (ties) are common and must still round half-even
+        SplittableRandom random = new SplittableRandom();
+        for (int i = 0; i < 20_000; i++) {
+            long amount = random.nextLong(-2_000_000_000_000L, 2_000_000_000_000L);
+            int shift = random.nextInt(40);
+            long total = Math.max(1, random.nextLong(1L << Math.min(62 - shift, 30))) << shift;
+            long weight = random.nextBoolean() ? total / 2 : (random.nextLong((total >> shift) + 1) << shift);
+            assertThat(ScaledMoney.part(amount, weight, total)).as("%d × %d / %d", amount, weight, total)
+                    .isEqualTo(slowPart(amount, weight, total));
+        }
+        assertThat(ScaledMoney.part(3, 1L << 40, 1L << 41)).isEqualTo(2);
+        assertThat(ScaledMoney.part(5, 1L << 40, 1L << 41)).isEqualTo(2);
+        assertThat(ScaledMoney.part(-7, 3L << 50, 1L << 52)).isEqualTo(-5);
+    }
+
     @Test
     void shouldDivide128BitNumbers() {
         BigInteger n = BigInteger.valueOf(123_456_789_012_345L).multiply(BigInteger.valueOf(987_654_321_098L));
