@@ -289,14 +289,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The launcher's JVM options ({@code scripts/jvm-options}, built into this jar). */
+    static List<String> launcherJvmOptions() {
+        try (java.io.InputStream in = BenchCommand.class.getResourceAsStream("jvm-options")) {
+            if (in == null) {
+                throw new IllegalStateException("jvm-options is missing from the bench jar (rebuild it)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private Run<TallyMetrics> runTally(int i, MonthCache.Month month, String classPath, Path root)
             throws IOException, InterruptedException {
         Path tables = Files.createTempDirectory(root, "rollup-");
         double load = loadAverage()[0];
         try {
-            List<String> jvm = new ArrayList<>();
             // The options the ./tally launcher gives the rollup, so the bench measures what users run.
-            jvm.add("-XX:+UseParallelGC");
+            List<String> jvm = new ArrayList<>(launcherJvmOptions());
             jvm.add("-Xmx" + xmx);
             jvm.addAll(jvmArgs);
             List<String> args = new ArrayList<>(List.of("--billing", month.bill().toString(),
@@ -442,8 +454,8 @@ public final class BenchCommand implements Callable<Integer> {
             o.printf("machine: %d cores, Java %s; load average %s before, %s after%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
                     load(loadBefore), load(loadAfter));
-            o.printf("Tally: child JVM -Xmx%s%s; DuckDB: child JVM, in-memory database, %s threads; %d runs each,"
-                            + " alternating, file cache warmed first%n", xmx,
+            o.printf("Tally: child JVM %s -Xmx%s%s; DuckDB: child JVM, in-memory database, %s threads; %d runs each,"
+                            + " alternating, file cache warmed first%n", String.join(" ", launcherJvmOptions()), xmx,
                     jvmArgs.isEmpty() ? "" : " " + String.join(" ", jvmArgs),
                     duckdbThreads > 0 ? Integer.toString(duckdbThreads) : "default", runs);
             o.println();

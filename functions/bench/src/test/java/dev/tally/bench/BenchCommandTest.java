@@ -10,11 +10,22 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The whole benchmark on a tiny month: child JVMs, DuckDB, table and results file. Nothing about speed. */
 class BenchCommandTest {
+    @Test
+    void runsTheRollupWithTheLaunchersJvmOptions() throws Exception {
+        List<String> file = Files.readAllLines(Path.of("../../scripts/jvm-options")).stream().map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+
+        assertThat(BenchCommand.launcherJvmOptions()).isEqualTo(file).contains("-XX:+UseParallelGC")
+                .allMatch(option -> option.startsWith("-"));
+        assertThat(Files.readString(Path.of("../../tally"))).contains("scripts/jvm-options");
+    }
+
     @Test
     void benchmarksATinyMonthEndToEnd(@TempDir Path tmp) throws Exception {
         StringWriter out = new StringWriter();

@@ -76,7 +76,11 @@ public final class HistoryBuilder {
 
     public History build() {
         Map<String, EcsTask> builtTasks = new HashMap<>(tasks.size() * 4 / 3 + 16);
-        tasks.forEach((arn, state) -> builtTasks.put(arn, state.toTask(arn)));
+        // clusters, services and container instances repeat across tasks: one String each, not one per task
+        Map<String, String> shared = new HashMap<>();
+        java.util.function.UnaryOperator<String> once = value -> value == null ? null
+                : shared.computeIfAbsent(value, v -> v);
+        tasks.forEach((arn, state) -> builtTasks.put(arn, state.toTask(arn, once)));
         Map<String, String> ec2 = new TreeMap<>();
         containerInstances.forEach((id, versioned) -> ec2.put(id, versioned.value()));
         Map<String, List<HistoryEvent.VolumeCall>> calls = new TreeMap<>();
@@ -196,7 +200,7 @@ public final class HistoryBuilder {
                     || (version == currentVersion && value > current);
         }
 
-        EcsTask toTask(String taskArn) {
+        EcsTask toTask(String taskArn, java.util.function.UnaryOperator<String> once) {
             String cluster = EcsTask.lastPart(clusterArn);
             if (cluster == null) {
                 cluster = clusterFromTaskArn(taskArn);
@@ -208,7 +212,8 @@ public final class HistoryBuilder {
             if (units <= 0) {
                 units = EcsTask.MINIMUM_CPU_UNITS;
             }
-            return new EcsTask(taskArn, cluster, EcsTask.serviceOf(group), EcsTask.lastPart(containerInstanceArn),
+            return new EcsTask(taskArn, once.apply(cluster), once.apply(EcsTask.serviceOf(group)),
+                    once.apply(EcsTask.lastPart(containerInstanceArn)),
                     units, startedAtVersion == NONE ? null : startedAt, stoppedAtVersion == NONE ? null : stoppedAt);
         }
 
