@@ -49,6 +49,12 @@ public final class ByteInterner {
         }
     }
 
+    /** The id here of the value another interner holds as {@code id}. */
+    public int intern(ByteInterner other, int id) {
+        long span = other.spans[id];
+        return intern(other.arena, offset(span), offset(span) + length(span));
+    }
+
     public int intern(String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         return intern(bytes, 0, bytes.length);

@@ -52,8 +52,17 @@ public final class EventFiles {
     /** Set when the caller reads into a builder: large line files may then be split between threads. */
     private HistoryBuilder parallelBuilder;
 
+    /** Where the fast task scanner puts task events: straight into a builder when there is one. */
+    private final TaskEventScanner.TaskSink tasks;
+
     private EventFiles(Consumer<HistoryEvent> sink) {
         this.sink = sink;
+        this.tasks = TaskEventScanner.asEvents(sink);
+    }
+
+    private EventFiles(HistoryBuilder builder) {
+        this.sink = builder::add;
+        this.tasks = builder;
     }
 
     /**
@@ -75,7 +84,7 @@ public final class EventFiles {
      * @throws EventFileException if the path does not exist or holds no event file
      */
     public static EventReadReport readInto(Path path, HistoryBuilder builder) {
-        EventFiles reader = new EventFiles(builder::add);
+        EventFiles reader = new EventFiles(builder);
         reader.parallelBuilder = builder;
         reader.readPath(path);
         return reader.report();
@@ -215,7 +224,7 @@ public final class EventFiles {
 
     private static Share readShare(Path file, long from, long to) {
         HistoryBuilder builder = new HistoryBuilder();
-        EventFiles reader = new EventFiles(builder::add);
+        EventFiles reader = new EventFiles(builder);
         long[] lines = {0};
         String source = file.toString();
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
@@ -262,11 +271,9 @@ public final class EventFiles {
         if (LineScanner.isBlank(bytes, from, to)) {
             return;
         }
-        HistoryEvent.TaskStateChange task = TaskEventScanner.scan(bytes, from, to, strings);
-        if (task != null) {
+        if (TaskEventScanner.scan(bytes, from, to, strings, tasks)) {
             events++;
             used.merge(EventParser.TASK_STATE_CHANGE, 1L, Long::sum);
-            sink.accept(task);
             return;
         }
         JsonNode node = FastEventScanner.scan(bytes, from, to);

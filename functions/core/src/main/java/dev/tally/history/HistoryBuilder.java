@@ -1,6 +1,10 @@
 package dev.tally.history;
 
+import dev.tally.billing.ByteInterner;
+
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -15,25 +19,34 @@ import java.util.TreeMap;
  * permutation of the same events, with or without duplicates, builds an equal {@link History} —
  * and builders filled separately (by parallel readers) can be merged into one.
  *
- * <p>A month can have hundreds of thousands of task events, so a task's merge state is kept in
- * primitive fields, and the strings many tasks share (cluster, group, container instance) are kept
- * once.
+ * <p>A month can have hundreds of thousands of task events, so tasks are kept in a few arrays,
+ * not objects: a task's ARN is a {@link ByteInterner} id and its merge state (each field with the
+ * version that set it) a row of those arrays; the strings many tasks share (cluster, group,
+ * container instance) are kept once. The fast task scanner writes here straight from the line's bytes.
  */
-public final class HistoryBuilder {
+public final class HistoryBuilder implements TaskEventScanner.TaskSink {
     private static final Comparator<HistoryEvent.VolumeCall> CALL_ORDER = Comparator
             .comparingLong(HistoryEvent.VolumeCall::at)
             .thenComparing(HistoryEvent.VolumeCall::kind)
             .thenComparing(call -> call.instanceId() == null ? "" : call.instanceId());
+    private static final long NONE = Long.MIN_VALUE;
 
-    private final Map<String, TaskState> tasks = new HashMap<>();
+    // per task (index = id of its ARN): versions and values, see TaskTable
+    private final ByteInterner taskArns = new ByteInterner();
+    private final TaskTable tasks = new TaskTable();
     private final Map<String, Versioned<String>> containerInstances = new HashMap<>();
     private final Map<String, Set<HistoryEvent.VolumeCall>> volumeCalls = new HashMap<>();
     private final Map<String, Long> terminations = new HashMap<>();
     private final Map<String, String> strings = new HashMap<>();
 
     public HistoryBuilder add(HistoryEvent event) {
-        if (event instanceof HistoryEvent.TaskStateChange task) {
-            tasks.computeIfAbsent(task.taskArn(), arn -> new TaskState()).merge(task, this);
+        if (event instanceof HistoryEvent.TaskStateChange t) {
+            byte[] arn = t.taskArn().getBytes(StandardCharsets.UTF_8);
+            task(arn, 0, arn.length, t.version(), t.clusterArn(), t.group(), t.containerInstanceArn(),
+                    t.cpu() == null ? TaskEventScanner.ABSENT : t.cpu(),
+                    t.containersCpu() == null ? TaskEventScanner.ABSENT : t.containersCpu(),
+                    t.startedAt() == null ? TaskEventScanner.ABSENT : t.startedAt(),
+                    t.stoppedAt() == null ? TaskEventScanner.ABSENT : t.stoppedAt());
         } else if (event instanceof HistoryEvent.ContainerInstanceChange ci) {
             addContainerInstance(EcsTask.lastPart(ci.containerInstanceArn()),
                     new Versioned<>(ci.version(), ci.ec2InstanceId()));
@@ -45,20 +58,45 @@ public final class HistoryBuilder {
         return this;
     }
 
+    /** A task event, straight from bytes: absent numbers are {@link TaskEventScanner#ABSENT}. */
+    @Override
+    public void task(byte[] arn, int arnFrom, int arnTo, long version, String clusterArn, String group,
+                     String containerInstanceArn, long cpu, long containersCpu, long startedAt, long stoppedAt) {
+        int id = tasks.open(taskArns.intern(arn, arnFrom, arnTo));
+        if (clusterArn != null) {
+            tasks.mergeText(id, TaskTable.CLUSTER, version, clusterArn, this);
+        }
+        if (group != null) {
+            tasks.mergeText(id, TaskTable.GROUP, version, group, this);
+        }
+        if (containerInstanceArn != null) {
+            tasks.mergeText(id, TaskTable.CONTAINER_INSTANCE, version, containerInstanceArn, this);
+        }
+        if (cpu != TaskEventScanner.ABSENT) {
+            tasks.mergeNumber(id, TaskTable.CPU, version, cpu);
+        }
+        if (containersCpu != TaskEventScanner.ABSENT) {
+            tasks.mergeNumber(id, TaskTable.CONTAINERS_CPU, version, containersCpu);
+        }
+        if (startedAt != TaskEventScanner.ABSENT) {
+            tasks.mergeNumber(id, TaskTable.STARTED_AT, version, startedAt);
+        }
+        if (stoppedAt != TaskEventScanner.ABSENT) {
+            tasks.mergeNumber(id, TaskTable.STOPPED_AT, version, stoppedAt);
+        }
+    }
+
     private void addContainerInstance(String id, Versioned<String> ec2) {
         containerInstances.merge(id, ec2, (a, b) -> Versioned.merge(a, b.version(), b.value()));
     }
 
     /** Adds everything another builder holds, as if its events had been added here. */
     public HistoryBuilder merge(HistoryBuilder other) {
-        other.tasks.forEach((arn, state) -> {
-            TaskState mine = tasks.get(arn);
-            if (mine == null) {
-                tasks.put(arn, state.copyInto(this));
-            } else {
-                mine.merge(state);
+        for (int theirs = 0; theirs < other.tasks.size(); theirs++) {
+            if (other.tasks.present(theirs)) {
+                tasks.merge(tasks.open(taskArns.intern(other.taskArns, theirs)), other.tasks, theirs, this);
             }
-        });
+        }
         other.containerInstances.forEach(this::addContainerInstance);
         other.volumeCalls.forEach((volume, calls) ->
                 volumeCalls.computeIfAbsent(volume, v -> new LinkedHashSet<>()).addAll(calls));
@@ -80,7 +118,12 @@ public final class HistoryBuilder {
         Map<String, String> shared = new HashMap<>();
         java.util.function.UnaryOperator<String> once = value -> value == null ? null
                 : shared.computeIfAbsent(value, v -> v);
-        tasks.forEach((arn, state) -> builtTasks.put(arn, state.toTask(arn, once)));
+        for (int id = 0; id < tasks.size(); id++) {
+            if (tasks.present(id)) {
+                String arn = taskArns.string(id);
+                builtTasks.put(arn, tasks.toTask(id, arn, once));
+            }
+        }
         Map<String, String> ec2 = new TreeMap<>();
         containerInstances.forEach((id, versioned) -> ec2.put(id, versioned.value()));
         Map<String, List<HistoryEvent.VolumeCall>> calls = new TreeMap<>();
@@ -93,128 +136,113 @@ public final class HistoryBuilder {
     }
 
     /**
-     * Per-field merge state of one task: each field with the version that set it. The higher
-     * version wins; at equal versions the larger value (see {@link Versioned}).
+     * Per-field merge state of every task, one row per task id: each field with the version that set
+     * it. The higher version wins; at equal versions the larger value (see {@link Versioned}).
      */
-    private static final class TaskState {
-        private static final long NONE = Long.MIN_VALUE;
+    private static final class TaskTable {
+        static final int CLUSTER = 0;
+        static final int GROUP = 1;
+        static final int CONTAINER_INSTANCE = 2;
+        static final int CPU = 3;
+        static final int CONTAINERS_CPU = 4;
+        static final int STARTED_AT = 5;
+        static final int STOPPED_AT = 6;
+        private static final int FIELDS = 7;
+        private static final int TEXTS = 3;
+        /** Per task: FIELDS versions, then the values of the number fields (CPU..STOPPED_AT). */
+        private static final int STRIDE = FIELDS + (FIELDS - TEXTS);
 
-        private String clusterArn;
-        private long clusterArnVersion = NONE;
-        private String group;
-        private long groupVersion = NONE;
-        private String containerInstanceArn;
-        private long containerInstanceArnVersion = NONE;
-        private int cpu;
-        private long cpuVersion = NONE;
-        private int containersCpu;
-        private long containersCpuVersion = NONE;
-        private long startedAt;
-        private long startedAtVersion = NONE;
-        private long stoppedAt;
-        private long stoppedAtVersion = NONE;
+        private long[] numbers = new long[0];
+        private String[] texts = new String[0];
+        private boolean[] present = new boolean[0];
+        private int size;
 
-        void merge(HistoryEvent.TaskStateChange e, HistoryBuilder owner) {
-            long v = e.version();
-            if (e.clusterArn() != null && wins(v, clusterArnVersion, e.clusterArn(), clusterArn)) {
-                clusterArn = owner.intern(e.clusterArn());
-                clusterArnVersion = v;
+        int size() {
+            return size;
+        }
+
+        boolean present(int id) {
+            return id < size && present[id];
+        }
+
+        /** Makes room for task {@code id} and marks it seen (a task with no field set still exists). */
+        int open(int id) {
+            if (id >= present.length) {
+                int capacity = Math.max(id + 1, Math.max(1024, present.length * 2));
+                int old = present.length;
+                present = Arrays.copyOf(present, capacity);
+                texts = Arrays.copyOf(texts, capacity * TEXTS);
+                numbers = Arrays.copyOf(numbers, capacity * STRIDE);
+                for (int i = old; i < capacity; i++) {
+                    Arrays.fill(numbers, i * STRIDE, i * STRIDE + FIELDS, NONE);
+                }
             }
-            if (e.group() != null && wins(v, groupVersion, e.group(), group)) {
-                group = owner.intern(e.group());
-                groupVersion = v;
-            }
-            if (e.containerInstanceArn() != null
-                    && wins(v, containerInstanceArnVersion, e.containerInstanceArn(), containerInstanceArn)) {
-                containerInstanceArn = owner.intern(e.containerInstanceArn());
-                containerInstanceArnVersion = v;
-            }
-            if (e.cpu() != null && wins(v, cpuVersion, e.cpu(), cpu)) {
-                cpu = e.cpu();
-                cpuVersion = v;
-            }
-            if (e.containersCpu() != null && wins(v, containersCpuVersion, e.containersCpu(), containersCpu)) {
-                containersCpu = e.containersCpu();
-                containersCpuVersion = v;
-            }
-            if (e.startedAt() != null && wins(v, startedAtVersion, e.startedAt(), startedAt)) {
-                startedAt = e.startedAt();
-                startedAtVersion = v;
-            }
-            if (e.stoppedAt() != null && wins(v, stoppedAtVersion, e.stoppedAt(), stoppedAt)) {
-                stoppedAt = e.stoppedAt();
-                stoppedAtVersion = v;
+            present[id] = true;
+            size = Math.max(size, id + 1);
+            return id;
+        }
+
+        private long version(int id, int field) {
+            return numbers[id * STRIDE + field];
+        }
+
+        private long number(int id, int field) {
+            return numbers[id * STRIDE + FIELDS + field - TEXTS];
+        }
+
+        private String text(int id, int field) {
+            return texts[id * TEXTS + field];
+        }
+
+        void mergeText(int id, int field, long version, String value, HistoryBuilder owner) {
+            long current = version(id, field);
+            if (current == NONE || version > current
+                    || (version == current && value.compareTo(text(id, field)) > 0)) {
+                texts[id * TEXTS + field] = owner.intern(value);
+                numbers[id * STRIDE + field] = version;
             }
         }
 
-        /** Merges another state field by field, exactly as if its events had been merged here. */
-        void merge(TaskState o) {
-            if (o.clusterArnVersion != NONE && wins(o.clusterArnVersion, clusterArnVersion, o.clusterArn, clusterArn)) {
-                clusterArn = o.clusterArn;
-                clusterArnVersion = o.clusterArnVersion;
-            }
-            if (o.groupVersion != NONE && wins(o.groupVersion, groupVersion, o.group, group)) {
-                group = o.group;
-                groupVersion = o.groupVersion;
-            }
-            if (o.containerInstanceArnVersion != NONE && wins(o.containerInstanceArnVersion,
-                    containerInstanceArnVersion, o.containerInstanceArn, containerInstanceArn)) {
-                containerInstanceArn = o.containerInstanceArn;
-                containerInstanceArnVersion = o.containerInstanceArnVersion;
-            }
-            if (o.cpuVersion != NONE && wins(o.cpuVersion, cpuVersion, o.cpu, cpu)) {
-                cpu = o.cpu;
-                cpuVersion = o.cpuVersion;
-            }
-            if (o.containersCpuVersion != NONE
-                    && wins(o.containersCpuVersion, containersCpuVersion, o.containersCpu, containersCpu)) {
-                containersCpu = o.containersCpu;
-                containersCpuVersion = o.containersCpuVersion;
-            }
-            if (o.startedAtVersion != NONE && wins(o.startedAtVersion, startedAtVersion, o.startedAt, startedAt)) {
-                startedAt = o.startedAt;
-                startedAtVersion = o.startedAtVersion;
-            }
-            if (o.stoppedAtVersion != NONE && wins(o.stoppedAtVersion, stoppedAtVersion, o.stoppedAt, stoppedAt)) {
-                stoppedAt = o.stoppedAt;
-                stoppedAtVersion = o.stoppedAtVersion;
+        void mergeNumber(int id, int field, long version, long value) {
+            long current = version(id, field);
+            if (current == NONE || version > current || (version == current && value > number(id, field))) {
+                numbers[id * STRIDE + FIELDS + field - TEXTS] = value;
+                numbers[id * STRIDE + field] = version;
             }
         }
 
-        TaskState copyInto(HistoryBuilder owner) {
-            TaskState copy = new TaskState();
-            copy.merge(this);
-            copy.clusterArn = owner.intern(clusterArn);
-            copy.group = owner.intern(group);
-            copy.containerInstanceArn = owner.intern(containerInstanceArn);
-            return copy;
+        /** Merges another table's task field by field, exactly as if its events had been merged here. */
+        void merge(int id, TaskTable other, int theirs, HistoryBuilder owner) {
+            for (int field = 0; field < TEXTS; field++) {
+                long version = other.version(theirs, field);
+                if (version != NONE) {
+                    mergeText(id, field, version, other.text(theirs, field), owner);
+                }
+            }
+            for (int field = TEXTS; field < FIELDS; field++) {
+                long version = other.version(theirs, field);
+                if (version != NONE) {
+                    mergeNumber(id, field, version, other.number(theirs, field));
+                }
+            }
         }
 
-        private static boolean wins(long version, long currentVersion, String value, String current) {
-            return currentVersion == NONE || version > currentVersion
-                    || (version == currentVersion && value.compareTo(current) > 0);
-        }
-
-        private static boolean wins(long version, long currentVersion, long value, long current) {
-            return currentVersion == NONE || version > currentVersion
-                    || (version == currentVersion && value > current);
-        }
-
-        EcsTask toTask(String taskArn, java.util.function.UnaryOperator<String> once) {
-            String cluster = EcsTask.lastPart(clusterArn);
+        EcsTask toTask(int id, String taskArn, java.util.function.UnaryOperator<String> once) {
+            String cluster = EcsTask.lastPart(text(id, CLUSTER));
             if (cluster == null) {
                 cluster = clusterFromTaskArn(taskArn);
             }
-            int units = cpuVersion == NONE ? 0 : cpu;
+            int units = version(id, CPU) == NONE ? 0 : (int) number(id, CPU);
             if (units <= 0) {
-                units = containersCpuVersion == NONE ? 0 : containersCpu;
+                units = version(id, CONTAINERS_CPU) == NONE ? 0 : (int) number(id, CONTAINERS_CPU);
             }
             if (units <= 0) {
                 units = EcsTask.MINIMUM_CPU_UNITS;
             }
-            return new EcsTask(taskArn, once.apply(cluster), once.apply(EcsTask.serviceOf(group)),
-                    once.apply(EcsTask.lastPart(containerInstanceArn)),
-                    units, startedAtVersion == NONE ? null : startedAt, stoppedAtVersion == NONE ? null : stoppedAt);
+            return new EcsTask(taskArn, once.apply(cluster), once.apply(EcsTask.serviceOf(text(id, GROUP))),
+                    once.apply(EcsTask.lastPart(text(id, CONTAINER_INSTANCE))), units,
+                    version(id, STARTED_AT) == NONE ? null : number(id, STARTED_AT),
+                    version(id, STOPPED_AT) == NONE ? null : number(id, STOPPED_AT));
         }
 
         /** New-style task ARNs carry the cluster: {@code task/<cluster>/<id>}. */

@@ -53,23 +53,49 @@ final class TaskEventScanner extends JsonCursor {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /** Marks an absent number in {@link TaskSink#task}. */
+    static final long ABSENT = Long.MIN_VALUE;
+
+    /** Receives one task fact, its ARN as bytes and absent numbers as {@link #ABSENT}, with no object per event. */
+    interface TaskSink {
+        void task(byte[] arn, int arnFrom, int arnTo, long version, String clusterArn, String group,
+                  String containerInstanceArn, long cpu, long containersCpu, long startedAt, long stoppedAt);
+    }
+
     /**
      * @param strings where repeated values are kept once (one per reading thread)
-     * @return the task fact, or null when the line is not a task event in the plain form
+     * @return whether the line was a task event in the plain form, now given to {@code sink}; if not,
+     *         nothing was given and the line takes the general path
      */
-    static HistoryEvent.TaskStateChange scan(byte[] bytes, int from, int to, ByteInterner strings) {
+    static boolean scan(byte[] bytes, int from, int to, ByteInterner strings, TaskSink sink) {
         TaskEventScanner scanner = new TaskEventScanner(bytes, from, to);
         try {
             scanner.whitespace();
             scanner.envelope();
             scanner.whitespace();
             if (scanner.pos != scanner.end || !scanner.task || !scanner.detailIsObject) {
-                return null;
+                return false;
             }
-            return scanner.toEvent(strings);
+            return scanner.emit(strings, sink);
         } catch (NotFast | ArrayIndexOutOfBoundsException e) {
-            return null;
+            return false;
         }
+    }
+
+    /** The same, as an event (null when the line takes the general path). */
+    static HistoryEvent.TaskStateChange scan(byte[] bytes, int from, int to, ByteInterner strings) {
+        HistoryEvent.TaskStateChange[] event = new HistoryEvent.TaskStateChange[1];
+        scan(bytes, from, to, strings, asEvents(e -> event[0] = e));
+        return event[0];
+    }
+
+    /** A sink that hands each task fact on as an event. */
+    static TaskSink asEvents(java.util.function.Consumer<? super HistoryEvent.TaskStateChange> events) {
+        return (arn, arnFrom, arnTo, version, cluster, group, ci, cpu, containersCpu, startedAt, stoppedAt) ->
+                events.accept(new HistoryEvent.TaskStateChange(
+                        new String(arn, arnFrom, arnTo - arnFrom, StandardCharsets.UTF_8), version, cluster, group, ci,
+                        cpu == ABSENT ? null : (int) cpu, containersCpu == ABSENT ? null : (int) containersCpu,
+                        startedAt == ABSENT ? null : startedAt, stoppedAt == ABSENT ? null : stoppedAt));
     }
 
     private void envelope() throws NotFast {
@@ -234,8 +260,8 @@ final class TaskEventScanner extends JsonCursor {
                 byte c = peek();
                 if (c == '"') {
                     int start = plainString();
-                    Integer value = cpuText(start, pos - 1);
-                    units = value == null ? 0 : value;
+                    long value = cpuText(start, pos - 1);
+                    units = value == ABSENT ? 0 : (int) value;
                 } else if (c == '-' || (c >= '0' && c <= '9')) {
                     int start = pos;
                     if (!scanNumber()) {
@@ -280,14 +306,29 @@ final class TaskEventScanner extends JsonCursor {
 
     // ---- the parser's rules, on bytes -------------------------------------------------------------------
 
-    private HistoryEvent.TaskStateChange toEvent(ByteInterner strings) throws NotFast {
-        String taskArn = text(TASK_ARN, strings);
-        if (taskArn == null) {
-            return null; // the parser calls this event invalid: let it say so
+    private boolean emit(ByteInterner strings, TaskSink sink) throws NotFast {
+        if (kinds[TASK_ARN] == INTEGER) {
+            throw NotFast.INSTANCE;
         }
-        return new HistoryEvent.TaskStateChange(taskArn, version(), text(CLUSTER_ARN, strings),
-                text(GROUP, strings), text(CONTAINER_INSTANCE_ARN, strings), cpu(),
-                containersNonEmpty ? containersCpu : null, instant(STARTED_AT), instant(STOPPED_AT));
+        if (kinds[TASK_ARN] != TEXT) {
+            return false; // the parser calls this event invalid: let it say so
+        }
+        int arnFrom = trimStart(starts[TASK_ARN], ends[TASK_ARN]);
+        int arnTo = trimEnd(arnFrom, ends[TASK_ARN]);
+        if (arnFrom == arnTo) {
+            return false;
+        }
+        // everything is read (and checked) before anything is given
+        long version = version();
+        String cluster = text(CLUSTER_ARN, strings);
+        String group = text(GROUP, strings);
+        String containerInstance = text(CONTAINER_INSTANCE_ARN, strings);
+        long cpu = cpu();
+        long containers = containersNonEmpty ? containersCpu : ABSENT;
+        long startedAt = instant(STARTED_AT);
+        long stoppedAt = instant(STOPPED_AT);
+        sink.task(b, arnFrom, arnTo, version, cluster, group, containerInstance, cpu, containers, startedAt, stoppedAt);
+        return true;
     }
 
     /** Text trimmed, empty or null as absent; a number where text is expected is not the plain form. */
@@ -329,20 +370,20 @@ final class TaskEventScanner extends JsonCursor {
         }
     }
 
-    private Integer cpu() throws NotFast {
+    private long cpu() throws NotFast {
         return switch (kinds[CPU]) {
             case TEXT -> cpuText(starts[CPU], ends[CPU]);
             case INTEGER -> smallInt(starts[CPU], ends[CPU]);
-            default -> null;
+            default -> ABSENT;
         };
     }
 
     /** CPU units written as text: digits only here ("256", " 0 "); "1 vCPU" and the like are not the plain form. */
-    private Integer cpuText(int from, int to) throws NotFast {
+    private long cpuText(int from, int to) throws NotFast {
         from = trimStart(from, to);
         to = trimEnd(from, to);
         if (from == to) {
-            return null;
+            return ABSENT;
         }
         if (to - from > 9) {
             throw NotFast.INSTANCE;
@@ -367,13 +408,13 @@ final class TaskEventScanner extends JsonCursor {
     }
 
     /** An ISO timestamp in one of the plain forms; epoch numbers and other forms are not the plain form. */
-    private Long instant(int field) throws NotFast {
+    private long instant(int field) throws NotFast {
         switch (kinds[field]) {
             case TEXT -> {
                 int from = trimStart(starts[field], ends[field]);
                 int to = trimEnd(from, ends[field]);
                 if (from == to) {
-                    return null;
+                    return ABSENT;
                 }
                 long millis = FastInstantsAccess.parse(b, from, to);
                 if (millis == FastInstantsAccess.NOT_FAST || onlyDigitsAndDots(from, to)) {
@@ -383,7 +424,7 @@ final class TaskEventScanner extends JsonCursor {
             }
             case INTEGER -> throw NotFast.INSTANCE;
             default -> {
-                return null;
+                return ABSENT;
             }
         }
     }

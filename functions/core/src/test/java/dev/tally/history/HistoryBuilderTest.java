@@ -32,6 +32,21 @@ class HistoryBuilderTest {
         return builder.build();
     }
 
+    private static HistoryEvent event(String line) {
+        return ((EventOutcome.Used) EventParser.parse(parse(line))).event();
+    }
+
+    /** The same events through the fast scanner, which writes into the builder straight from the bytes. */
+    private static History scanned(List<String> lines) {
+        HistoryBuilder builder = new HistoryBuilder();
+        dev.tally.billing.ByteInterner strings = new dev.tally.billing.ByteInterner();
+        for (String line : lines) {
+            byte[] bytes = line.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(TaskEventScanner.scan(bytes, 0, bytes.length, strings, builder)).as(line).isTrue();
+        }
+        return builder.build();
+    }
+
     private static JsonNode parse(String event) {
         try {
             return JSON.readTree(event);
@@ -95,6 +110,40 @@ class HistoryBuilderTest {
         assertThat(task.service()).isEqualTo("web");
         assertThat(task.cpuUnits()).isEqualTo(256);
         assertThat(task.startedAt()).isEqualTo(millis("02-01T00:00"));
+    }
+
+    @Test
+    void shouldLetTheLargerValueWin_whenEventsOfOneVersionDisagree_inAnyOrderAndAcrossMergedBuilders() {
+        List<String> lines = List.of(
+                Fixtures.task(TASK, "prod", "service:api", CI, "256", "02-01T00:00", "02-01T03:00", "STOPPED", 7),
+                Fixtures.task(TASK, "prod", "service:web", "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/ci-2",
+                        "1024", "02-01T00:05", "02-01T02:00", "STOPPED", 7),
+                Fixtures.task(TASK, "prod", "service:old", CI, "4096", "02-01T09:00", "02-01T09:30", "STOPPED", 6));
+        List<HistoryEvent> events = lines.stream().map(HistoryBuilderTest::event).toList();
+
+        for (List<HistoryEvent> order : List.of(events, List.of(events.get(2), events.get(1), events.get(0)),
+                List.of(events.get(1), events.get(2), events.get(0)))) {
+            List<String> orderedLines = order.stream().map(e -> lineOf(lines, events, e)).toList();
+            EcsTask task = build(orderedLines).tasks().get(TASK);
+            assertThat(scanned(orderedLines).tasks().get(TASK)).isEqualTo(task);
+            assertThat(task.service()).isEqualTo("web");
+            assertThat(task.containerInstanceId()).isEqualTo("ci-2");
+            assertThat(task.cpuUnits()).isEqualTo(1024);
+            assertThat(task.startedAt()).isEqualTo(millis("02-01T00:05"));
+            assertThat(task.stoppedAt()).isEqualTo(millis("02-01T03:00"));
+            for (int split = 0; split <= order.size(); split++) {
+                HistoryBuilder first = new HistoryBuilder();
+                HistoryBuilder second = new HistoryBuilder();
+                order.subList(0, split).forEach(first::add);
+                order.subList(split, order.size()).forEach(second::add);
+                assertThat(first.merge(second).build().tasks().get(TASK)).as("split at %d", split).isEqualTo(task);
+                assertThat(second.merge(first).build().tasks().get(TASK)).as("split at %d", split).isEqualTo(task);
+            }
+        }
+    }
+
+    private static String lineOf(List<String> lines, List<HistoryEvent> events, HistoryEvent event) {
+        return lines.get(events.indexOf(event));
     }
 
     @Test
