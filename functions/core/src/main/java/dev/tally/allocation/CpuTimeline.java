@@ -24,53 +24,64 @@ final class CpuTimeline {
 
     CpuTimeline(ServiceKey[] services, List<Run> runs) {
         this.services = services;
-        long[] points = new long[runs.size() * 2];
-        int n = 0;
+        int events = runs.size() * 2;
+        // every start and end as one sortable long: time (from the earliest) above, event number below
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
         for (Run run : runs) {
-            points[n++] = run.start();
-            points[n++] = run.end();
+            min = Math.min(min, run.start());
+            max = Math.max(max, run.end());
         }
-        Arrays.sort(points);
-        int unique = 0;
-        for (int i = 0; i < points.length; i++) {
-            if (i == 0 || points[i] != points[i - 1]) {
-                points[unique++] = points[i];
+        int indexBits = 64 - Long.numberOfLeadingZeros(Math.max(1, events));
+        long[] order = new long[events];
+        if (events > 0 && 64 - Long.numberOfLeadingZeros(max - min) + indexBits <= 62) {
+            for (int i = 0; i < runs.size(); i++) {
+                order[2 * i] = ((runs.get(i).start() - min) << indexBits) | (2L * i);
+                order[2 * i + 1] = ((runs.get(i).end() - min) << indexBits) | (2L * i + 1);
+            }
+            Arrays.sort(order);
+            for (int k = 0; k < events; k++) {
+                order[k] &= (1L << indexBits) - 1;
+            }
+        } else {
+            Integer[] boxed = new Integer[events];
+            for (int k = 0; k < events; k++) {
+                boxed[k] = k;
+            }
+            Arrays.sort(boxed, java.util.Comparator.comparingLong(k -> time(runs, k)));
+            for (int k = 0; k < events; k++) {
+                order[k] = boxed[k];
             }
         }
-        bounds = Arrays.copyOf(points, unique);
-        int segments = Math.max(0, unique - 1);
-
-        // Sweep: units per service change only at bounds.
-        long[][] deltas = new long[unique][];
-        int[][] deltaServices = new int[unique][];
-        int[] deltaCount = new int[unique];
-        for (Run run : runs) {
-            addDelta(deltas, deltaServices, deltaCount, Arrays.binarySearch(bounds, run.start()), run.service(),
-                    run.units());
-            addDelta(deltas, deltaServices, deltaCount, Arrays.binarySearch(bounds, run.end()), run.service(),
-                    -run.units());
-        }
+        // sweep: units per service change only at the bounds (the distinct times)
+        long[] points = new long[events];
+        int[] offsets = new int[events + 1];
         long[] running = new long[services.length];
-        int[] offsets = new int[segments + 1];
-        int[] svc = new int[Math.max(4, runs.size() * 2)];
+        int[] svc = new int[Math.max(4, events)];
         long[] units = new long[svc.length];
+        int unique = 0;
         int entries = 0;
         int active = 0;
-        for (int j = 0; j < segments; j++) {
-            for (int d = 0; d < deltaCount[j]; d++) {
-                int s = deltaServices[j][d];
+        int k = 0;
+        while (k < events) {
+            long at = time(runs, (int) order[k]);
+            while (k < events && time(runs, (int) order[k]) == at) {
+                int event = (int) order[k++];
+                Run run = runs.get(event >> 1);
+                int s = run.service();
                 boolean wasActive = running[s] != 0;
-                running[s] += deltas[j][d];
-                boolean isActive = running[s] != 0;
-                active += (isActive ? 1 : 0) - (wasActive ? 1 : 0);
+                running[s] += (event & 1) == 0 ? run.units() : -run.units();
+                active += (running[s] != 0 ? 1 : 0) - (wasActive ? 1 : 0);
             }
-            offsets[j] = entries;
-            if (entries + active > svc.length) {
-                int capacity = Math.max(svc.length * 2, entries + active);
-                svc = Arrays.copyOf(svc, capacity);
-                units = Arrays.copyOf(units, capacity);
-            }
-            if (active > 0) {
+            points[unique] = at;
+            offsets[unique] = entries;
+            unique++;
+            if (k < events && active > 0) {
+                if (entries + active > svc.length) {
+                    int capacity = Math.max(svc.length * 2, entries + active);
+                    svc = Arrays.copyOf(svc, capacity);
+                    units = Arrays.copyOf(units, capacity);
+                }
                 for (int s = 0; s < running.length; s++) {
                     if (running[s] != 0) {
                         svc[entries] = s;
@@ -80,23 +91,18 @@ final class CpuTimeline {
                 }
             }
         }
-        offsets[segments] = entries;
-        segmentOffsets = offsets;
+        bounds = Arrays.copyOf(points, unique);
+        int segments = Math.max(0, unique - 1);
+        segmentOffsets = Arrays.copyOf(offsets, segments + 1);
+        segmentOffsets[segments] = entries;
         entryService = Arrays.copyOf(svc, entries);
         entryUnits = Arrays.copyOf(units, entries);
     }
 
-    private static void addDelta(long[][] deltas, int[][] deltaServices, int[] count, int at, int service, long units) {
-        if (deltas[at] == null) {
-            deltas[at] = new long[2];
-            deltaServices[at] = new int[2];
-        } else if (count[at] == deltas[at].length) {
-            deltas[at] = Arrays.copyOf(deltas[at], count[at] * 2);
-            deltaServices[at] = Arrays.copyOf(deltaServices[at], count[at] * 2);
-        }
-        deltas[at][count[at]] = units;
-        deltaServices[at][count[at]] = service;
-        count[at]++;
+    /** The time of event {@code k}: run {@code k / 2}'s start when even, its end when odd. */
+    private static long time(List<Run> runs, int k) {
+        Run run = runs.get(k >> 1);
+        return (k & 1) == 0 ? run.start() : run.end();
     }
 
     int serviceCount() {

@@ -54,8 +54,11 @@ final class PeriodIndex {
             String instance = entry.getKey();
             List<EcsTask> tasks = entry.getValue();
             Map<ServiceKey, Integer> serviceIndex = new HashMap<>();
-            for (EcsTask task : tasks) {
-                serviceIndex.putIfAbsent(new ServiceKey(task.cluster(), task.service()), 0);
+            ServiceKey[] keyOf = new ServiceKey[tasks.size()];
+            for (int t = 0; t < keyOf.length; t++) {
+                EcsTask task = tasks.get(t);
+                keyOf[t] = new ServiceKey(task.cluster(), task.service());
+                serviceIndex.putIfAbsent(keyOf[t], 0);
             }
             ServiceKey[] services = serviceIndex.keySet().toArray(ServiceKey[]::new);
             Arrays.sort(services);
@@ -63,10 +66,10 @@ final class PeriodIndex {
                 serviceIndex.put(services[i], i);
             }
             List<CpuTimeline.Run> runs = new ArrayList<>(tasks.size());
-            for (EcsTask task : tasks) {
+            for (int t = 0; t < keyOf.length; t++) {
+                EcsTask task = tasks.get(t);
                 long end = task.stoppedAt() == null ? periodEnd : task.stoppedAt();
-                runs.add(new CpuTimeline.Run(task.startedAt(), end,
-                        serviceIndex.get(new ServiceKey(task.cluster(), task.service())), task.cpuUnits()));
+                runs.add(new CpuTimeline.Run(task.startedAt(), end, serviceIndex.get(keyOf[t]), task.cpuUnits()));
             }
             built.put(instance, new CpuTimeline(services, runs));
         });

@@ -217,7 +217,7 @@ public final class EventFiles {
                     problems.add(problem.shifted(linesBefore));
                 }
             }
-            parallelBuilder.merge(share.builder());
+            parallelBuilder.absorb(share.builder());
             linesBefore += share.lines()[0];
         }
     }

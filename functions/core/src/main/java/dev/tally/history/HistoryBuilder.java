@@ -32,12 +32,12 @@ public final class HistoryBuilder implements TaskEventScanner.TaskSink {
     private static final long NONE = Long.MIN_VALUE;
 
     // per task (index = id of its ARN): versions and values, see TaskTable
-    private final ByteInterner taskArns = new ByteInterner();
-    private final TaskTable tasks = new TaskTable();
-    private final Map<String, Versioned<String>> containerInstances = new HashMap<>();
-    private final Map<String, Set<HistoryEvent.VolumeCall>> volumeCalls = new HashMap<>();
-    private final Map<String, Long> terminations = new HashMap<>();
-    private final Map<String, String> strings = new HashMap<>();
+    private ByteInterner taskArns = new ByteInterner();
+    private TaskTable tasks = new TaskTable();
+    private Map<String, Versioned<String>> containerInstances = new HashMap<>();
+    private Map<String, Set<HistoryEvent.VolumeCall>> volumeCalls = new HashMap<>();
+    private Map<String, Long> terminations = new HashMap<>();
+    private Map<String, String> strings = new HashMap<>();
 
     public HistoryBuilder add(HistoryEvent event) {
         if (event instanceof HistoryEvent.TaskStateChange t) {
@@ -88,6 +88,29 @@ public final class HistoryBuilder implements TaskEventScanner.TaskSink {
 
     private void addContainerInstance(String id, Versioned<String> ec2) {
         containerInstances.merge(id, ec2, (a, b) -> Versioned.merge(a, b.version(), b.value()));
+    }
+
+    /**
+     * Like {@link #merge}, for a builder that is discarded afterwards: when this one is still empty it
+     * takes the other's contents as they are instead of copying them.
+     */
+    HistoryBuilder absorb(HistoryBuilder other) {
+        if (tasks.size() == 0 && containerInstances.isEmpty() && volumeCalls.isEmpty() && terminations.isEmpty()) {
+            taskArns = other.taskArns;
+            tasks = other.tasks;
+            containerInstances = other.containerInstances;
+            volumeCalls = other.volumeCalls;
+            terminations = other.terminations;
+            strings = other.strings;
+            other.taskArns = new ByteInterner();
+            other.tasks = new TaskTable();
+            other.containerInstances = new HashMap<>();
+            other.volumeCalls = new HashMap<>();
+            other.terminations = new HashMap<>();
+            other.strings = new HashMap<>();
+            return this;
+        }
+        return merge(other);
     }
 
     /** Adds everything another builder holds, as if its events had been added here. */
