@@ -142,6 +142,45 @@ class HistoryBuilderTest {
         }
     }
 
+    @Test
+    void shouldBuildTheSameHistory_fromAbsorbedParts_asFromOneBuilder() {
+        java.util.Random random = new java.util.Random(5);
+        List<HistoryEvent> events = new java.util.ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            String arn = "arn:aws:ecs:us-east-1:111122223333:task/prod/t" + random.nextInt(700);
+            String ci = "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/ci-" + random.nextInt(9);
+            String start = String.format("02-0%dT%02d:%02d", 1 + random.nextInt(3), random.nextInt(24), random.nextInt(60));
+            events.add(event(Fixtures.task(arn, "prod", "service:s" + random.nextInt(4), random.nextInt(5) == 0 ? null : ci,
+                    random.nextInt(4) == 0 ? null : String.valueOf(256 << random.nextInt(3)), start,
+                    random.nextBoolean() ? null : "02-05T00:00", "RUNNING", random.nextInt(4))));
+        }
+        events.add(event(Fixtures.containerInstance(CI, "i-1", 1)));
+        HistoryBuilder whole = new HistoryBuilder();
+        events.forEach(whole::add);
+        History expected = whole.build();
+
+        for (int parts : new int[] {2, 3, 5}) {
+            List<HistoryBuilder> builders = new java.util.ArrayList<>();
+            for (int p = 0; p < parts; p++) {
+                builders.add(new HistoryBuilder());
+            }
+            events.forEach(e -> builders.get(random.nextInt(parts)).add(e));
+            HistoryBuilder absorbed = new HistoryBuilder();
+            builders.forEach(absorbed::absorb);
+            assertThat(absorbed.build()).as("%d parts", parts).isEqualTo(expected);
+            assertThat(absorbed.build().tasks()).hasSize(expected.tasks().size());
+
+            // anything added after absorbing sees the absorbed tasks
+            HistoryEvent later = event(Fixtures.task("arn:aws:ecs:us-east-1:111122223333:task/prod/t1", "prod",
+                    "service:late", CI, "4096", "02-01T00:00", null, "RUNNING", 99));
+            absorbed.add(later);
+            whole.add(later);
+            assertThat(absorbed.build()).isEqualTo(whole.build());
+            whole = new HistoryBuilder();
+            events.forEach(whole::add);
+        }
+    }
+
     private static String lineOf(List<String> lines, List<HistoryEvent> events, HistoryEvent event) {
         return lines.get(events.indexOf(event));
     }
