@@ -18,12 +18,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchCommandTest {
     @Test
     void runsTheRollupWithTheLaunchersJvmOptions() throws Exception {
-        List<String> file = Files.readAllLines(Path.of("../../scripts/jvm-options")).stream().map(String::strip)
-                .filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        String file = Files.readString(Path.of("../../scripts/jvm-options"));
 
-        assertThat(BenchCommand.launcherJvmOptions()).isEqualTo(file).contains("-XX:+UseParallelGC")
-                .allMatch(option -> option.startsWith("-"));
-        assertThat(Files.readString(Path.of("../../tally"))).contains("scripts/jvm-options");
+        assertThat(BenchCommand.launcherJvmOptions())
+                .isEqualTo(BenchCommand.jvmOptions(file, BenchCommand.transparentHugePages()))
+                .contains("-XX:+UseParallelGC").allMatch(option -> option.startsWith("-"));
+        assertThat(Files.readString(Path.of("../../tally"))).contains("scripts/jvm-options", "thp:");
+    }
+
+    @Test
+    void takesHugePageOptionsOnlyWhereTheKernelOffersThem() {
+        String file = "# comment\n-XX:+UseParallelGC\n\n  thp:-XX:+UseTransparentHugePages\n-Xss1m\n";
+
+        assertThat(BenchCommand.jvmOptions(file, true))
+                .containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xss1m");
+        assertThat(BenchCommand.jvmOptions(file, false)).containsExactly("-XX:+UseParallelGC", "-Xss1m");
     }
 
     @Test
