@@ -307,24 +307,25 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
 
     @Override
     public int start(int field) {
-        Batch b = current;
-        if (b.width == 0) {
-            return b.fieldStart[b.firstField[record] + field];
-        }
-        int[] slots = slotOf;
-        int slot = field < slots.length ? slots[field] : -1;
-        return slot >= 0 ? b.fieldStart[record * b.width + slot] : whole().starts[field];
+        int at = kept(field);
+        return at >= 0 ? current.fieldStart[at] : whole().starts[field];
     }
 
     @Override
     public int end(int field) {
+        int at = kept(field);
+        return at >= 0 ? current.fieldEnd[at] : whole().ends[field];
+    }
+
+    /** Where a field of the current record lies in its batch's offsets, or -1 if it was not kept. */
+    private int kept(int field) {
         Batch b = current;
         if (b.width == 0) {
-            return b.fieldEnd[b.firstField[record] + field];
+            return b.firstField[record] + field;
         }
         int[] slots = slotOf;
         int slot = field < slots.length ? slots[field] : -1;
-        return slot >= 0 ? b.fieldEnd[record * b.width + slot] : whole().ends[field];
+        return slot >= 0 ? record * b.width + slot : -1;
     }
 
     /** All fields of the current record, tokenised again from its bytes (for a column not kept). */
