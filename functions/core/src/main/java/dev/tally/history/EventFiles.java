@@ -47,6 +47,8 @@ public final class EventFiles {
     private final dev.tally.billing.ByteInterner strings = new dev.tally.billing.ByteInterner();
     private long files;
     private long events;
+    /** Task events the fast scanner took, not yet in {@link #used}. */
+    private long taskEvents;
     private long ignored;
     private long invalid;
     /** Set when the caller reads into a builder: large line files may then be split between threads. */
@@ -210,6 +212,7 @@ public final class EventFiles {
             events += part.events;
             ignored += part.ignored;
             invalid += part.invalid;
+            part.countTaskEvents();
             part.used.forEach((type, n) -> used.merge(type, n, Long::sum));
             part.unknown.forEach((type, n) -> unknown.merge(type, n, Long::sum));
             for (Problem problem : part.problems) {
@@ -236,7 +239,7 @@ public final class EventFiles {
                 scanner.next((bytes, a, b) -> { });
             }
             while (start + scanner.consumed() < to
-                    && scanner.next((bytes, a, b) -> reader.line(source, ++lines[0], bytes, a, b))) {
+                    && scanner.next(reader.wholeTaskLine(lines), (bytes, a, b) -> reader.line(source, ++lines[0], bytes, a, b))) {
                 // each line is handled as it is found
             }
         } catch (IOException e) {
@@ -261,9 +264,25 @@ public final class EventFiles {
         LineScanner lines = new LineScanner(in);
         long[] number = {0};
         String source = file.toString();
-        while (lines.next((bytes, from, to) -> line(source, ++number[0], bytes, from, to))) {
+        while (lines.next(wholeTaskLine(number), (bytes, from, to) -> line(source, ++number[0], bytes, from, to))) {
             // each line is handled as it is found
         }
+    }
+
+    /**
+     * The fast way through a line: a plain task event read as its end is found (counted as the line
+     * {@code ++lines[0]}); any other line is left to {@link #line}.
+     */
+    private LineScanner.WholeLine wholeTaskLine(long[] lines) {
+        return (bytes, from, limit, endOfInput) -> {
+            int end = TaskEventScanner.scanLine(bytes, from, limit, endOfInput, strings, tasks);
+            if (end >= 0) {
+                lines[0]++;
+                events++;
+                taskEvents++;
+            }
+            return end;
+        };
     }
 
     /** One line of a JSON-lines file: parsed keeping only what the history reads (see EventFieldFilter). */
@@ -273,7 +292,7 @@ public final class EventFiles {
         }
         if (TaskEventScanner.scan(bytes, from, to, strings, tasks)) {
             events++;
-            used.merge(EventParser.TASK_STATE_CHANGE, 1L, Long::sum);
+            taskEvents++;
             return;
         }
         JsonNode node = FastEventScanner.scan(bytes, from, to);
@@ -393,7 +412,16 @@ public final class EventFiles {
         }
     }
 
+    /** Adds the task events the fast scanner took to the counts by type. */
+    private void countTaskEvents() {
+        if (taskEvents > 0) {
+            used.merge(EventParser.TASK_STATE_CHANGE, taskEvents, Long::sum);
+            taskEvents = 0;
+        }
+    }
+
     private EventReadReport report() {
+        countTaskEvents();
         return new EventReadReport(files, events, Collections.unmodifiableMap(used), ignored,
                 Collections.unmodifiableMap(unknown), invalid,
                 problems.stream().map(Problem::toString).toList());

@@ -220,6 +220,9 @@ final class FastEventScanner extends JsonCursor {
         int start = pos;
         while (true) {
             pos = Swar.jsonStringStop(b, pos, end);
+            if (pos >= end) {
+                throw NotFast.INSTANCE; // unterminated: never read past the value
+            }
             byte c = b[pos];
             if (c == '"') {
                 break;

@@ -98,6 +98,9 @@ abstract class JsonCursor {
         int start = pos;
         while (true) {
             pos = Swar.jsonStringStop(b, pos, end);
+            if (pos >= end) {
+                throw NotFast.INSTANCE; // unterminated: never read past the value
+            }
             byte c = b[pos];
             if (c == '"') {
                 String value = new String(b, start, pos - start, StandardCharsets.US_ASCII);
@@ -120,6 +123,9 @@ abstract class JsonCursor {
             value.append((char) b[i]);
         }
         while (true) {
+            if (pos >= end) {
+                throw NotFast.INSTANCE;
+            }
             byte c = b[pos++];
             if (c == '"') {
                 return value.toString();
@@ -176,6 +182,9 @@ abstract class JsonCursor {
         pos++;
         while (true) {
             pos = Swar.jsonStringStop(b, pos, end);
+            if (pos >= end) {
+                throw NotFast.INSTANCE; // unterminated: never read past the value
+            }
             byte c = b[pos++];
             if (c == '"') {
                 return;
@@ -229,10 +238,16 @@ abstract class JsonCursor {
         }
     }
 
+    /** Set when scanning from a line's start without knowing its end: CR and LF then end the line. */
+    boolean lineMode;
+
     void whitespace() {
         while (pos < end) {
             byte c = b[pos];
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+            if ((c & 0xff) > ' ') {
+                return; // the common case: no whitespace between tokens
+            }
+            if (c != ' ' && c != '\t' && (lineMode || c != '\n' && c != '\r')) {
                 return;
             }
             pos++;

@@ -16,6 +16,15 @@ final class LineScanner {
         void line(byte[] bytes, int from, int to) throws IOException;
     }
 
+    /**
+     * Reads a line in the same pass that finds its end: given the bytes from the line's start, it either
+     * takes the line whole and returns where it ends (the index of its CR or LF, or {@code limit} when
+     * that is the end of the input), or returns -1 having done nothing.
+     */
+    interface WholeLine {
+        int line(byte[] bytes, int from, int limit, boolean endOfInput);
+    }
+
     private final InputStream in;
     private byte[] buffer = new byte[1 << 20];
     private int start;
@@ -38,6 +47,27 @@ final class LineScanner {
      * @return false at the end of the stream
      */
     boolean next(LineHandler handler) throws IOException {
+        return next(null, handler);
+    }
+
+    /**
+     * Hands the next line to {@code whole} first and, if it does not take it, to {@code handler}.
+     *
+     * @return false at the end of the stream
+     */
+    boolean next(WholeLine whole, LineHandler handler) throws IOException {
+        if (whole != null && start < end) {
+            // a terminator in the last byte may be a CR before a LF still to come: leave that to the slow way
+            int limit = eof ? end : end - 1;
+            int i = whole.line(buffer, start, limit, eof);
+            if (i >= 0) {
+                int next = i == end ? end
+                        : (buffer[i] == '\r' && i + 1 < end && buffer[i + 1] == '\n') ? i + 2 : i + 1;
+                consumed += next - start;
+                start = next;
+                return true;
+            }
+        }
         int scan = start;
         while (true) {
             int i = Swar.lineEnd(buffer, scan, end);

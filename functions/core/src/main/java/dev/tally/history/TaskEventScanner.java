@@ -82,6 +82,34 @@ final class TaskEventScanner extends JsonCursor {
         }
     }
 
+    /**
+     * Reads a task event that starts at {@code from} and ends at the first CR or LF (or at {@code limit}
+     * when that is the end of the input), without finding the line's end first: a line break can only
+     * be the end of a line that is valid JSON, since strings may not hold one and the scanner takes
+     * none as whitespace here.
+     *
+     * @return the index of the line's terminator (or {@code limit}), the fact given to {@code sink}; or
+     *         -1 when the line takes the general path (nothing given)
+     */
+    static int scanLine(byte[] bytes, int from, int limit, boolean endOfInput, ByteInterner strings,
+                        TaskSink sink) {
+        TaskEventScanner scanner = new TaskEventScanner(bytes, from, limit);
+        scanner.lineMode = true;
+        try {
+            scanner.whitespace();
+            scanner.envelope();
+            scanner.whitespace();
+            int at = scanner.pos;
+            boolean ends = at < limit ? bytes[at] == '\n' || bytes[at] == '\r' : endOfInput;
+            if (!ends || !scanner.task || !scanner.detailIsObject) {
+                return -1;
+            }
+            return scanner.emit(strings, sink) ? at : -1;
+        } catch (NotFast | ArrayIndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
     /** The same, as an event (null when the line takes the general path). */
     static HistoryEvent.TaskStateChange scan(byte[] bytes, int from, int to, ByteInterner strings) {
         HistoryEvent.TaskStateChange[] event = new HistoryEvent.TaskStateChange[1];
@@ -293,6 +321,9 @@ final class TaskEventScanner extends JsonCursor {
         expect('"');
         int start = pos;
         pos = Swar.jsonStringStop(b, pos, end);
+        if (pos >= end) {
+            throw NotFast.INSTANCE; // unterminated: never read past the value
+        }
         if (b[pos] != '"') {
             throw NotFast.INSTANCE;
         }

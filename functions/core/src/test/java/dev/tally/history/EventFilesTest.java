@@ -117,4 +117,70 @@ class EventFilesTest {
         assertThat(parallel.invalid()).isEqualTo(9);
         assertThat(parallel.problems()).hasSize(9);
     }
+
+    /**
+     * Task events are read as their line's end is found: whatever the line terminators, trailing
+     * blanks, lines straddling the reader's buffer, a last line without terminator, or a task event
+     * broken over two lines, the history and the report must be what reading line by line with the
+     * parser gives.
+     */
+    @Test
+    void shouldReadTaskLinesInOnePass_exactlyAsLineByLineParsing() throws IOException {
+        dev.tally.testkit.Manifest m = dev.tally.testkit.MonthGenerator.generate(dev.tally.testkit.MonthSpec.builder()
+                .seed(12).targetRows(20_000).events(dev.tally.testkit.EventOptions.messy()).build(), dir);
+        List<String> source = Files.readAllLines(dir.resolve(m.eventsFile()));
+        String broken = Fixtures.task("arn:aws:ecs:us-east-1:111122223333:task/prod/broken", "prod", "service:web",
+                null, "256", "02-01T00:00", null, "RUNNING", 1);
+        int cut = broken.indexOf(",\"detail\"") + 1;
+        String[] terminators = {"\n", "\r\n", "\r", " \t\n", "\n\n", "\r\n\r\n"};
+        java.util.Random random = new java.util.Random(3);
+        StringBuilder text = new StringBuilder();
+        int written = 0;
+        while (text.length() < (3 << 20)) { // several times the reader's 1 MiB buffer
+            for (String line : source) {
+                text.append(line).append(terminators[random.nextInt(terminators.length)]);
+                if (++written % 300 == 0) {
+                    text.append(broken, 0, cut).append('\n').append(broken.substring(cut)).append('\n');
+                }
+            }
+        }
+        text.append(source.get(source.size() - 1)); // no terminator at the end
+        Path file = Fixtures.write(dir, "mixed.jsonl", text.toString());
+
+        HistoryBuilder expected = new HistoryBuilder();
+        long[] counts = new long[2]; // events, invalid
+        List<Long> invalidLines = new ArrayList<>();
+        try (java.io.BufferedReader reader = Files.newBufferedReader(file)) {
+            String line;
+            long number = 0;
+            while ((line = reader.readLine()) != null) {
+                number++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                counts[0]++;
+                EventOutcome outcome;
+                try {
+                    outcome = EventParser.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+                } catch (IOException e) {
+                    outcome = new EventOutcome.Invalid("unparseable JSON");
+                }
+                if (outcome instanceof EventOutcome.Used used) {
+                    expected.add(used.event());
+                } else if (outcome instanceof EventOutcome.Invalid) {
+                    counts[1]++;
+                    invalidLines.add(number);
+                }
+            }
+        }
+        HistoryBuilder actual = new HistoryBuilder();
+        EventReadReport report = EventFiles.read(file, actual::add);
+
+        assertThat(actual.build()).isEqualTo(expected.build());
+        assertThat(report.events()).isEqualTo(counts[0]);
+        assertThat(report.invalid()).isEqualTo(counts[1]).isGreaterThan(2L * (written / 300));
+        // problems name the line as a line-by-line reader numbers it
+        assertThat(report.problems().stream().map(p -> Long.parseLong(p.substring(file.toString().length() + 1,
+                p.indexOf(':', file.toString().length() + 1)))).toList()).isEqualTo(invalidLines);
+    }
 }
