@@ -175,9 +175,13 @@ public final class HistoryBuilder implements TaskEventScanner.TaskSink {
         /** Per task: FIELDS versions, then the values of the number fields (CPU..STOPPED_AT). */
         private static final int STRIDE = FIELDS + (FIELDS - TEXTS);
 
-        private long[] numbers = new long[0];
-        private String[] texts = new String[0];
-        private boolean[] present = new boolean[0];
+        // rows in pages of PAGE tasks: growing adds pages and copies nothing, so no large arrays are
+        // left behind for a full collection
+        private static final int PAGE_BITS = 12;
+        private static final int PAGE = 1 << PAGE_BITS;
+        private long[][] numbers = new long[0][];
+        private String[][] texts = new String[0][];
+        private boolean[][] present = new boolean[0][];
         private int size;
 
         int size() {
@@ -185,52 +189,61 @@ public final class HistoryBuilder implements TaskEventScanner.TaskSink {
         }
 
         boolean present(int id) {
-            return id < size && present[id];
+            return id < size && present[id >>> PAGE_BITS][id & (PAGE - 1)];
         }
 
         /** Makes room for task {@code id} and marks it seen (a task with no field set still exists). */
         int open(int id) {
-            if (id >= present.length) {
-                int capacity = Math.max(id + 1, Math.max(1024, present.length * 2));
+            int page = id >>> PAGE_BITS;
+            if (page >= present.length) {
+                int pages = Math.max(page + 1, present.length * 2);
                 int old = present.length;
-                present = Arrays.copyOf(present, capacity);
-                texts = Arrays.copyOf(texts, capacity * TEXTS);
-                numbers = Arrays.copyOf(numbers, capacity * STRIDE);
-                for (int i = old; i < capacity; i++) {
-                    Arrays.fill(numbers, i * STRIDE, i * STRIDE + FIELDS, NONE);
+                present = Arrays.copyOf(present, pages);
+                texts = Arrays.copyOf(texts, pages);
+                numbers = Arrays.copyOf(numbers, pages);
+                for (int p = old; p < pages; p++) {
+                    present[p] = new boolean[PAGE];
+                    texts[p] = new String[PAGE * TEXTS];
+                    long[] rows = new long[PAGE * STRIDE];
+                    for (int row = 0; row < PAGE; row++) {
+                        Arrays.fill(rows, row * STRIDE, row * STRIDE + FIELDS, NONE);
+                    }
+                    numbers[p] = rows;
                 }
             }
-            present[id] = true;
+            present[page][id & (PAGE - 1)] = true;
             size = Math.max(size, id + 1);
             return id;
         }
 
         private long version(int id, int field) {
-            return numbers[id * STRIDE + field];
+            return numbers[id >>> PAGE_BITS][(id & (PAGE - 1)) * STRIDE + field];
         }
 
         private long number(int id, int field) {
-            return numbers[id * STRIDE + FIELDS + field - TEXTS];
+            return numbers[id >>> PAGE_BITS][(id & (PAGE - 1)) * STRIDE + FIELDS + field - TEXTS];
         }
 
         private String text(int id, int field) {
-            return texts[id * TEXTS + field];
+            return texts[id >>> PAGE_BITS][(id & (PAGE - 1)) * TEXTS + field];
         }
 
         void mergeText(int id, int field, long version, String value, HistoryBuilder owner) {
             long current = version(id, field);
             if (current == NONE || version > current
                     || (version == current && value.compareTo(text(id, field)) > 0)) {
-                texts[id * TEXTS + field] = owner.intern(value);
-                numbers[id * STRIDE + field] = version;
+                texts[id >>> PAGE_BITS][(id & (PAGE - 1)) * TEXTS + field] = owner.intern(value);
+                numbers[id >>> PAGE_BITS][(id & (PAGE - 1)) * STRIDE + field] = version;
             }
         }
 
         void mergeNumber(int id, int field, long version, long value) {
             long current = version(id, field);
             if (current == NONE || version > current || (version == current && value > number(id, field))) {
-                numbers[id * STRIDE + FIELDS + field - TEXTS] = value;
-                numbers[id * STRIDE + field] = version;
+                long[] rows = numbers[id >>> PAGE_BITS];
+                int row = (id & (PAGE - 1)) * STRIDE;
+                rows[row + FIELDS + field - TEXTS] = value;
+                rows[row + field] = version;
             }
         }
 
