@@ -38,10 +38,62 @@ public final class FastBillReader {
         this.strings = strings;
     }
 
+    /**
+     * A bill opened for reading: its decompression and tokenising have started on their threads, a few
+     * batches ahead (so a caller can open it before other work and find it under way). Memory is
+     * bounded as in {@link #read}.
+     */
+    public static final class Reading implements AutoCloseable {
+        private final Path file;
+        private final BillSource.Opened opened;
+        private final ChunkedInput decompressed;
+        private final CsvBatches scanner;
+
+        private Reading(Path file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner) {
+            this.file = file;
+            this.opened = opened;
+            this.decompressed = decompressed;
+            this.scanner = scanner;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                scanner.close();
+                decompressed.close();
+            } finally {
+                opened.close();
+            }
+        }
+    }
+
+    /** Opens a bill and starts reading it (see {@link Reading}). */
+    public Reading open(Path file) {
+        BillSource.Opened opened = BillSource.open(file);
+        try {
+            ChunkedInput decompressed = new ChunkedInput(opened.csv());
+            CsvBatches scanner = new CsvBatches(decompressed,
+                    header -> BillLayout.detect(file, header, tagKey).columns());
+            return new Reading(file, opened, decompressed, scanner);
+        } catch (RuntimeException | Error e) {
+            try {
+                opened.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     public BillReadReport read(Path file, FastRows rows, LongConsumer progress) {
-        try (BillSource.Opened opened = BillSource.open(file);
-             ChunkedInput decompressed = new ChunkedInput(opened.csv());
-             CsvBatches scanner = new CsvBatches(decompressed, header -> BillLayout.detect(file, header, tagKey).columns())) {
+        return read(open(file), rows, progress);
+    }
+
+    /** Reads an opened bill to its end, then closes it. */
+    public BillReadReport read(Reading reading, FastRows rows, LongConsumer progress) {
+        Path file = reading.file;
+        try (reading) {
+            CsvBatches scanner = reading.scanner;
             if (!scanner.next()) {
                 throw new BillFileException(file, "is empty (no header row)");
             }
@@ -51,11 +103,11 @@ public final class FastBillReader {
             while (scanner.next()) {
                 pass.row();
                 if ((++count & 0xFFFF) == 0) {
-                    progress.accept(opened.raw().count());
+                    progress.accept(reading.opened.raw().count());
                 }
             }
-            progress.accept(opened.raw().count());
-            return pass.scan.report(opened.packaging());
+            progress.accept(reading.opened.raw().count());
+            return pass.scan.report(reading.opened.packaging());
         } catch (IOException e) {
             throw broken(file, e);
         }

@@ -105,9 +105,36 @@ public final class RollupRunner {
      */
     public Rollup run(Request request, LongConsumer billProgress) {
         ProductAreaMap areas = request.areas() == null ? ProductAreaMap.empty() : ProductAreaFile.read(request.areas());
-        long start = System.nanoTime();
-        LoadedHistory history = loadHistory(request.events());
-        return run(request, areas, history, billProgress, millisSince(start));
+        // The fast engine opens the bill first: a bill that cannot be read fails at once, and its first
+        // batches are decompressed and split while the events are read and the history is built.
+        Prefetch prefetch = engine == Engine.FAST ? Prefetch.open(request) : null;
+        try {
+            long start = System.nanoTime();
+            LoadedHistory history = loadHistory(request.events());
+            return run(request, areas, period -> history.history(), history.report(), billProgress,
+                    millisSince(start), prefetch);
+        } finally {
+            if (prefetch != null) {
+                prefetch.close(); // nothing left to do once read, and stops the reading threads on a failure
+            }
+        }
+    }
+
+    /** A bill opened ahead, with the id tables its reader and the allocator share. */
+    private record Prefetch(BillStrings strings, FastBillReader reader, FastBillReader.Reading reading) {
+        static Prefetch open(Request request) {
+            BillStrings strings = new BillStrings();
+            FastBillReader reader = new FastBillReader(request.tagKey(), strings);
+            return new Prefetch(strings, reader, reader.open(request.billing()));
+        }
+
+        void close() {
+            try {
+                reading.close();
+            } catch (java.io.IOException e) {
+                // the bill has been read, or the run already failed for another reason
+            }
+        }
     }
 
     /** Rolls up a bill against an already loaded history and map. */
@@ -120,7 +147,7 @@ public final class RollupRunner {
      * history once the bill's period is known.
      */
     public Rollup run(Request request, ProductAreaMap areas, HistoryStore store, LongConsumer billProgress) {
-        return run(request, areas, store::load, NO_EVENT_FILES, billProgress, 0);
+        return run(request, areas, store::load, NO_EVENT_FILES, billProgress, 0, null);
     }
 
     private static final EventReadReport NO_EVENT_FILES = new EventReadReport(0, 0, Map.of(), 0, Map.of(), 0,
@@ -128,12 +155,16 @@ public final class RollupRunner {
 
     private Rollup run(Request request, ProductAreaMap areas, LoadedHistory history, LongConsumer billProgress,
                        long eventsMillis) {
-        return run(request, areas, period -> history.history(), history.report(), billProgress, eventsMillis);
+        return run(request, areas, period -> history.history(), history.report(), billProgress, eventsMillis, null);
     }
 
-    /** @param readEventsMillis time already spent reading events before the bill */
+    /**
+     * @param readEventsMillis time already spent reading events before the bill
+     * @param prefetch         the bill already opened (fast engine), or null
+     */
     private Rollup run(Request request, ProductAreaMap areas, Function<YearMonth, History> history,
-                       EventReadReport eventReport, LongConsumer billProgress, long readEventsMillis) {
+                       EventReadReport eventReport, LongConsumer billProgress, long readEventsMillis,
+                       Prefetch prefetch) {
         long[] loadMillis = new long[1];
         Function<YearMonth, History> timed = period -> {
             long start = System.nanoTime();
@@ -146,9 +177,9 @@ public final class RollupRunner {
         Supplier<Allocation> finish;
         Consumer<YearMonth> setPeriod;
         if (engine == Engine.FAST) {
-            BillStrings strings = new BillStrings();
-            FastAllocator allocator = new FastAllocator(timed, areas, request.period(), strings);
-            bill = new FastBillReader(request.tagKey(), strings).read(request.billing(), allocator, billProgress);
+            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(request);
+            FastAllocator allocator = new FastAllocator(timed, areas, request.period(), opened.strings());
+            bill = opened.reader().read(opened.reading(), allocator, billProgress);
             finish = allocator::finish;
             setPeriod = allocator::onBillingPeriod;
         } else {
