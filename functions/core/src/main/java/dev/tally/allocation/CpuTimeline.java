@@ -13,10 +13,14 @@ import java.util.List;
  */
 final class CpuTimeline {
     private final ServiceKey[] services;
-    private final long[] bounds;
-    private final int[] segmentOffsets;
-    private final int[] entryService;
-    private final long[] entryUnits;
+    private final int serviceCount;
+    /**
+     * Everything in one array, so a row's lookup touches few cache lines: {@code B} bounds, then per
+     * bound the index in this array where its segment's entries start (the last one: where they end),
+     * then the entries, two longs each (service, CPU units).
+     */
+    private final long[] data;
+    private final int boundCount;
 
     /** One task interval on the instance, [start, end) with end > start. */
     record Run(long start, long end, int service, int units) {
@@ -91,12 +95,20 @@ final class CpuTimeline {
                 }
             }
         }
-        bounds = Arrays.copyOf(points, unique);
+        serviceCount = services.length;
+        boundCount = unique;
         int segments = Math.max(0, unique - 1);
-        segmentOffsets = Arrays.copyOf(offsets, segments + 1);
-        segmentOffsets[segments] = entries;
-        entryService = Arrays.copyOf(svc, entries);
-        entryUnits = Arrays.copyOf(units, entries);
+        offsets[segments] = entries;
+        int entriesAt = 2 * unique;
+        data = new long[entriesAt + 2 * entries];
+        System.arraycopy(points, 0, data, 0, unique);
+        for (int j = 0; j < unique; j++) {
+            data[unique + j] = entriesAt + 2L * offsets[Math.min(j, segments)];
+        }
+        for (int e = 0; e < entries; e++) {
+            data[entriesAt + 2 * e] = svc[e];
+            data[entriesAt + 2 * e + 1] = units[e];
+        }
     }
 
     /** The time of event {@code k}: run {@code k / 2}'s start when even, its end when odd. */
@@ -106,7 +118,7 @@ final class CpuTimeline {
     }
 
     int serviceCount() {
-        return services.length;
+        return serviceCount;
     }
 
     ServiceKey service(int index) {
@@ -120,23 +132,24 @@ final class CpuTimeline {
      * @return true if any task ran in the window
      */
     boolean accumulate(long from, long to, long[] cpuMillis) {
-        if (bounds.length < 2 || to <= from || to <= bounds[0] || from >= bounds[bounds.length - 1]) {
+        int n = boundCount;
+        if (n < 2 || to <= from || to <= data[0] || from >= data[n - 1]) {
             return false;
         }
-        int j = Arrays.binarySearch(bounds, from);
+        int j = Arrays.binarySearch(data, 0, n, from);
         if (j < 0) {
             j = Math.max(0, -j - 2);
         }
         boolean any = false;
-        int segments = bounds.length - 1;
-        for (; j < segments && bounds[j] < to; j++) {
-            long overlap = Math.min(to, bounds[j + 1]) - Math.max(from, bounds[j]);
+        int segments = n - 1;
+        for (; j < segments && data[j] < to; j++) {
+            long overlap = Math.min(to, data[j + 1]) - Math.max(from, data[j]);
             if (overlap <= 0) {
                 continue;
             }
-            for (int e = segmentOffsets[j]; e < segmentOffsets[j + 1]; e++) {
-                cpuMillis[entryService[e]] = Math.addExact(cpuMillis[entryService[e]],
-                        Math.multiplyExact(overlap, entryUnits[e]));
+            for (int e = (int) data[n + j]; e < (int) data[n + j + 1]; e += 2) {
+                int service = (int) data[e];
+                cpuMillis[service] = Math.addExact(cpuMillis[service], Math.multiplyExact(overlap, data[e + 1]));
                 any = true;
             }
         }
@@ -149,16 +162,16 @@ final class CpuTimeline {
      * binary search.
      */
     int segmentAt(long from, int hint) {
-        int segments = bounds.length - 1;
-        if (hint >= 0 && hint < segments && bounds[hint] <= from) {
+        int segments = boundCount - 1;
+        if (hint >= 0 && hint < segments && data[hint] <= from) {
             int j = hint;
             for (int steps = 0; steps < 8 && j < segments; steps++, j++) {
-                if (bounds[j + 1] > from) {
+                if (data[j + 1] > from) {
                     return j;
                 }
             }
         }
-        int j = Arrays.binarySearch(bounds, from);
+        int j = Arrays.binarySearch(data, 0, boundCount, from);
         return j >= 0 ? j : Math.max(0, -j - 2);
     }
 
@@ -169,21 +182,22 @@ final class CpuTimeline {
      * @return the new number of touched services
      */
     int accumulate(long from, long to, int j, long[] cpuMillis, int[] touched, int touchedCount) {
-        if (bounds.length < 2 || to <= from) {
+        int n = boundCount;
+        if (n < 2 || to <= from) {
             return touchedCount;
         }
-        int segments = bounds.length - 1;
-        for (; j < segments && bounds[j] < to; j++) {
-            long overlap = Math.min(to, bounds[j + 1]) - Math.max(from, bounds[j]);
+        int segments = n - 1;
+        for (; j < segments && data[j] < to; j++) {
+            long overlap = Math.min(to, data[j + 1]) - Math.max(from, data[j]);
             if (overlap <= 0) {
                 continue;
             }
-            for (int e = segmentOffsets[j]; e < segmentOffsets[j + 1]; e++) {
-                int service = entryService[e];
+            for (int e = (int) data[n + j]; e < (int) data[n + j + 1]; e += 2) {
+                int service = (int) data[e];
                 if (cpuMillis[service] == 0) {
                     touched[touchedCount++] = service;
                 }
-                cpuMillis[service] = Math.addExact(cpuMillis[service], Math.multiplyExact(overlap, entryUnits[e]));
+                cpuMillis[service] = Math.addExact(cpuMillis[service], Math.multiplyExact(overlap, data[e + 1]));
             }
         }
         return touchedCount;
