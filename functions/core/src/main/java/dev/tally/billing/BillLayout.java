@@ -33,6 +33,13 @@ final class BillLayout {
     final int cost;
     final int billingPeriodStart;
 
+    /** Whether the fast reader reads a column's bytes as they lie (so an escaped value there needs the slow way). */
+    boolean readsBytes(int column) {
+        return column == recordType || column == product || column == cost || column == usageStart
+                || column == usageEnd || column == tag || column == invoiceId || column == resourceId
+                || column == productMap;
+    }
+
     /** The columns the fast reader looks at in every row (others are read only for unusual rows). */
     int[] columns() {
         return java.util.stream.IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,

@@ -132,6 +132,11 @@ final class ByteCsvScanner implements CsvRecords {
 
     /** Whether any field of the record needs the library's parse. */
     @Override
+    public int onlyEscapedField() {
+        return tokens.onlyEscaped;
+    }
+
+    @Override
     public boolean recordIsPlain() {
         for (int i = 0; i < tokens.count; i++) {
             if (!tokens.plain[i]) {

@@ -45,6 +45,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
         int[] recordStart = new int[1 << 14];
         int[] recordEnd = new int[1 << 14];
         boolean[] recordPlain = new boolean[1 << 14];
+        int[] onlyEscaped = new int[1 << 14];
         int fields;
         int[] fieldStart = new int[1 << 18];
         int[] fieldEnd = new int[1 << 18];
@@ -65,6 +66,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
                 recordStart = Arrays.copyOf(recordStart, size);
                 recordEnd = Arrays.copyOf(recordEnd, size);
                 recordPlain = Arrays.copyOf(recordPlain, size);
+                onlyEscaped = Arrays.copyOf(onlyEscaped, size);
             }
             if (width > 0) {
                 int need = (records + 1) * width;
@@ -94,6 +96,7 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
             recordStart[records] = t.recordStart;
             recordEnd[records] = t.recordEnd;
             recordPlain[records] = t.recordPlain;
+            onlyEscaped[records] = t.onlyEscaped;
             records++;
         }
     }
@@ -341,6 +344,11 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
     @Override
     public boolean recordIsPlain() {
         return current.recordPlain[record];
+    }
+
+    @Override
+    public int onlyEscapedField() {
+        return current.onlyEscaped[record];
     }
 
     @Override

@@ -20,6 +20,13 @@ interface CsvRecords {
     /** Whether every field's bytes are its value (no doubled quotes, nothing after a closing quote). */
     boolean recordIsPlain();
 
+    /**
+     * The record's one non-plain field when that field is merely escaped (quoted, doubled quotes
+     * inside, nothing after the closing quote): its value is its bytes with each {@code ""} made
+     * {@code "}. -1 when the record is plain or has other non-plain fields.
+     */
+    int onlyEscapedField();
+
     /** The record's raw text (for the CSV library's parse of a record that is not plain). */
     String recordText();
 

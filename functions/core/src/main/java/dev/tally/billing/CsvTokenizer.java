@@ -24,6 +24,15 @@ final class CsvTokenizer {
     int recordEnd;
     /** Whether every field of the last record is plain. */
     boolean recordPlain;
+    /**
+     * The field of the last record that is its only non-plain one, when that field is merely escaped
+     * (quoted, with doubled quotes inside, closed, nothing after): its value is its bytes with each
+     * doubled quote made one. -1 otherwise.
+     */
+    int onlyEscaped;
+    private int nonPlain;
+    private int lastNonPlain;
+    private boolean lastEscaped;
     /** Line breaks the last call consumed (inside quoted fields and the record's own line end). */
     long lines;
 
@@ -50,6 +59,15 @@ final class CsvTokenizer {
     }
 
     private void store(int start, int end, boolean isPlain) {
+        store(start, end, isPlain, false);
+    }
+
+    private void store(int start, int end, boolean isPlain, boolean escaped) {
+        if (!isPlain) {
+            nonPlain++;
+            lastNonPlain = count;
+            lastEscaped = escaped;
+        }
         if (slotOf == null) {
             if (count == starts.length) {
                 grow();
@@ -111,13 +129,16 @@ final class CsvTokenizer {
         long breaks = 0;
         count = 0;
         recordPlain = true;
+        nonPlain = 0;
         while (true) {
             boolean isPlain = true;
+            boolean escaped = false;
             int fieldStart;
             int fieldEnd;
             if (p < limit && buf[p] == '"') {
                 p++;
                 fieldStart = p;
+                boolean closed = false;
                 while (true) {
                     p = Swar.quotedEnd(buf, p, limit);
                     if (p >= limit) {
@@ -138,6 +159,7 @@ final class CsvTokenizer {
                             continue;
                         }
                         fieldEnd = p;
+                        closed = true;
                         p++;
                         break;
                     }
@@ -154,10 +176,13 @@ final class CsvTokenizer {
                     p++;
                 }
                 // characters after the closing quote still belong to the field
+                boolean trailing = false;
                 while (p < limit && buf[p] != ',' && buf[p] != '\n' && buf[p] != '\r') {
                     isPlain = false;
+                    trailing = true;
                     p++;
                 }
+                escaped = !isPlain && closed && !trailing;
                 if (p >= limit && !eof) {
                     return -1;
                 }
@@ -169,13 +194,14 @@ final class CsvTokenizer {
                 }
                 fieldEnd = p;
             }
-            store(fieldStart, fieldEnd, isPlain);
+            store(fieldStart, fieldEnd, isPlain, escaped);
             if (p < limit && buf[p] == ',') {
                 p++;
                 continue;
             }
             recordStart = pos;
             recordEnd = p;
+            onlyEscaped = nonPlain == 1 && lastEscaped ? lastNonPlain : -1;
             if (p < limit) {
                 if (buf[p] == '\r') {
                     if (p + 1 >= limit && !eof) {
@@ -211,6 +237,8 @@ final class CsvTokenizer {
         int nextOpen = -1; // where the next field's opening quote must be, -1 inside a field
         count = 0;
         recordPlain = true;
+        nonPlain = 0;
+        onlyEscaped = -1;
         while (true) {
             while (flags == 0) {
                 word += 8;

@@ -143,6 +143,8 @@ public final class FastBillReader {
         final BillScan scan;
         private final byte[][] tagKeys;
         private boolean periodSet;
+        /** The current record's one escaped field, or -1 (see {@link CsvRecords#onlyEscapedField}). */
+        private int escaped = -1;
 
         private final InstantCache starts = new InstantCache();
         private final InstantCache ends = new InstantCache();
@@ -184,7 +186,16 @@ public final class FastBillReader {
                 scan.malformed(line, "expected " + layout.fieldCount + " fields, found " + count);
                 return;
             }
-            if (!scanner.recordIsPlain() || layout.productMap != BillLayout.ABSENT) {
+            escaped = -1;
+            if (!scanner.recordIsPlain()) {
+                // one escaped field the row does not read as bytes (a JSON tag map, say) keeps it fast
+                escaped = scanner.onlyEscapedField();
+                if (escaped < 0 || layout.readsBytes(escaped)) {
+                    slow(line);
+                    return;
+                }
+            }
+            if (layout.productMap != BillLayout.ABSENT) {
                 slow(line);
                 return;
             }
@@ -227,9 +238,10 @@ public final class FastBillReader {
             }
         }
 
-        /** The value of a field as the library would give it (only called for plain records). */
+        /** The value of a field as the library would give it (the escaped field, if any, unescaped). */
         private String text(int field) {
-            return scanner.text(field);
+            String raw = scanner.text(field);
+            return field == escaped ? raw.replace("\"\"", "\"") : raw;
         }
 
         private void slow(long line) {
