@@ -359,6 +359,10 @@ final class CsvBatches implements CsvRecords, AutoCloseable {
 
     @Override
     public String text(int field) {
+        if (kept(field) < 0 && current.width > 0 && !whole().plain[field]) {
+            // a field that was not kept and is not plain: its value as the library reads the record
+            return HEADER.ofSingleCsvRecord(recordText()).getField(field);
+        }
         int start = start(field);
         return new String(current.bytes, start, end(field) - start, StandardCharsets.UTF_8);
     }

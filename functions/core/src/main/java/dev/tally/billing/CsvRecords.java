@@ -17,7 +17,11 @@ interface CsvRecords {
 
     int end(int field);
 
-    /** Whether every field's bytes are its value (no doubled quotes, nothing after a closing quote). */
+    /**
+     * Whether every field's bytes are its value (no doubled quotes, nothing after a closing quote) —
+     * every field the reader keeps, when it keeps only some ({@link #text} still gives any field's
+     * value).
+     */
     boolean recordIsPlain();
 
     /**

@@ -22,7 +22,7 @@ final class CsvTokenizer {
     int count;
     int recordStart;
     int recordEnd;
-    /** Whether every field of the last record is plain. */
+    /** Whether every field of the last record is plain (with a projection: every kept field). */
     boolean recordPlain;
     /**
      * The field of the last record that is its only non-plain one, when that field is merely escaped
@@ -63,6 +63,10 @@ final class CsvTokenizer {
     }
 
     private void store(int start, int end, boolean isPlain, boolean escaped) {
+        // with a projection only the kept fields count: the others are never read as bytes
+        if (!isPlain && slotOf != null && (count >= slotOf.length || slotOf[count] < 0)) {
+            isPlain = true;
+        }
         if (!isPlain) {
             nonPlain++;
             lastNonPlain = count;

@@ -146,6 +146,8 @@ public final class FastBillReader {
         /** The current record's one escaped field, or -1 (see {@link CsvRecords#onlyEscapedField}). */
         private int escaped = -1;
 
+        private final TagMapScanner tagMaps;
+        private byte[] unescaped = new byte[256];
         private final InstantCache starts = new InstantCache();
         private final InstantCache ends = new InstantCache();
 
@@ -159,6 +161,7 @@ public final class FastBillReader {
             for (int i = 0; i < tagKeys.length; i++) {
                 tagKeys[i] = layout.tagMapKeys[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
             }
+            this.tagMaps = new TagMapScanner(tagKeys);
         }
 
         // ---- rows the shared scan reads (listener side) ----------------------------------------
@@ -304,6 +307,27 @@ public final class FastBillReader {
             int to = scanner.end(layout.tagMap);
             if (trimStart(b, from, to) == to || !containsAny(b, from, to)) {
                 return ByteInterner.EMPTY;
+            }
+            byte[] map = b;
+            if (escaped == layout.tagMap) {
+                // the CSV field's doubled quotes made single, in a buffer of our own
+                int n = 0;
+                if (unescaped.length < to - from) {
+                    unescaped = new byte[Math.max(to - from, unescaped.length * 2)];
+                }
+                for (int i = from; i < to; i++) {
+                    unescaped[n++] = b[i];
+                    if (b[i] == '"' && i + 1 < to && b[i + 1] == '"') {
+                        i++;
+                    }
+                }
+                map = unescaped;
+                from = 0;
+                to = n;
+            }
+            long value = tagMaps.find(map, from, to);
+            if (value != TagMapScanner.NOT_FAST) {
+                return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
             }
             return strings.tags().intern(layout.tag(this::text));
         }
