@@ -58,6 +58,25 @@ final class CsvTokenizer {
         this.outBase = base;
     }
 
+    /** A plain field of the quoted fast path (kept small so it inlines there). */
+    private void storePlain(int start, int end) {
+        if (slotOf == null) {
+            if (count == starts.length) {
+                grow();
+            }
+            starts[count] = start;
+            ends[count] = end;
+            plain[count] = true;
+        } else if (count < slotOf.length) {
+            int slot = slotOf[count];
+            if (slot >= 0) {
+                outStarts[outBase + slot] = start;
+                outEnds[outBase + slot] = end;
+            }
+        }
+        count++;
+    }
+
     private void store(int start, int end, boolean isPlain) {
         store(start, end, isPlain, false);
     }
@@ -266,12 +285,12 @@ final class CsvTokenizer {
             }
             byte next = buf[at + 1];
             if (next == ',') {
-                store(fieldStart, at, true);
+                storePlain(fieldStart, at);
                 nextOpen = at + 2;
                 continue;
             }
             if (next == '\n' || next == '\r') {
-                store(fieldStart, at, true);
+                storePlain(fieldStart, at);
                 recordStart = pos;
                 recordEnd = at + 1;
                 lines = 1;

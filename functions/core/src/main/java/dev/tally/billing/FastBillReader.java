@@ -303,8 +303,11 @@ public final class FastBillReader {
             if (layout.tagMap == BillLayout.ABSENT) {
                 return ByteInterner.EMPTY;
             }
-            int from = scanner.start(layout.tagMap);
-            int to = scanner.end(layout.tagMap);
+            return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+        }
+
+        /** The tag in a JSON map column (kept out of {@link #tag} so the row path stays small). */
+        private int tagFromMap(byte[] b, int from, int to) throws MalformedRowException {
             if (trimStart(b, from, to) == to || !containsAny(b, from, to)) {
                 return ByteInterner.EMPTY;
             }
