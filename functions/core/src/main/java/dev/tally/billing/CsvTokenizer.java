@@ -90,23 +90,12 @@ final class CsvTokenizer {
             nonPlain++;
             lastNonPlain = count;
             lastEscaped = escaped;
+            recordPlain = false;
         }
-        if (slotOf == null) {
-            if (count == starts.length) {
-                grow();
-            }
-            starts[count] = start;
-            ends[count] = end;
-            plain[count] = isPlain;
-        } else if (count < slotOf.length) {
-            int slot = slotOf[count];
-            if (slot >= 0) {
-                outStarts[outBase + slot] = start;
-                outEnds[outBase + slot] = end;
-            }
+        storePlain(start, end);
+        if (!isPlain && slotOf == null) {
+            plain[count - 1] = false;
         }
-        recordPlain &= isPlain;
-        count++;
     }
 
     /**
