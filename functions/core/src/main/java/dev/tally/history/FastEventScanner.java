@@ -1,6 +1,5 @@
 package dev.tally.history;
 
-import dev.tally.bytes.Swar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -219,10 +218,7 @@ final class FastEventScanner extends JsonCursor {
         expect('"');
         int start = pos;
         while (true) {
-            pos = Swar.jsonStringStop(b, pos, end);
-            if (pos >= end) {
-                throw NotFast.INSTANCE; // unterminated: never read past the value
-            }
+            pos = stringStop();
             byte c = b[pos];
             if (c == '"') {
                 break;

@@ -92,15 +92,25 @@ abstract class JsonCursor {
         return true;
     }
 
+    /**
+     * Moves to the first byte from {@code pos} that ends a plain run inside a string (see
+     * {@link Swar#jsonStringStop}); an unterminated string is not the plain form, so nothing past the
+     * value's bound is ever read.
+     */
+    int stringStop() throws NotFast {
+        int stop = Swar.jsonStringStop(b, pos, end);
+        if (stop >= end) {
+            throw NotFast.INSTANCE;
+        }
+        return stop;
+    }
+
     /** A string whose value is needed: decoded, escapes included. */
     String string() throws NotFast {
         expect('"');
         int start = pos;
         while (true) {
-            pos = Swar.jsonStringStop(b, pos, end);
-            if (pos >= end) {
-                throw NotFast.INSTANCE; // unterminated: never read past the value
-            }
+            pos = stringStop();
             byte c = b[pos];
             if (c == '"') {
                 String value = new String(b, start, pos - start, StandardCharsets.US_ASCII);
@@ -181,10 +191,7 @@ abstract class JsonCursor {
     void skipString() throws NotFast {
         pos++;
         while (true) {
-            pos = Swar.jsonStringStop(b, pos, end);
-            if (pos >= end) {
-                throw NotFast.INSTANCE; // unterminated: never read past the value
-            }
+            pos = stringStop();
             byte c = b[pos++];
             if (c == '"') {
                 return;

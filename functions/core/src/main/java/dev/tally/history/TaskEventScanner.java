@@ -2,7 +2,6 @@ package dev.tally.history;
 
 import dev.tally.billing.ByteInterner;
 import dev.tally.billing.FastInstantsAccess;
-import dev.tally.bytes.Swar;
 
 import java.nio.charset.StandardCharsets;
 
@@ -68,18 +67,7 @@ final class TaskEventScanner extends JsonCursor {
      *         nothing was given and the line takes the general path
      */
     static boolean scan(byte[] bytes, int from, int to, ByteInterner strings, TaskSink sink) {
-        TaskEventScanner scanner = new TaskEventScanner(bytes, from, to);
-        try {
-            scanner.whitespace();
-            scanner.envelope();
-            scanner.whitespace();
-            if (scanner.pos != scanner.end || !scanner.task || !scanner.detailIsObject) {
-                return false;
-            }
-            return scanner.emit(strings, sink);
-        } catch (NotFast | ArrayIndexOutOfBoundsException e) {
-            return false;
-        }
+        return read(bytes, from, to, false, true, strings, sink) >= 0;
     }
 
     /**
@@ -93,14 +81,25 @@ final class TaskEventScanner extends JsonCursor {
      */
     static int scanLine(byte[] bytes, int from, int limit, boolean endOfInput, ByteInterner strings,
                         TaskSink sink) {
-        TaskEventScanner scanner = new TaskEventScanner(bytes, from, limit);
-        scanner.lineMode = true;
+        return read(bytes, from, limit, true, endOfInput, strings, sink);
+    }
+
+    /**
+     * One task event from {@code from}: it must end at {@code to} or, in line mode, at the first CR or
+     * LF (or at {@code to} when that is the end of the input).
+     *
+     * @return where the event ends, the fact given to {@code sink}; or -1, nothing given
+     */
+    private static int read(byte[] bytes, int from, int to, boolean lineMode, boolean endOfInput,
+                            ByteInterner strings, TaskSink sink) {
+        TaskEventScanner scanner = new TaskEventScanner(bytes, from, to);
+        scanner.lineMode = lineMode;
         try {
             scanner.whitespace();
             scanner.envelope();
             scanner.whitespace();
             int at = scanner.pos;
-            boolean ends = at < limit ? bytes[at] == '\n' || bytes[at] == '\r' : endOfInput;
+            boolean ends = at < to ? lineMode && (bytes[at] == '\n' || bytes[at] == '\r') : endOfInput;
             if (!ends || !scanner.task || !scanner.detailIsObject) {
                 return -1;
             }
@@ -320,10 +319,7 @@ final class TaskEventScanner extends JsonCursor {
     private int plainString() throws NotFast {
         expect('"');
         int start = pos;
-        pos = Swar.jsonStringStop(b, pos, end);
-        if (pos >= end) {
-            throw NotFast.INSTANCE; // unterminated: never read past the value
-        }
+        pos = stringStop();
         if (b[pos] != '"') {
             throw NotFast.INSTANCE;
         }
