@@ -1,5 +1,8 @@
 package dev.tally.functions.history;
 
+import static dev.tally.aws.Environment.positive;
+import static dev.tally.aws.Environment.required;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -29,29 +32,5 @@ public record HistoryFunctionConfig(String table, Duration retention, String dea
             throw new IllegalStateException(CONCURRENCY + " must be at most 64, was " + concurrency);
         }
         return new HistoryFunctionConfig(table, Duration.ofDays(days), dlq, concurrency);
-    }
-
-    private static String required(Map<String, String> env, String name) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            throw new IllegalStateException(name + " is not set");
-        }
-        return value.trim();
-    }
-
-    private static long positive(Map<String, String> env, String name, long defaultValue) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed <= 0) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(name + " must be a positive whole number, was '" + value + "'");
-        }
     }
 }

@@ -1,5 +1,8 @@
 package dev.tally.functions.reconciler;
 
+import static dev.tally.aws.Environment.positive;
+import static dev.tally.aws.Environment.required;
+
 import java.time.Duration;
 import java.util.Map;
 
@@ -18,26 +21,7 @@ public record ReconcilerConfig(String table, Duration retention) {
     public static final long DEFAULT_RETENTION_DAYS = 400;
 
     public static ReconcilerConfig fromEnvironment(Map<String, String> env) {
-        String table = env.get(TABLE);
-        if (table == null || table.isBlank()) {
-            throw new IllegalStateException(TABLE + " is not set");
-        }
-        return new ReconcilerConfig(table.trim(), Duration.ofDays(positive(env, RETENTION_DAYS, DEFAULT_RETENTION_DAYS)));
-    }
-
-    private static long positive(Map<String, String> env, String name, long defaultValue) {
-        String value = env.get(name);
-        if (value == null || value.isBlank()) {
-            return defaultValue;
-        }
-        try {
-            long parsed = Long.parseLong(value.trim());
-            if (parsed <= 0) {
-                throw new NumberFormatException();
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            throw new IllegalStateException(name + " must be a positive whole number, was '" + value + "'");
-        }
+        String table = required(env, TABLE);
+        return new ReconcilerConfig(table, Duration.ofDays(positive(env, RETENTION_DAYS, DEFAULT_RETENTION_DAYS)));
     }
 }
