@@ -62,20 +62,26 @@ public final class Fixtures {
                 "product/ProductName", "resourceTags/user:product_area")).append('\n');
         int id = 0;
         for (Row r : rows) {
-            out.append(csv("id" + id++, r.invoiceId(), "2017-02-01T00:00:00Z", "Usage", isoTime(r.start()),
+            out.append(csv("id" + id++, r.invoiceId(), "2017-02-01T00:00:00Z", lineItemType(r), isoTime(r.start()),
                     isoTime(r.end()), r.resource(), r.cost(), "77.7", r.product(), r.tag())).append('\n');
         }
         return out.toString();
     }
 
+    /** A row with a resource is usage; one without is a fee (a shared charge, §3 rule 5). */
+    static String lineItemType(Row r) {
+        return r.resource().isEmpty() ? "Fee" : "Usage";
+    }
+
     public static String cur2(List<Row> rows) {
         StringBuilder out = new StringBuilder(csv("bill_invoice_id", "bill_billing_period_start_date",
                 "line_item_usage_start_date", "line_item_usage_end_date", "line_item_resource_id",
-                "line_item_unblended_cost", "product_product_name", "resource_tags")).append('\n');
+                "line_item_unblended_cost", "product_product_name", "resource_tags", "line_item_line_item_type"))
+                .append('\n');
         for (Row r : rows) {
             String tags = r.tag().isEmpty() ? "{}" : "{\"user_product_area\":\"" + r.tag() + "\",\"user_team\":\"x\"}";
             out.append(csv(r.invoiceId(), "2017-02-01T00:00:00.000Z", isoTime(r.start()), isoTime(r.end()),
-                    r.resource(), r.cost(), r.product(), tags)).append('\n');
+                    r.resource(), r.cost(), r.product(), tags, lineItemType(r))).append('\n');
         }
         return out.toString();
     }
@@ -86,7 +92,8 @@ public final class Fixtures {
                 .append('\n');
         for (Row r : rows) {
             String tags = r.tag().isEmpty() ? "" : "{\"product_area\":\"" + r.tag() + "\"}";
-            out.append(csv(r.cost(), "2017-02-01T00:00:00Z", "Usage", isoTime(r.start()), isoTime(r.end()),
+            out.append(csv(r.cost(), "2017-02-01T00:00:00Z", r.resource().isEmpty() ? "Purchase" : "Usage",
+                    isoTime(r.start()), isoTime(r.end()),
                     r.invoiceId(), r.resource(), r.product(), tags)).append('\n');
         }
         return out.toString();

@@ -52,6 +52,11 @@ final class RollupCommand implements Callable<Integer> {
             description = "Billing period, if the bill's own should not be used.")
     String period;
 
+    @Option(names = "--final", negatable = false,
+            description = "The bill is final though it has no invoice id column to say so (FOCUS 1.0, say). "
+                    + "A bill with invoice ids always says itself.")
+    boolean declaredFinal;
+
     @Option(names = "--engine", defaultValue = "FAST", paramLabel = "ENGINE",
             description = "fast (default) or reference: the plain implementation of the contract, slower, same "
                     + "numbers to the last unit.", converter = EngineConverter.class)
@@ -65,8 +70,13 @@ final class RollupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RollupRunner.Request request = new RollupRunner.Request(billing, events, areas, tagKey, parsePeriod(period));
+        RollupRunner.Request request = new RollupRunner.Request(billing, events, areas, tagKey, parsePeriod(period),
+                declaredFinal);
         Rollup rollup = rollupWithProgress(request, engine, !noProgress, spec);
+        if (declaredFinal && rollup.billReport().statesInvoiceIds() && !rollup.summary().isFinal()) {
+            spec.commandLine().getErr().println("tally rollup: --final ignored: the bill has invoice ids, and they say "
+                    + "it is estimated");
+        }
         write(rollup, out);
         if (!quiet) {
             SummaryPrinter.print(rollup, spec.commandLine().getOut());

@@ -24,6 +24,17 @@ final class SummaryPrinter {
                 s.invoiceIds().isEmpty() ? "" : ", invoice " + String.join(" ", s.invoiceIds()));
         out.printf("  %,d line items, %,d skipped rows, %,d malformed rows%n", s.lineItems(), s.skippedRows(),
                 s.malformedRows());
+        otherPeriods(rollup, out);
+        var rounding = rollup.billReport().rounding();
+        if (rounding.amounts() > 0) {
+            out.printf("  %,d amounts had more than 10 decimal places: rounded half-even (difference %s)%n",
+                    rounding.amounts(), rounding.difference().toPlainString());
+        }
+        var providers = rollup.billReport().providerTotals();
+        if (providers.size() > 1) {
+            out.printf("  by provider: %s%n", String.join(", ", providers.entrySet().stream()
+                    .map(e -> (e.getKey().isEmpty() ? "(none)" : e.getKey()) + " " + money(e.getValue())).toList()));
+        }
         var events = rollup.eventReport();
         if (events.files() > 0) {
             out.printf("  %,d events: %,d used, %,d ignored, %,d of other types, %,d invalid%n", events.events(),
@@ -50,6 +61,21 @@ final class SummaryPrinter {
         table(out, "Untagged resources", rollup.untaggedResources(), TOP_UNTAGGED, Rollup.UntaggedResource::cost,
                 r -> r.resourceId() + "  (" + r.awsProduct() + ")", total);
         out.println();
+    }
+
+    /** One line a person notices: rows of other periods were left out, and how to roll one of them up. */
+    private static void otherPeriods(Rollup rollup, PrintWriter out) {
+        var others = rollup.billReport().otherPeriods();
+        if (others.isEmpty()) {
+            return;
+        }
+        long rows = rollup.summary().otherPeriodRows();
+        String list = String.join(", ", others.entrySet().stream()
+                .map(e -> String.format("%s: %,d %s, %s", e.getKey(), e.getValue().rows(),
+                        e.getValue().rows() == 1 ? "row" : "rows", money(e.getValue().cost())))
+                .toList());
+        out.printf("  ! %,d cost %s of other billing periods left out (%s); roll one up with --period YYYY-MM%n",
+                rows, rows == 1 ? "row" : "rows", list);
     }
 
     private static <T> void table(PrintWriter out, String title, List<T> rows, int limit,

@@ -122,4 +122,30 @@ class TallyCliTest {
         assertThat(out.toString()).contains("1 invalid");
         assertThat(Files.readString(dir.resolve("out/report.json"))).contains("unparseable JSON");
     }
+
+    @Test
+    void shouldSayInOneLine_whenRowsOfOtherPeriodsWereLeftOut_andShowProviders() throws IOException {
+        String header = "BilledCost,BillingPeriodStart,ChargeCategory,ChargePeriodStart,ChargePeriodEnd,ProviderName,"
+                + "ResourceId,ServiceName,Tags\n";
+        Path bill = Files.writeString(dir.resolve("focus.csv"), header
+                + "5.00,2024-09-01T00:00:00Z,Usage,2024-09-01T00:00:00Z,2024-09-01T01:00:00Z,AWS,i-1,EC2,NULL\n"
+                + "3.00000000004,2024-09-01T00:00:00Z,Usage,2024-09-01T00:00:00Z,2024-09-01T01:00:00Z,Microsoft,vm,VMs,"
+                + "NULL\n"
+                + "7.00,2024-10-01T00:00:00Z,Usage,2024-10-01T00:00:00Z,2024-10-01T01:00:00Z,AWS,i-1,EC2,NULL\n"
+                + "1.50,2024-08-01T00:00:00Z,Usage,2024-08-01T00:00:00Z,2024-08-01T01:00:00Z,AWS,i-1,EC2,NULL\n");
+
+        int code = tally("rollup", "--billing", bill.toString(), "--out", dir.resolve("out").toString(),
+                "--no-progress", "--final");
+
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("Rollup 2024-09  (focus, final)",
+                "! 2 cost rows of other billing periods left out (2024-08: 1 row, 1.50, 2024-10: 1 row, 7.00); "
+                        + "roll one up with --period YYYY-MM",
+                "1 amounts had more than 10 decimal places: rounded half-even (difference -0.00000000004)",
+                "by provider: AWS 5.00, Microsoft 3.00");
+        assertThat(Files.readString(dir.resolve("out/summary.json"))).contains("\"other_period_rows\" : 2",
+                "\"total_cost\" : \"8.0000000000\"");
+        assertThat(Files.readString(dir.resolve("out/report.json"))).contains("\"2024-10\" : {",
+                "\"provider_totals\"");
+    }
 }

@@ -33,34 +33,29 @@ public final class Allocator implements BillListener {
 
     private final Function<YearMonth, History> history;
     private final ProductAreaMap areas;
-    private final YearMonth periodOverride;
 
     private YearMonth period;
     private PeriodIndex index;
     private final AllocationLedger ledger = new AllocationLedger();
     private final Map<ServiceKey, Target> serviceTargets = new HashMap<>();
 
-    /**
-     * @param periodOverride billing period to use instead of the one the bill states, or null
-     */
-    public Allocator(History history, ProductAreaMap areas, YearMonth periodOverride) {
-        this(period -> history, areas, periodOverride);
+    public Allocator(History history, ProductAreaMap areas) {
+        this(period -> history, areas);
     }
 
     /**
-     * @param history        the history of a period, asked for once the bill's period is known
-     *                       (e.g. {@code store::load})
-     * @param periodOverride billing period to use instead of the one the bill states, or null
+     * @param history the history of a period, asked for once the bill's period is known (e.g.
+     *                {@code store::load})
      */
-    public Allocator(Function<YearMonth, History> history, ProductAreaMap areas, YearMonth periodOverride) {
+    public Allocator(Function<YearMonth, History> history, ProductAreaMap areas) {
         this.history = history;
         this.areas = areas;
-        this.periodOverride = periodOverride;
     }
 
+    /** The period allocated, as the reader settled it (given, or the bill's own). */
     @Override
-    public void onBillingPeriod(YearMonth stated) {
-        period = periodOverride != null ? periodOverride : stated;
+    public void onBillingPeriod(YearMonth period) {
+        this.period = period;
         index = new PeriodIndex(history.apply(period), period);
     }
 
@@ -75,7 +70,8 @@ public final class Allocator implements BillListener {
         if (!tag.isEmpty() && isInstance(resource)) {
             ledger.instanceTags.put(resource, tag);
         }
-        ledger.countRule(allocate(line.product(), resource, tag, line.usageStart(), line.usageEnd(), line.cost()));
+        ledger.countRule(allocate(line.product(), resource, tag, line.usage(), line.usageStart(), line.usageEnd(),
+                line.cost()));
     }
 
     /** The period's resolved history (after {@link #onBillingPeriod}). */
@@ -95,11 +91,7 @@ public final class Allocator implements BillListener {
      * Applies the first matching rule to one line item, adding to the ledger; counting the line and
      * tracking instance tags are the caller's.
      */
-    Rule allocate(String product, String resource, String tag, long from, long to, BigDecimal amount) {
-        return allocateLine(product, resource, tag, from, to, amount);
-    }
-
-    private Rule allocateLine(String product, String resource, String tag, long from, long to, BigDecimal amount) {
+    Rule allocate(String product, String resource, String tag, boolean usage, long from, long to, BigDecimal amount) {
         if (isInstance(resource) && splitByCpu(product, resource, new long[] {from}, new long[] {to}, amount)) {
             return Rule.ECS_HOST;
         }
@@ -115,7 +107,7 @@ public final class Allocator implements BillListener {
         if (resource.startsWith("vol-") && splitAttachedVolume(product, resource, from, to, amount)) {
             return Rule.ATTACHED_VOLUME;
         }
-        if (resource.isEmpty()) {
+        if (resource.isEmpty() && !usage) {
             ledger.shared.add(product, amount);
             return Rule.SHARED;
         }

@@ -74,9 +74,8 @@ public final class FastAllocator implements FastRows {
     private int[] touched = new int[8];
     private int touchedCount;
 
-    public FastAllocator(Function<YearMonth, History> history, ProductAreaMap areas, YearMonth periodOverride,
-                         BillStrings strings) {
-        this.decimal = new Allocator(history, areas, periodOverride);
+    public FastAllocator(Function<YearMonth, History> history, ProductAreaMap areas, BillStrings strings) {
+        this.decimal = new Allocator(history, areas);
         this.strings = strings;
         this.unallocated = target(Target.UNALLOCATED_TARGET);
         Arrays.fill(areaTargetOfTag, -1);
@@ -89,8 +88,8 @@ public final class FastAllocator implements FastRows {
     }
 
     @Override
-    public void onCostRow(int product, int resource, int tag, int invoice, long from, long to, long amount,
-                          BigDecimal bigAmount) {
+    public void onCostRow(int product, int resource, int tag, int invoice, boolean usage, long from, long to,
+                          long amount, BigDecimal bigAmount) {
         if (index == null) {
             throw new IllegalStateException("billing period not set before the first cost line");
         }
@@ -101,11 +100,11 @@ public final class FastAllocator implements FastRows {
         if (bigAmount != null) {
             decimal.ledger().countLine(strings.invoices().string(invoice), bigAmount);
             ruleCounts[decimal.allocate(strings.products().string(product), strings.resources().string(resource),
-                    strings.tags().string(tag), from, to, bigAmount).ordinal()]++;
+                    strings.tags().string(tag), usage, from, to, bigAmount).ordinal()]++;
             return;
         }
         countLine(invoice, amount);
-        ruleCounts[allocate(product, resource, resourceKind, tag, from, to, amount).ordinal()]++;
+        ruleCounts[allocate(product, resource, resourceKind, tag, usage, from, to, amount).ordinal()]++;
     }
 
     private void countLine(int invoice, long amount) {
@@ -123,8 +122,8 @@ public final class FastAllocator implements FastRows {
         invoiceSeen[invoice] = true;
     }
 
-    private Allocator.Rule allocate(int product, int resource, byte resourceKind, int tag, long from, long to,
-                                    long amount) {
+    private Allocator.Rule allocate(int product, int resource, byte resourceKind, int tag, boolean usage, long from,
+                                    long to, long amount) {
         if (resourceKind == INSTANCE && splitByCpu(product, resource, from, to, amount)) {
             return Allocator.Rule.ECS_HOST;
         }
@@ -139,7 +138,7 @@ public final class FastAllocator implements FastRows {
         if (resourceKind == VOLUME && splitAttachedVolume(product, resource, from, to, amount)) {
             return Allocator.Rule.ATTACHED_VOLUME;
         }
-        if (resourceKind == EMPTY) {
+        if (resourceKind == EMPTY && !usage) {
             addShared(product, amount);
             return Allocator.Rule.SHARED;
         }
@@ -517,10 +516,5 @@ public final class FastAllocator implements FastRows {
             }
         }
         return decimal.finish();
-    }
-
-    /** The period's index once known (for the reader's period override). */
-    YearMonth period() {
-        return decimal.period();
     }
 }

@@ -32,51 +32,65 @@ final class BillLayout {
     final int usageEnd;
     final int cost;
     final int billingPeriodStart;
+    /** The line item type (CUR, CUR 2.0) or charge category (FOCUS) that says whether a row is usage. */
+    final int chargeType;
+    /** FOCUS {@code ProviderName}: whose charge a row is, for the totals per provider. */
+    final int provider;
+    /** FOCUS writes nulls as the text {@code NULL}: such a cell is empty (§1). */
+    final boolean nullCells;
 
     /** Whether the fast reader reads a column's bytes as they lie (so an escaped value there needs the slow way). */
     boolean readsBytes(int column) {
         return column == recordType || column == product || column == cost || column == usageStart
                 || column == usageEnd || column == tag || column == invoiceId || column == resourceId
-                || column == productMap;
+                || column == productMap || column == billingPeriodStart || column == chargeType
+                || column == provider;
     }
 
     /** The columns the fast reader looks at in every row (others are read only for unusual rows). */
     int[] columns() {
         return java.util.stream.IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
-                usageStart, usageEnd, cost, billingPeriodStart).filter(c -> c != ABSENT).toArray();
+                usageStart, usageEnd, cost, billingPeriodStart, chargeType, provider).filter(c -> c != ABSENT)
+                .distinct().toArray();
     }
 
     private BillLayout(BillFormat format, int fieldCount, Columns c, String tagKey) {
         this.format = format;
         this.fieldCount = fieldCount;
+        // Only the cost and product columns (and DBR's RecordType) are required: resource ids are an opt-in
+        // of a CUR, FOCUS 1.0 has no InvoiceId, and so on (§1 "Real bills vary").
         switch (format) {
             case DBR -> {
                 invoiceId = c.optional("InvoiceID");
                 recordType = c.required("RecordType");
                 product = c.required("ProductName");
                 productMap = ABSENT;
-                resourceId = c.required("ResourceId");
+                resourceId = c.optional("ResourceId");
                 tag = c.optional("user:" + tagKey);
                 tagMap = ABSENT;
                 tagMapKeys = new String[0];
-                usageStart = c.required("UsageStartDate");
-                usageEnd = c.required("UsageEndDate");
+                usageStart = c.optional("UsageStartDate");
+                usageEnd = c.optional("UsageEndDate");
                 cost = c.required("UnBlendedCost");
                 billingPeriodStart = ABSENT;
+                chargeType = ABSENT;
+                provider = ABSENT;
             }
             case CUR -> {
                 invoiceId = c.optional("bill/InvoiceId");
                 recordType = ABSENT;
                 product = c.required("product/ProductName");
                 productMap = ABSENT;
-                resourceId = c.required("lineItem/ResourceId");
+                resourceId = c.optional("lineItem/ResourceId");
                 tag = c.optional("resourceTags/user:" + tagKey);
                 tagMap = ABSENT;
                 tagMapKeys = new String[0];
-                usageStart = c.required("lineItem/UsageStartDate");
-                usageEnd = c.required("lineItem/UsageEndDate");
+                usageStart = c.optional("lineItem/UsageStartDate");
+                usageEnd = c.optional("lineItem/UsageEndDate");
                 cost = c.required("lineItem/UnblendedCost");
                 billingPeriodStart = c.optional("bill/BillingPeriodStartDate");
+                chargeType = c.optional("lineItem/LineItemType");
+                provider = ABSENT;
             }
             case CUR2 -> {
                 invoiceId = c.optional("bill_invoice_id");
@@ -90,31 +104,69 @@ final class BillLayout {
                 if (product == ABSENT && productMap == ABSENT) {
                     throw c.missing("product_product_name");
                 }
-                resourceId = c.required("line_item_resource_id");
+                resourceId = c.optional("line_item_resource_id");
                 tag = c.optional("resource_tags_user_" + tagKey);
                 tagMap = c.optional("resource_tags");
                 tagMapKeys = new String[] {"user_" + tagKey};
-                usageStart = c.required("line_item_usage_start_date");
-                usageEnd = c.required("line_item_usage_end_date");
+                usageStart = c.optional("line_item_usage_start_date");
+                usageEnd = c.optional("line_item_usage_end_date");
                 cost = c.required("line_item_unblended_cost");
                 billingPeriodStart = c.optional("bill_billing_period_start_date");
+                chargeType = c.optional("line_item_line_item_type");
+                provider = ABSENT;
             }
             case FOCUS -> {
                 invoiceId = c.optional("InvoiceId");
                 recordType = ABSENT;
                 product = c.required("ServiceName");
                 productMap = ABSENT;
-                resourceId = c.required("ResourceId");
+                resourceId = c.optional("ResourceId");
                 tag = ABSENT;
                 tagMap = c.optional("Tags");
                 tagMapKeys = new String[] {"user:" + tagKey, tagKey};
-                usageStart = c.required("ChargePeriodStart");
-                usageEnd = c.required("ChargePeriodEnd");
+                usageStart = c.optional("ChargePeriodStart");
+                usageEnd = c.optional("ChargePeriodEnd");
                 cost = c.required("BilledCost");
                 billingPeriodStart = c.optional("BillingPeriodStart");
+                chargeType = c.required("ChargeCategory");
+                int providerName = c.optional("ProviderName");
+                provider = providerName != ABSENT ? providerName : c.optional("ServiceProviderName");
             }
             default -> throw new IllegalStateException(format.name());
         }
+        nullCells = format == BillFormat.FOCUS;
+        usageTypes = switch (format) {
+            case CUR, CUR2 -> new String[] {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"};
+            case FOCUS -> new String[] {"Usage"};
+            default -> new String[0];
+        };
+    }
+
+    /** The {@link #chargeType} values of usage rows (§3 rule 5); DBR rows are never usage. */
+    final String[] usageTypes;
+
+    /** Whether a row of this type is usage (rule 5 applies only to rows that are not). */
+    boolean isUsage(String type) {
+        for (String usage : usageTypes) {
+            if (usage.equals(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The text FOCUS writes for a null cell. */
+    static final String NULL = "NULL";
+
+    /** A row's fields as the contract reads them: in FOCUS, a cell of exactly {@code NULL} is empty. */
+    Fields cells(Fields raw) {
+        if (!nullCells) {
+            return raw;
+        }
+        return index -> {
+            String value = raw.get(index);
+            return value.length() >= NULL.length() && value.trim().equals(NULL) ? "" : value;
+        };
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.YearMonth;
 import java.util.Iterator;
 import java.util.function.LongConsumer;
 import java.util.zip.ZipException;
@@ -32,13 +33,15 @@ public final class BillReader {
     }
 
     public BillReadReport read(Path file, BillListener listener) {
-        return read(file, listener, bytes -> { });
+        return read(file, null, listener, bytes -> { });
     }
 
     /**
+     * @param period   the billing period to allocate ({@code --period}), or null for the bill's own; rows of
+     *                 other periods are counted, not handed on (see {@link BillReadReport#needsRereadFor})
      * @param progress receives the number of file bytes consumed so far, now and then
      */
-    public BillReadReport read(Path file, BillListener listener, LongConsumer progress) {
+    public BillReadReport read(Path file, YearMonth period, BillListener listener, LongConsumer progress) {
         try (BillSource.Opened opened = BillSource.open(file);
              CsvReader<CsvRecord> csv = CsvReader.builder()
                      .allowExtraFields(true)
@@ -53,7 +56,7 @@ public final class BillReader {
                 throw new BillFileException(file, "is empty (no header row)");
             }
             BillLayout layout = BillLayout.detect(file, records.next().getFields(), tagKey);
-            BillScan scan = new BillScan(layout, listener);
+            BillScan scan = new BillScan(file, layout, period, listener);
             long rows = 0;
             while (records.hasNext()) {
                 CsvRecord record = records.next();

@@ -5,9 +5,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.nio.file.Path;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,40 +16,60 @@ import java.util.TreeMap;
 
 /**
  * One pass over a bill: which rows are cost line items, skipped or malformed (allocation contract
- * §2), the billing period, the counts and the report. Both readers use it — the library-based one
- * for every row, the fast one for its bookkeeping and for the rare rows it does not read itself — so
- * both classify rows the same way.
+ * §2), which billing period each belongs to (§1, {@link BillingPeriods}), the counts and the report.
+ * Both readers use it — the library-based one for every row, the fast one for its bookkeeping and for
+ * the rare rows it does not read itself — so both classify rows the same way.
+ *
+ * <p>A cost row is read in this order, and the first problem makes it malformed: cost, usage start,
+ * usage end, billing period; a row of another period is then counted and left; the rest (tag, invoice,
+ * resource, type) is read only for rows of the period allocated.
  */
 final class BillScan {
     private static final Logger LOG = LoggerFactory.getLogger(BillScan.class);
     static final String LINE_ITEM = "LineItem";
+    /** A usage time the bill has no column for: the row spans the billing period. */
+    static final long NO_TIME = Long.MIN_VALUE;
     private static final String INVOICE_TOTAL = "InvoiceTotal";
     private static final int LOGGED_MALFORMED = 20;
 
     private final BillLayout layout;
     private final BillListener listener;
+    final BillingPeriods periods;
+    private final ProviderTotals providers;
     private final List<BillReadReport.MalformedRow> malformed = new ArrayList<>();
     private final Map<String, BigDecimal> invoiceTotals = new TreeMap<>();
-    private YearMonth period;
     private long lineItems;
     private long skipped;
     private long malformedCount;
+    private long roundedAmounts;
+    private BigDecimal roundingDifference = BigDecimal.ZERO;
 
-    BillScan(BillLayout layout, BillListener listener) {
+    /**
+     * @param period the period to allocate ({@code --period}), or null for the bill's own
+     * @throws BillFileException if no period is given and the bill has no column to tell it from
+     */
+    BillScan(Path file, BillLayout layout, YearMonth period, BillListener listener) {
+        if (period == null && layout.billingPeriodStart == BillLayout.ABSENT && layout.usageStart == BillLayout.ABSENT) {
+            throw new BillFileException(file, "names no billing period (it has neither a billing period nor a "
+                    + "usage start column); give the period with --period");
+        }
         this.layout = layout;
         this.listener = listener;
+        this.periods = new BillingPeriods(period, listener::onBillingPeriod);
+        this.providers = layout.provider == BillLayout.ABSENT ? null : new ProviderTotals();
     }
 
     BillLayout layout() {
         return layout;
     }
 
-    /** Classifies one row and hands a cost line item to the listener. */
-    void row(BillLayout.Fields fields, int fieldCount, long line) {
+    /** Classifies one row and hands a cost line item of the period to the listener. */
+    void row(BillLayout.Fields raw, int fieldCount, long line) {
         if (fieldCount != layout.fieldCount) {
             malformed(line, "expected " + layout.fieldCount + " fields, found " + fieldCount);
             return;
         }
+        BillLayout.Fields fields = layout.cells(raw);
         try {
             String product = layout.product(fields);
             if (layout.recordType != BillLayout.ABSENT) {
@@ -64,49 +83,66 @@ final class BillScan {
                 skip("", fields);
                 return;
             }
-            BigDecimal cost = parseCost(fields.get(layout.cost));
-            long start = parseInstant(fields.get(layout.usageStart), "usage start");
-            long end = parseInstant(fields.get(layout.usageEnd), "usage end");
-            String invoice = layout.invoiceId == BillLayout.ABSENT ? "" : fields.get(layout.invoiceId).trim();
-            String resource = fields.get(layout.resourceId).trim();
+            BigDecimal asWritten = parseCost(fields.get(layout.cost));
+            BigDecimal cost = Money.round(asWritten);
+            long start = layout.usageStart == BillLayout.ABSENT ? NO_TIME
+                    : parseInstant(fields.get(layout.usageStart), "usage start");
+            long end = layout.usageEnd == BillLayout.ABSENT ? NO_TIME
+                    : parseInstant(fields.get(layout.usageEnd), "usage end");
+            int month = rowMonth(fields, start);
+            if (!periods.isCurrent(month)) {
+                periods.other(month, cost);
+                return;
+            }
             String tag = layout.tag(fields);
-            startPeriod(fields, start, line);
-            lineItems++;
-            listener.onCostLine(new CostLine(line, invoice, product, resource, tag, start, end, cost));
+            String invoice = text(fields, layout.invoiceId);
+            String resource = text(fields, layout.resourceId);
+            boolean usage = layout.chargeType != BillLayout.ABSENT && layout.isUsage(text(fields, layout.chargeType));
+            if (providers != null) {
+                providers.add(text(fields, layout.provider), cost);
+            }
+            countLineItem(asWritten, cost);
+            listener.onCostLine(new CostLine(line, invoice, product, resource, tag, usage,
+                    start == NO_TIME ? periods.start() : start, end == NO_TIME ? periods.end() : end, cost));
         } catch (MalformedRowException e) {
             malformed(line, e.getMessage());
         }
     }
 
-    /** Before the first cost line item: settles the period the bill states or implies, once. */
-    void startPeriod(BillLayout.Fields fields, long usageStart, long line) {
-        if (period == null) {
-            period = billingPeriod(fields, usageStart, line);
-            listener.onBillingPeriod(period);
-        }
+    private static String text(BillLayout.Fields fields, int column) {
+        return column == BillLayout.ABSENT ? "" : fields.get(column).trim();
     }
 
-    /** Counts a cost line item the caller hands over itself. */
-    void countLineItem() {
-        lineItems++;
-    }
-
-    private YearMonth billingPeriod(BillLayout.Fields fields, long usageStart, long line) {
+    /**
+     * The month a cost row belongs to (see {@link BillingPeriods#monthOf}): its billing period column,
+     * else (no such column, or an empty cell) the month its usage starts, else {@link BillingPeriods#UNKNOWN}.
+     */
+    int rowMonth(BillLayout.Fields fields, long usageStart) throws MalformedRowException {
         if (layout.billingPeriodStart != BillLayout.ABSENT) {
-            String stated = fields.get(layout.billingPeriodStart).trim();
-            if (!stated.isEmpty()) {
-                try {
-                    return month(Timestamps.parseMillis(stated));
-                } catch (DateTimeParseException e) {
-                    LOG.warn("line {}: unparseable billing period start, using the usage start's month", line);
-                }
+            String stated = fields.get(layout.billingPeriodStart);
+            if (!stated.trim().isEmpty()) {
+                return periods.monthOf(parseInstant(stated, "billing period start"));
             }
         }
-        return month(usageStart);
+        return usageStart == NO_TIME ? BillingPeriods.UNKNOWN : periods.monthOf(usageStart);
     }
 
-    private static YearMonth month(long epochMillis) {
-        return YearMonth.from(Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC));
+    /**
+     * Counts a cost line item of the period.
+     *
+     * @param asWritten its amount as the bill writes it, when read by {@link #parseCost} (null when the fast
+     *                  reader read it: it then has at most ten places)
+     */
+    void countLineItem(BigDecimal asWritten, BigDecimal rounded) {
+        lineItems++;
+        if (asWritten != null && asWritten.scale() > Money.SCALE) {
+            roundedAmounts++;
+            roundingDifference = roundingDifference.add(rounded.subtract(asWritten));
+        }
+    }
+
+    ProviderTotals providers() {
+        return providers;
     }
 
     /** A row that is not a cost line item; invoice totals are kept for reconciliation. */
@@ -134,9 +170,16 @@ final class BillScan {
         }
     }
 
+    /**
+     * A cost exactly as written (any number of places; the caller rounds it).
+     *
+     * @throws MalformedRowException "unparseable cost" only when the text is not a number
+     */
     static BigDecimal parseCost(String text) throws MalformedRowException {
         try {
-            return Money.parse(text);
+            return Money.parseAsWritten(text);
+        } catch (Money.OutOfRange e) {
+            throw new MalformedRowException("cost out of range");
         } catch (NumberFormatException e) {
             throw new MalformedRowException("unparseable cost");
         }
@@ -151,7 +194,10 @@ final class BillScan {
     }
 
     BillReadReport report(BillSource.Packaging packaging) {
-        return new BillReadReport(layout.format, packaging, period, lineItems, skipped, malformedCount,
-                List.copyOf(malformed), Collections.unmodifiableMap(invoiceTotals));
+        return new BillReadReport(layout.format, packaging, periods.period(), periods.byRows(lineItems), lineItems,
+                skipped, malformedCount, List.copyOf(malformed), Collections.unmodifiableMap(invoiceTotals),
+                layout.invoiceId != BillLayout.ABSENT, periods.others(),
+                new BillReadReport.Rounding(roundedAmounts, roundingDifference),
+                providers == null ? Collections.emptySortedMap() : providers.totals());
     }
 }

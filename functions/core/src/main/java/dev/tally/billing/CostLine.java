@@ -10,9 +10,13 @@ import java.math.BigDecimal;
  * @param product     product name, never empty (rows without one are not cost line items)
  * @param resourceId  resource id, empty when the row names none (shared charges)
  * @param tag         value of the product-area tag, empty when the row has none
- * @param usageStart  usage window start, UTC epoch millis (inclusive)
- * @param usageEnd    usage window end, UTC epoch millis (exclusive)
- * @param cost        unblended (DBR/CUR) or billed (FOCUS) cost at ten decimal places
+ * @param usage       whether the row is usage by its line item type or charge category (§3 rule 5: usage
+ *                    is never a shared charge); false for DBR rows and bills without a type column
+ * @param usageStart  usage window start, UTC epoch millis (inclusive); the period's start when the bill
+ *                    has no usage start column
+ * @param usageEnd    usage window end, UTC epoch millis (exclusive); the period's end when the bill has
+ *                    no usage end column
+ * @param cost        unblended (DBR/CUR) or billed (FOCUS) cost at ten decimal places (rounded half-even)
  */
 public record CostLine(
         long lineNumber,
@@ -20,6 +24,7 @@ public record CostLine(
         String product,
         String resourceId,
         String tag,
+        boolean usage,
         long usageStart,
         long usageEnd,
         BigDecimal cost) {

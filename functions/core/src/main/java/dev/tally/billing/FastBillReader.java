@@ -1,6 +1,7 @@
 package dev.tally.billing;
 
 import de.siegmar.fastcsv.reader.CsvReader;
+import dev.tally.money.Money;
 import dev.tally.money.ScaledMoney;
 
 import java.io.EOFException;
@@ -24,6 +25,7 @@ import java.util.zip.ZipException;
  */
 public final class FastBillReader {
     private static final byte[] LINE_ITEM = BillScan.LINE_ITEM.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] NULL = BillLayout.NULL.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     private static final CsvReader.CsvReaderBuilder SINGLE_RECORD = CsvReader.builder().allowExtraFields(true)
             .allowMissingFields(true).allowUnclosedQuote(true).allowExtraCharsAfterClosingQuote(true);
 
@@ -85,12 +87,16 @@ public final class FastBillReader {
         }
     }
 
-    public BillReadReport read(Path file, FastRows rows, LongConsumer progress) {
-        return read(open(file), rows, progress);
+    public BillReadReport read(Path file, YearMonth period, FastRows rows, LongConsumer progress) {
+        return read(open(file), period, rows, progress);
     }
 
-    /** Reads an opened bill to its end, then closes it. */
-    public BillReadReport read(Reading reading, FastRows rows, LongConsumer progress) {
+    /**
+     * Reads an opened bill to its end, then closes it.
+     *
+     * @param period the billing period to allocate, or null for the bill's own (as {@link BillReader#read})
+     */
+    public BillReadReport read(Reading reading, YearMonth period, FastRows rows, LongConsumer progress) {
         Path file = reading.file;
         try (reading) {
             CsvBatches scanner = reading.scanner;
@@ -98,7 +104,7 @@ public final class FastBillReader {
                 throw new BillFileException(file, "is empty (no header row)");
             }
             BillLayout layout = BillLayout.detect(file, fields(scanner), tagKey);
-            Pass pass = new Pass(layout, rows, strings, scanner);
+            Pass pass = new Pass(file, layout, period, rows, strings, scanner);
             long count = 0;
             while (scanner.next()) {
                 pass.row();
@@ -142,7 +148,9 @@ public final class FastBillReader {
         private final CsvRecords scanner;
         final BillScan scan;
         private final byte[][] tagKeys;
-        private boolean periodSet;
+        private final byte[][] usageTypes;
+        /** The columns read as bytes, checked for FOCUS's {@code NULL}. */
+        private final int[] read;
         /** The current record's one escaped field, or -1 (see {@link CsvRecords#onlyEscapedField}). */
         private int escaped = -1;
 
@@ -150,13 +158,19 @@ public final class FastBillReader {
         private byte[] unescaped = new byte[256];
         private final InstantCache starts = new InstantCache();
         private final InstantCache ends = new InstantCache();
+        private final InstantCache periodStarts = new InstantCache();
 
-        Pass(BillLayout layout, FastRows rows, BillStrings strings, CsvRecords scanner) {
+        Pass(Path file, BillLayout layout, YearMonth period, FastRows rows, BillStrings strings, CsvRecords scanner) {
             this.layout = layout;
             this.rows = rows;
             this.strings = strings;
             this.scanner = scanner;
-            this.scan = new BillScan(layout, this);
+            this.scan = new BillScan(file, layout, period, this);
+            this.read = layout.columns();
+            this.usageTypes = new byte[layout.usageTypes.length][];
+            for (int i = 0; i < usageTypes.length; i++) {
+                usageTypes[i] = layout.usageTypes[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
             this.tagKeys = new byte[layout.tagMapKeys.length][];
             for (int i = 0; i < tagKeys.length; i++) {
                 tagKeys[i] = layout.tagMapKeys[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -168,7 +182,6 @@ public final class FastBillReader {
 
         @Override
         public void onBillingPeriod(YearMonth period) {
-            periodSet = true;
             rows.onBillingPeriod(period);
         }
 
@@ -176,7 +189,7 @@ public final class FastBillReader {
         public void onCostLine(CostLine line) {
             long units = ScaledMoney.fromBigDecimal(line.cost());
             rows.onCostRow(strings.products().intern(line.product()), strings.resources().intern(line.resourceId()),
-                    strings.tags().intern(line.tag()), strings.invoices().intern(line.invoiceId()),
+                    strings.tags().intern(line.tag()), strings.invoices().intern(line.invoiceId()), line.usage(),
                     line.usageStart(), line.usageEnd(), units, units == ScaledMoney.NOT_FAST ? line.cost() : null);
         }
 
@@ -203,6 +216,10 @@ public final class FastBillReader {
                 return;
             }
             byte[] b = scanner.buffer();
+            if (layout.nullCells && anyNull(b)) {
+                slow(line); // FOCUS's NULL cells are made empty by the shared scan
+                return;
+            }
             if (layout.recordType != BillLayout.ABSENT
                     && !trimmedEquals(b, scanner.start(layout.recordType), scanner.end(layout.recordType), LINE_ITEM)) {
                 scan.skip(scanner.text(layout.recordType).trim(), this::text);
@@ -215,29 +232,83 @@ public final class FastBillReader {
                 return;
             }
             long amount = ScaledMoney.parse(b, scanner.start(layout.cost), scanner.end(layout.cost));
+            BigDecimal asWritten = null;
+            BigDecimal rounded = null;
             BigDecimal bigAmount = null;
             try {
                 if (amount == ScaledMoney.NOT_FAST) {
-                    bigAmount = BillScan.parseCost(scanner.text(layout.cost));
-                    amount = ScaledMoney.fromBigDecimal(bigAmount);
-                    if (amount != ScaledMoney.NOT_FAST) {
-                        bigAmount = null;
-                    }
+                    asWritten = BillScan.parseCost(scanner.text(layout.cost));
+                    rounded = Money.round(asWritten);
+                    amount = ScaledMoney.fromBigDecimal(rounded);
+                    bigAmount = amount == ScaledMoney.NOT_FAST ? rounded : null;
                 }
-                long start = startMillis(b);
-                long end = endMillis(b);
+                long start = layout.usageStart == BillLayout.ABSENT ? BillScan.NO_TIME : startMillis(b);
+                long end = layout.usageEnd == BillLayout.ABSENT ? BillScan.NO_TIME : endMillis(b);
+                int month = month(b, start);
+                if (!scan.periods.isCurrent(month)) {
+                    scan.periods.other(month, rounded != null ? rounded : ScaledMoney.toBigDecimal(amount));
+                    return;
+                }
+                if (start == BillScan.NO_TIME) {
+                    start = scan.periods.start();
+                }
+                if (end == BillScan.NO_TIME) {
+                    end = scan.periods.end();
+                }
                 int tag = tag(b);
-                int invoice = layout.invoiceId == BillLayout.ABSENT ? ByteInterner.EMPTY
-                        : internTrimmed(strings.invoices(), b, layout.invoiceId);
+                int invoice = internTrimmed(strings.invoices(), b, layout.invoiceId);
                 int resource = internTrimmed(strings.resources(), b, layout.resourceId);
+                boolean usage = layout.chargeType != BillLayout.ABSENT && isUsage(b);
                 int product = strings.products().intern(b, productFrom, productTo);
-                if (!periodSet) {
-                    scan.startPeriod(this::text, start, line);
+                if (scan.providers() != null) {
+                    provider(b, amount, bigAmount);
                 }
-                scan.countLineItem();
-                rows.onCostRow(product, resource, tag, invoice, start, end, amount, bigAmount);
+                scan.countLineItem(asWritten, rounded);
+                rows.onCostRow(product, resource, tag, invoice, usage, start, end, amount, bigAmount);
             } catch (MalformedRowException e) {
                 scan.malformed(line, e.getMessage());
+            }
+        }
+
+        /** The month of a row, as {@link BillScan#rowMonth} finds it. */
+        private int month(byte[] b, long start) throws MalformedRowException {
+            int column = layout.billingPeriodStart;
+            if (column != BillLayout.ABSENT
+                    && trimStart(b, scanner.start(column), scanner.end(column)) < scanner.end(column)) {
+                return scan.periods.monthOf(periodStarts.millis(b, scanner.start(column), scanner.end(column), column,
+                        "billing period start"));
+            }
+            return start == BillScan.NO_TIME ? BillingPeriods.UNKNOWN : scan.periods.monthOf(start);
+        }
+
+        private boolean anyNull(byte[] b) {
+            for (int column : read) {
+                int from = trimStart(b, scanner.start(column), scanner.end(column));
+                if (trimmedEquals(b, from, scanner.end(column), NULL)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private boolean isUsage(byte[] b) {
+            int from = trimStart(b, scanner.start(layout.chargeType), scanner.end(layout.chargeType));
+            int to = trimEnd(b, from, scanner.end(layout.chargeType));
+            for (byte[] type : usageTypes) {
+                if (to - from == type.length && java.util.Arrays.equals(b, from, to, type, 0, type.length)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void provider(byte[] b, long amount, BigDecimal bigAmount) {
+            int from = trimStart(b, scanner.start(layout.provider), scanner.end(layout.provider));
+            int to = trimEnd(b, from, scanner.end(layout.provider));
+            if (bigAmount == null) {
+                scan.providers().add(b, from, to, amount);
+            } else {
+                scan.providers().add(new String(b, from, to - from, java.nio.charset.StandardCharsets.UTF_8), bigAmount);
             }
         }
 
@@ -345,6 +416,9 @@ public final class FastBillReader {
         }
 
         private int internTrimmed(ByteInterner interner, byte[] b, int field) {
+            if (field == BillLayout.ABSENT) {
+                return ByteInterner.EMPTY;
+            }
             int from = trimStart(b, scanner.start(field), scanner.end(field));
             return interner.intern(b, from, trimEnd(b, from, scanner.end(field)));
         }

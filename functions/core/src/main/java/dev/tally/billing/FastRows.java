@@ -12,10 +12,11 @@ public interface FastRows {
     void onBillingPeriod(YearMonth period);
 
     /**
+     * @param usage     whether the row is usage (see {@link CostLine#usage()})
      * @param amount    the cost in 10<sup>-10</sup> units, or {@link dev.tally.money.ScaledMoney#NOT_FAST}
      *                  when it does not fit, in which case {@code bigAmount} holds it
      * @param bigAmount the cost when {@code amount} is {@code NOT_FAST}, else null
      */
-    void onCostRow(int product, int resource, int tag, int invoice, long start, long end, long amount,
+    void onCostRow(int product, int resource, int tag, int invoice, boolean usage, long start, long end, long amount,
                    BigDecimal bigAmount);
 }

@@ -61,6 +61,7 @@ public record Rollup(
             long lineItems,
             long skippedRows,
             long malformedRows,
+            long otherPeriodRows,
             BigDecimal totalCost,
             BigDecimal allocatedCost,
             BigDecimal unallocatedCost,
@@ -69,9 +70,14 @@ public record Rollup(
             String runId) {
     }
 
-    /** Shapes an allocation into the output tables. */
+    /**
+     * Shapes an allocation into the output tables.
+     *
+     * @param declaredFinal whether the bill was declared final ({@code --final}); counts only for a bill with
+     *                      no invoice id column, which cannot say itself (§1)
+     */
     public static Rollup of(Allocation allocation, BillReadReport bill, EventReadReport events, String runId,
-                            Timings timings) {
+                            Timings timings, boolean declaredFinal) {
         String period = allocation.period().toString();
         Map<String, BigDecimal> byArea = new TreeMap<>();
         Map<List<String>, BigDecimal> byProductArea = new TreeMap<>(Rollup::compareKeys);
@@ -105,9 +111,10 @@ public record Rollup(
         BigDecimal coverage = total.signum() == 0
                 ? BigDecimal.ZERO.setScale(4)
                 : allocated.divide(total, 4, RoundingMode.HALF_EVEN);
-        Summary summary = new Summary(period, bill.format().id(), allocation.isFinal(), allocation.invoiceIds(),
-                allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), total, allocated, unallocated,
-                unmapped, coverage, runId);
+        boolean isFinal = bill.statesInvoiceIds() ? allocation.isFinal() : declaredFinal;
+        Summary summary = new Summary(period, bill.format().id(), isFinal, allocation.invoiceIds(),
+                allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), bill.otherPeriodRows(), total,
+                allocated, unallocated, unmapped, coverage, runId);
         return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule(),
                 timings);
     }

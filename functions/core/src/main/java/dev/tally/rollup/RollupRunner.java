@@ -24,13 +24,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.LongConsumer;
 
 /** Runs one rollup from files: events into history, the bill streamed through the allocator, tables out. */
 public final class RollupRunner {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RollupRunner.class);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -41,8 +41,10 @@ public final class RollupRunner {
      * @param areas   product-area map file, or null (every service unmapped)
      * @param tagKey  the product-area tag key, without {@code user:}
      * @param period  billing period to use instead of the bill's own, or null
+     * @param declaredFinal the bill is final though it has no invoice id column to say so ({@code --final})
      */
-    public record Request(Path billing, Path events, Path areas, String tagKey, YearMonth period) {
+    public record Request(Path billing, Path events, Path areas, String tagKey, YearMonth period,
+                          boolean declaredFinal) {
         public Request {
             if (billing == null) {
                 throw new IllegalArgumentException("billing file is required");
@@ -50,6 +52,10 @@ public final class RollupRunner {
             if (tagKey == null || tagKey.isBlank()) {
                 throw new IllegalArgumentException("tag key must not be empty");
             }
+        }
+
+        public Request(Path billing, Path events, Path areas, String tagKey, YearMonth period) {
+            this(billing, events, areas, tagKey, period, false);
         }
     }
 
@@ -169,37 +175,45 @@ public final class RollupRunner {
         Function<YearMonth, History> timed = period -> {
             long start = System.nanoTime();
             History loaded = history.apply(period);
-            loadMillis[0] = millisSince(start);
+            loadMillis[0] += millisSince(start);
             return loaded;
         };
         long billStart = System.nanoTime();
-        BillReadReport bill;
-        Supplier<Allocation> finish;
-        Consumer<YearMonth> setPeriod;
-        if (engine == Engine.FAST) {
-            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(request);
-            FastAllocator allocator = new FastAllocator(timed, areas, request.period(), opened.strings());
-            bill = opened.reader().read(opened.reading(), allocator, billProgress);
-            finish = allocator::finish;
-            setPeriod = allocator::onBillingPeriod;
-        } else {
-            Allocator allocator = new Allocator(timed, areas, request.period());
-            bill = new BillReader(request.tagKey()).read(request.billing(), allocator, billProgress);
-            finish = allocator::finish;
-            setPeriod = allocator::onBillingPeriod;
+        Read read = read(request, request.period(), areas, timed, billProgress, prefetch);
+        if (read.bill().needsRereadFor(request.period())) {
+            // The first cost row named another period than most rows do: read the bill again for theirs.
+            LOG.info("{}: most cost rows are of {}, not {}; reading the bill again for {}", request.billing(),
+                    read.bill().periodByRows(), read.bill().billingPeriod(), read.bill().periodByRows());
+            read = read(request, read.bill().periodByRows(), areas, timed, billProgress, null);
         }
+        BillReadReport bill = read.bill();
         long billMillis = millisSince(billStart) - loadMillis[0];
         long finishStart = System.nanoTime();
         if (bill.billingPeriod() == null) {
-            if (request.period() == null) {
-                throw new InputException(request.billing() + ": the bill has no cost line items, so its billing "
-                        + "period is unknown; give it with --period");
-            }
-            setPeriod.accept(request.period());
+            throw new InputException(request.billing() + ": the bill has no cost line items, so its billing "
+                    + "period is unknown; give it with --period");
         }
-        Allocation allocation = finish.get();
+        Allocation allocation = read.finish().get();
         return Rollup.of(allocation, bill, eventReport, newRunId(),
-                new Rollup.Timings(readEventsMillis + loadMillis[0], billMillis, millisSince(finishStart)));
+                new Rollup.Timings(readEventsMillis + loadMillis[0], billMillis, millisSince(finishStart)),
+                request.declaredFinal());
+    }
+
+    /** One reading of the bill into an allocator, and how to end that allocation. */
+    private record Read(BillReadReport bill, Supplier<Allocation> finish) {
+    }
+
+    private Read read(Request request, YearMonth period, ProductAreaMap areas, Function<YearMonth, History> history,
+                      LongConsumer billProgress, Prefetch prefetch) {
+        if (engine == Engine.FAST) {
+            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(request); // closed by the read
+            FastAllocator allocator = new FastAllocator(history, areas, opened.strings());
+            return new Read(opened.reader().read(opened.reading(), period, allocator, billProgress),
+                    allocator::finish);
+        }
+        Allocator allocator = new Allocator(history, areas);
+        return new Read(new BillReader(request.tagKey()).read(request.billing(), period, allocator, billProgress),
+                allocator::finish);
     }
 
     private static long millisSince(long startNanos) {

@@ -65,6 +65,7 @@ public final class RollupWriter {
         node.put("line_items", s.lineItems());
         node.put("skipped_rows", s.skippedRows());
         node.put("malformed_rows", s.malformedRows());
+        node.put("other_period_rows", s.otherPeriodRows());
         node.put("total_cost", Money.format(s.totalCost()));
         node.put("allocated_cost", Money.format(s.allocatedCost()));
         node.put("unallocated_cost", Money.format(s.unallocatedCost()));
@@ -88,6 +89,17 @@ public final class RollupWriter {
         bill.malformed().forEach(m -> malformed.addObject().put("line", m.lineNumber()).put("reason", m.reason()));
         ObjectNode reconciliation = billNode.putObject("invoice_totals");
         bill.statedInvoiceTotals().forEach((id, total) -> reconciliation.put(id, Money.format(total)));
+        billNode.put("other_period_rows", bill.otherPeriodRows());
+        ObjectNode others = billNode.putObject("other_periods");
+        bill.otherPeriods().forEach((period, rows) -> others.putObject(period.toString())
+                .put("rows", rows.rows()).put("cost", Money.format(rows.cost())));
+        billNode.putObject("rounded_amounts")
+                .put("count", bill.rounding().amounts())
+                .put("difference", bill.rounding().difference().toPlainString());
+        if (!bill.providerTotals().isEmpty()) {
+            ObjectNode providers = billNode.putObject("provider_totals");
+            bill.providerTotals().forEach((provider, total) -> providers.put(provider, Money.format(total)));
+        }
         ObjectNode rules = node.putObject("line_items_by_rule");
         rollup.rowsByRule().forEach((rule, count) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), count));
         ObjectNode timings = node.putObject("timings_ms");

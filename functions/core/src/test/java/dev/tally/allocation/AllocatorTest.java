@@ -50,11 +50,21 @@ class AllocatorTest {
 
     private void row(String product, String resource, String tag, String start, String end, String cost,
                      String invoice) {
+        row(product, resource, tag, false, start, end, cost, invoice);
+    }
+
+    /** A row whose line item type (or FOCUS charge category) says it is usage. */
+    private void usageRow(String product, String resource, String tag, String start, String end, String cost) {
+        row(product, resource, tag, true, start, end, cost, "123456789");
+    }
+
+    private void row(String product, String resource, String tag, boolean usage, String start, String end,
+                     String cost, String invoice) {
         if (allocator == null) {
-            allocator = new Allocator(history.build(), areas, null);
+            allocator = new Allocator(history.build(), areas);
             allocator.onBillingPeriod(FEB);
         }
-        allocator.onCostLine(new CostLine(line++, invoice, product, resource, tag, millis(start), millis(end),
+        allocator.onCostLine(new CostLine(line++, invoice, product, resource, tag, usage, millis(start), millis(end),
                 Money.parse(cost)));
     }
 
@@ -236,6 +246,31 @@ class AllocatorTest {
                 Map.entry("search||" + S3, "4.0000000000"),
                 Map.entry("web-area||" + SUPPORT, "3.0000000000"),
                 Map.entry("web-area||" + EC2, "4.5000000000"));
+    }
+
+    @Test
+    void rule5_shouldNotShareUsageWithoutAResource_butLeaveItUnallocatedAndListed() {
+        row(EC2, "i-1", "web-area", "02-01T00:00", "02-01T01:00", "3.00");
+        usageRow(EC2, "", "", "02-01T00:00", "02-01T01:00", "0.25");
+        usageRow(EC2, "", "", "02-01T01:00", "02-01T02:00", "0.50");
+        usageRow(S3, "", "", "02-01T00:00", "02-01T01:00", "1.00");
+        row(EC2, "", "", "02-01T00:00", "03-01T00:00", "2.00");
+        usageRow(EC2, "", "tagged", "02-01T00:00", "02-01T01:00", "0.10");
+
+        Allocation allocation = allocator.finish();
+
+        // usage with no resource is rule 6 (an empty resource id, one untagged row per product); the fee is shared
+        // over EC2's base, which includes that unallocated usage; an own tag still wins (rule 3)
+        assertThat(result(allocation)).containsExactly(
+                Map.entry("(unallocated)||" + EC2, "1.1396103896"),
+                Map.entry("(unallocated)||" + S3, "1.0000000000"),
+                Map.entry("tagged||" + EC2, "0.1519480519"),
+                Map.entry("web-area||" + EC2, "4.5584415585"));
+        assertThat(allocation.untagged()).containsOnly(
+                Map.entry(new Allocator.ProductResource(EC2, ""), Money.parse("0.75")),
+                Map.entry(new Allocator.ProductResource(S3, ""), Money.parse("1.00")));
+        assertThat(allocation.rowsByRule()).containsEntry(Allocator.Rule.UNALLOCATED, 3L)
+                .containsEntry(Allocator.Rule.SHARED, 1L).containsEntry(Allocator.Rule.OWN_TAG, 2L);
     }
 
     @Test

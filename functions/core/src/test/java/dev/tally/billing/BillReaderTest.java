@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,15 +162,17 @@ class BillReaderTest {
 
         BillReadReport report = read(Fixtures.write(dir, "cur.csv", bill), got);
 
-        assertThat(report.malformedRows()).isEqualTo(4);
+        assertThat(report.malformedRows()).isEqualTo(3);
         assertThat(report.malformed()).extracting(BillReadReport.MalformedRow::lineNumber,
                         BillReadReport.MalformedRow::reason)
                 .containsExactly(
                         tuple(3L, "expected 11 fields, found 3"),
                         tuple(4L, "unparseable cost"),
-                        tuple(5L, "unparseable usage end date"),
-                        tuple(6L, "unparseable cost"));
-        assertThat(got.lines).extracting(CostLine::lineNumber).containsExactly(2L, 7L);
+                        tuple(5L, "unparseable usage end date"));
+        // eleven places parse: rounded half-even to ten, counted, not malformed
+        assertThat(got.lines).extracting(CostLine::lineNumber).containsExactly(2L, 6L, 7L);
+        assertThat(got.lines.get(1).cost()).isEqualByComparingTo("0");
+        assertThat(report.rounding()).isEqualTo(new BillReadReport.Rounding(1, new BigDecimal("-0.00000000001")));
     }
 
     @Test
@@ -236,11 +239,25 @@ class BillReaderTest {
 
     @Test
     void shouldFail_whenFormatLacksARequiredColumn() {
+        Path dbr = Fixtures.write(dir, "dbr.csv", "RecordType,UnBlendedCost,UsageStartDate\nLineItem,1,2017-02-01\n");
+        Path focus = Fixtures.write(dir, "focus.csv", "BilledCost,ChargeCategory,ChargePeriodStart\n1,Usage,2017-02-01\n");
+
+        assertThatThrownBy(() -> read(dbr, new Collected()))
+                .isInstanceOf(BillFileException.class)
+                .hasMessageContaining("lacks the column ProductName");
+        assertThatThrownBy(() -> read(focus, new Collected()))
+                .isInstanceOf(BillFileException.class)
+                .hasMessageContaining("lacks the column ServiceName");
+    }
+
+    @Test
+    void shouldFail_whenNoColumnNamesThePeriod_andNoneIsGiven() {
         Path bill = Fixtures.write(dir, "dbr.csv", "RecordType,UnBlendedCost,ProductName\nLineItem,1,EC2\n");
 
         assertThatThrownBy(() -> read(bill, new Collected()))
                 .isInstanceOf(BillFileException.class)
-                .hasMessageContaining("lacks the column ResourceId");
+                .hasMessageContaining("dbr.csv")
+                .hasMessageContaining("give the period with --period");
     }
 
     @Test

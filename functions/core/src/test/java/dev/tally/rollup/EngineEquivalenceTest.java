@@ -49,7 +49,7 @@ class EngineEquivalenceTest {
         Rollup.Summary f = fast.summary();
         Rollup.Summary r = reference.summary();
         assertThat(new Rollup.Summary(f.billingPeriod(), f.format(), f.isFinal(), f.invoiceIds(), f.lineItems(),
-                f.skippedRows(), f.malformedRows(), f.totalCost(), f.allocatedCost(), f.unallocatedCost(),
+                f.skippedRows(), f.malformedRows(), f.otherPeriodRows(), f.totalCost(), f.allocatedCost(), f.unallocatedCost(),
                 f.unmappedCost(), f.coverage(), r.runId())).isEqualTo(r);
     }
 
