@@ -85,6 +85,10 @@ public final class MonthCache {
         f.put("estimated", Boolean.toString(spec.estimated()));
         f.put("tag-key", spec.tagKey());
         f.put("malformed-rows", Integer.toString(spec.malformedRows()));
+        f.put("no-resource-ids", Boolean.toString(spec.noResourceIds()));
+        f.put("focus-nulls", Boolean.toString(spec.focusNulls()));
+        f.put("extra-decimals", Boolean.toString(spec.extraDecimals()));
+        f.put("stray-period-rows", Integer.toString(spec.strayPeriodRows()));
         f.put("duplicate-rate", Double.toString(spec.events().duplicateRate()));
         f.put("shuffle", Boolean.toString(spec.events().shuffle()));
         f.put("shuffle-window", Integer.toString(spec.events().shuffleWindow()));

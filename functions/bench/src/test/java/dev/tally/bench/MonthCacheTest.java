@@ -40,12 +40,15 @@ class MonthCacheTest {
                 Map.of("services", "3"), Map.of("clusters", "2"), Map.of("volumes", "9"),
                 Map.of("fargate-share", "0.5"), Map.of("tag-key", "team"), Map.of("messy", "true"),
                 Map.of("events-gzip", "true"), Map.of("estimated", "true"), Map.of("period", "2024-03"),
-                Map.of("malformed-rows", "2"), Map.of("noise-rate", "0.1"))) {
+                Map.of("malformed-rows", "2"), Map.of("noise-rate", "0.1"), Map.of("no-resource-ids", "true"),
+                Map.of("extra-decimals", "true"), Map.of("stray-period-rows", "4"))) {
             Map<String, String> o = new java.util.HashMap<>(base);
             o.putAll(extra);
             assertThat(key(o)).as("key with %s", extra).isNotEqualTo(k);
         }
         assertThat(key(Map.of("rows", "1001", "format", "dbr", "compression", "gzip"))).isNotEqualTo(k);
+        assertThat(key(Map.of("rows", "1000", "format", "focus", "compression", "gzip", "focus-nulls", "true")))
+                .isNotEqualTo(key(Map.of("rows", "1000", "format", "focus", "compression", "gzip")));
         assertThat(key(Map.of("rows", "1000", "format", "cur", "compression", "gzip"))).startsWith("cur-gzip-r1000-");
         assertThat(key(Map.of("rows", "1000", "format", "dbr", "compression", "none"))).startsWith("dbr-none-r1000-");
     }

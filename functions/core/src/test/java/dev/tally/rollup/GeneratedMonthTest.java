@@ -87,6 +87,63 @@ class GeneratedMonthTest {
                 .allSatisfy(cost -> assertThat(cost.scale()).isEqualTo(10));
     }
 
+    @ParameterizedTest(name = "{0} {1} resource ids {2}")
+    @CsvSource({
+        "DBR,   GZIP, true",
+        "DBR,   NONE, false",
+        "CUR,   GZIP, false",
+        "CUR,   ZIP,  true",
+        "CUR2,  NONE, false",
+        "CUR2,  GZIP, true",
+        "FOCUS, NONE, false",
+        "FOCUS, GZIP, true",
+    })
+    void shouldRollUpTheShapesOfRealBills_likeTheManifestSays(BillFormat format, Compression compression,
+                                                              boolean resourceIds) throws IOException {
+        Path month = dir.resolve("m");
+        Manifest m = generate(month, MonthSpec.builder().format(format).compression(compression).seed(21)
+                .targetRows(6000).events(EventOptions.messy()).malformedRows(2).noResourceIds(!resourceIds)
+                .focusNulls(format == BillFormat.FOCUS).extraDecimals(true).strayPeriodRows(6).build());
+        Path bill = month.resolve(m.billFile());
+        Path events = month.resolve(m.eventsFile());
+        Path areas = month.resolve(m.areasFile());
+
+        Rollup rollup = EngineEquivalenceTest.run(RollupRunner.Engine.FAST, bill, events, areas, m.tagKey(), null);
+        EngineEquivalenceTest.assertSame(rollup,
+                EngineEquivalenceTest.run(RollupRunner.Engine.REFERENCE, bill, events, areas, m.tagKey(), null));
+
+        Rollup.Summary s = rollup.summary();
+        assertThat(s.billingPeriod()).isEqualTo(m.period().toString());
+        assertThat(s.totalCost()).isEqualByComparingTo(m.totalCost());
+        assertThat(s.lineItems()).isEqualTo(m.lineItems());
+        assertThat(s.malformedRows()).isEqualTo(m.malformedRows());
+        assertThat(s.otherPeriodRows()).isEqualTo(m.otherPeriodRows()).isEqualTo(6);
+        assertThat(rollup.billReport().otherPeriods()).hasSize(2);
+        rollup.billReport().otherPeriods().forEach((period, rows) -> {
+            assertThat(rows.rows()).isEqualTo(m.otherPeriods().get(period.toString()).rows());
+            assertThat(rows.cost()).isEqualByComparingTo(m.otherPeriods().get(period.toString()).cost());
+        });
+        assertThat(rollup.billReport().rounding().amounts()).isEqualTo(m.roundedAmounts()).isPositive();
+        assertThat(rollup.billReport().rounding().difference()).isEqualByComparingTo(m.roundingDifference());
+        assertThat(sum(rollup.productAreaCosts(), Rollup.AreaCost::cost)).isEqualByComparingTo(m.totalCost());
+        assertThat(sum(rollup.serviceCosts(), Rollup.ServiceCost::cost)).isLessThanOrEqualTo(m.totalCost());
+        if (!resourceIds) {
+            // nothing names a resource: no ECS split; untagged usage is listed under an empty id (DBR rows are
+            // never usage, so there every untagged row is a shared charge)
+            assertThat(rollup.serviceCosts()).isEmpty();
+            if (format == BillFormat.DBR) {
+                assertThat(rollup.untaggedResources()).isEmpty();
+            } else {
+                assertThat(rollup.untaggedResources()).extracting(Rollup.UntaggedResource::resourceId)
+                        .containsOnly("");
+            }
+        } else {
+            assertThat(rollup.serviceCosts()).isNotEmpty();
+            assertThat(rollup.untaggedResources()).extracting(Rollup.UntaggedResource::resourceId)
+                    .doesNotContain("NULL");
+        }
+    }
+
     @Test
     void shouldKeepEachProductsTotal_acrossAreas() throws IOException {
         Path month = dir.resolve("m");

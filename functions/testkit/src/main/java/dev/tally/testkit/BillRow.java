@@ -37,6 +37,10 @@ final class BillRow {
     String billingEntity;
     /** Generator row kind (manifest cost_by_kind). */
     String kind;
+    /** The cost column's text when it is not {@code cost} laid out as usual (extra decimal places), else null. */
+    String costText;
+    /** The billing period the row belongs to when it is not the bill's own (a stray row), else null. */
+    Times otherPeriod;
 
     BillRow usage(String kind, Model.Account account, String product, String usageType, String operation, String az,
                   String description, long start, long end, BigDecimal quantity, BigDecimal rate, String unit,
@@ -68,6 +72,8 @@ final class BillRow {
         this.nameTag = nameTag;
         this.reserved = false;
         this.billingEntity = "AWS";
+        this.costText = null;
+        this.otherPeriod = null;
         return this;
     }
 
@@ -109,6 +115,8 @@ final class BillRow {
         this.nameTag = null;
         this.reserved = false;
         this.billingEntity = "AWS";
+        this.costText = null;
+        this.otherPeriod = null;
         return this;
     }
 }

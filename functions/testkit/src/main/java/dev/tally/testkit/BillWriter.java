@@ -3,11 +3,17 @@ package dev.tally.testkit;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** Lays bill rows out in one format. Columns are found by name by the readers; each format has its own order. */
+/**
+ * Lays bill rows out in one format. Columns are found by name by the readers; each format has its own order.
+ * The subclasses fill every column of {@link #f}; how a row is written out is decided here for all formats:
+ * the resource column may be left out ({@code no-resource-ids}), empty cells may be written {@code NULL}
+ * ({@code focus-nulls}), and a row's {@link BillRow#costText} replaces its cost column ({@code extra-decimals}).
+ */
 abstract class BillWriter implements Closeable {
     /** Kinds of malformed rows, in rotation. */
     static final int WRONG_FIELD_COUNT = 0;
@@ -16,6 +22,8 @@ abstract class BillWriter implements Closeable {
 
     private static final String[] BAD_COSTS = {"N/A", "1.2.3", "12,34", "0.05USD"};
     private static final String[] BAD_DATES = {"2017-02-30 25:00:00", "not-a-date", "31/02/2017 10:00", "2017-13-01T00:00:00Z"};
+    /** What {@code focus-nulls} writes for an empty cell. */
+    static final String NULL = "NULL";
 
     protected final Writer out;
     protected final Times times;
@@ -27,10 +35,16 @@ abstract class BillWriter implements Closeable {
     protected final CsvLine line;
     private final int costColumn;
     private final int startColumn;
+    private final int resourceColumn;
+    /** The column left out of every line ({@code no-resource-ids}), or -1. */
+    private int dropped = -1;
+    /** Whether empty data cells are written {@code NULL}; {@link #emptyMapColumn} {@code {}} counts as empty. */
+    private boolean nulls;
+    private int emptyMapColumn = -1;
     private int malformedSeq;
 
     BillWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean quoteAll,
-               List<String> header, String costColumn, String startColumn) {
+               List<String> header, String costColumn, String startColumn, String resourceColumn) {
         this.out = out;
         this.times = times;
         this.tagKey = tagKey;
@@ -41,37 +55,97 @@ abstract class BillWriter implements Closeable {
         this.line = new CsvLine(quoteAll);
         this.costColumn = header.indexOf(costColumn);
         this.startColumn = header.indexOf(startColumn);
-        if (this.costColumn < 0 || this.startColumn < 0) {
-            throw new IllegalStateException("header lacks " + costColumn + " or " + startColumn);
+        this.resourceColumn = header.indexOf(resourceColumn);
+        if (this.costColumn < 0 || this.startColumn < 0 || this.resourceColumn < 0) {
+            throw new IllegalStateException("header lacks " + costColumn + ", " + startColumn + " or " + resourceColumn);
         }
     }
 
+    /**
+     * @param noResourceIds leave the resource column out of the header and every row
+     * @param nullCells     write empty data cells (and an empty {@code Tags} map) as {@code NULL} (FOCUS)
+     */
     static BillWriter create(BillFormat format, Writer out, Times times, String tagKey, Model.Account payer,
-                             SplittableRandom ids) {
+                             SplittableRandom ids, boolean noResourceIds, boolean nullCells) {
+        BillWriter w;
         switch (format) {
             case DBR:
-                return new DbrWriter(out, times, tagKey, payer, ids);
+                w = new DbrWriter(out, times, tagKey, payer, ids);
+                break;
             case CUR:
-                return new CurWriter(out, times, tagKey, payer, ids);
+                w = new CurWriter(out, times, tagKey, payer, ids);
+                break;
             case CUR2:
-                return new Cur2Writer(out, times, tagKey, payer, ids);
+                w = new Cur2Writer(out, times, tagKey, payer, ids);
+                break;
             default:
-                return new FocusWriter(out, times, tagKey, payer, ids);
+                w = new FocusWriter(out, times, tagKey, payer, ids);
         }
+        if (noResourceIds) {
+            w.dropped = w.resourceColumn;
+        }
+        if (nullCells) {
+            w.nulls = true;
+            w.emptyMapColumn = Arrays.asList(w.header).indexOf("Tags");
+        }
+        return w;
     }
 
+    /** The header as written (without a dropped column). */
     List<String> header() {
-        return List.of(header);
+        List<String> h = new ArrayList<>(List.of(header));
+        if (dropped >= 0) {
+            h.remove(dropped);
+        }
+        return List.copyOf(h);
+    }
+
+    /** Fields per line as written. */
+    protected int width() {
+        return dropped < 0 ? header.length : header.length - 1;
     }
 
     void writeHeader() throws IOException {
-        line.addAll(header, header.length).writeTo(out);
+        emit(header, width());
     }
 
     void write(BillRow row) throws IOException {
         Arrays.fill(f, "");
         fill(row);
-        line.addAll(f, f.length).writeTo(out);
+        if (row.costText != null) {
+            f[costColumn] = row.costText;
+        }
+        writeFields(width());
+    }
+
+    /** Writes the first {@code count} fields of {@link #f} that are not left out, as a data line. */
+    protected void writeFields(int count) throws IOException {
+        if (nulls) {
+            for (int i = 0; i < f.length; i++) {
+                if (f[i] == null || f[i].isEmpty() || (i == emptyMapColumn && "{}".equals(f[i]))) {
+                    f[i] = NULL;
+                }
+            }
+        }
+        emit(f, count);
+    }
+
+    private void emit(String[] values, int count) throws IOException {
+        for (int i = 0, n = 0; i < values.length && n < count; i++) {
+            if (i != dropped) {
+                line.add(values[i]);
+                n++;
+            }
+        }
+        line.writeTo(out);
+    }
+
+    /** A period column's value: the bill's own ({@code own}) or, for a stray row, its other period's. */
+    protected String period(BillRow r, String own, boolean start, Times.Style style) {
+        if (r.otherPeriod == null) {
+            return own;
+        }
+        return r.otherPeriod.format(start ? r.otherPeriod.start : r.otherPeriod.end, style);
     }
 
     /** Writes a row that a reader must reject; returns its kind. */
@@ -81,18 +155,17 @@ abstract class BillWriter implements Closeable {
         int kind = malformedSeq++ % 3;
         switch (kind) {
             case WRONG_FIELD_COUNT:
-                line.addAll(f, f.length - 1 - (malformedSeq / 3) % 2);
+                writeFields(width() - 1 - (malformedSeq / 3) % 2);
                 break;
             case BAD_COST:
                 f[costColumn] = BAD_COSTS[(malformedSeq / 3) % BAD_COSTS.length];
-                line.addAll(f, f.length);
+                writeFields(width());
                 break;
             default:
                 f[startColumn] = BAD_DATES[(malformedSeq / 3) % BAD_DATES.length];
-                line.addAll(f, f.length);
+                writeFields(width());
                 break;
         }
-        line.writeTo(out);
         return kind;
     }
 

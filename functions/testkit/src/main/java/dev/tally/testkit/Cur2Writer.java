@@ -13,7 +13,8 @@ final class Cur2Writer extends BillWriter {
     private final String periodEnd;
 
     Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, false, columns(), "line_item_unblended_cost", "line_item_usage_start_date");
+        super(out, times, tagKey, payer, ids, false, columns(), "line_item_unblended_cost",
+                "line_item_usage_start_date", "line_item_resource_id");
         periodStart = times.format(times.start, Times.Style.ISO_MS);
         periodEnd = times.format(times.end, Times.Style.ISO_MS);
     }
@@ -44,8 +45,8 @@ final class Cur2Writer extends BillWriter {
         f[i++] = "Anniversary";
         f[i++] = payer.id;
         f[i++] = payer.name;
-        f[i++] = periodStart;
-        f[i++] = periodEnd;
+        f[i++] = period(r, periodStart, true, Times.Style.ISO_MS);
+        f[i++] = period(r, periodEnd, false, Times.Style.ISO_MS);
         f[i++] = r.account.id;
         f[i++] = r.account.name;
         f[i++] = r.lineItemType;

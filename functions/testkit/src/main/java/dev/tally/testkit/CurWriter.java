@@ -11,7 +11,8 @@ final class CurWriter extends BillWriter {
     private final String periodEnd;
 
     CurWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, false, columns(tagKey), "lineItem/UnblendedCost", "lineItem/UsageStartDate");
+        super(out, times, tagKey, payer, ids, false, columns(tagKey), "lineItem/UnblendedCost",
+                "lineItem/UsageStartDate", "lineItem/ResourceId");
         periodStart = times.format(times.start, Times.Style.ISO);
         periodEnd = times.format(times.end, Times.Style.ISO);
     }
@@ -43,8 +44,8 @@ final class CurWriter extends BillWriter {
         f[i++] = r.billingEntity;
         f[i++] = "Anniversary";
         f[i++] = payer.id;
-        f[i++] = periodStart;
-        f[i++] = periodEnd;
+        f[i++] = period(r, periodStart, true, Times.Style.ISO);
+        f[i++] = period(r, periodEnd, false, Times.Style.ISO);
         f[i++] = r.account.id;
         f[i++] = r.lineItemType;
         f[i++] = start;

@@ -15,7 +15,7 @@ final class DbrWriter extends BillWriter {
     private long recordSeq;
 
     DbrWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, true, columns(tagKey), "UnBlendedCost", "UsageStartDate");
+        super(out, times, tagKey, payer, ids, true, columns(tagKey), "UnBlendedCost", "UsageStartDate", "ResourceId");
         this.recordBase = Ids.digits(ids, 11);
     }
 
@@ -81,6 +81,6 @@ final class DbrWriter extends BillWriter {
         f[13] = description;
         f[18] = Amounts.cents(units);
         f[20] = Amounts.cents(units);
-        line.addAll(f, f.length).writeTo(out);
+        writeFields(width());
     }
 }

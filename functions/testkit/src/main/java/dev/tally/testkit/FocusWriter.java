@@ -11,7 +11,7 @@ final class FocusWriter extends BillWriter {
     private final String periodEnd;
 
     FocusWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, false, columns(), "BilledCost", "ChargePeriodStart");
+        super(out, times, tagKey, payer, ids, false, columns(), "BilledCost", "ChargePeriodStart", "ResourceId");
         periodStart = times.format(times.start, Times.Style.ISO);
         periodEnd = times.format(times.end, Times.Style.ISO);
     }
@@ -35,8 +35,8 @@ final class FocusWriter extends BillWriter {
         f[i++] = payer.id;
         f[i++] = payer.name;
         f[i++] = "USD";
-        f[i++] = periodEnd;
-        f[i++] = periodStart;
+        f[i++] = period(r, periodEnd, false, Times.Style.ISO);
+        f[i++] = period(r, periodStart, true, Times.Style.ISO);
         f[i++] = r.chargeCategory;
         f[i++] = "";
         f[i++] = r.description;

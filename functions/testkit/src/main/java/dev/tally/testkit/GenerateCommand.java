@@ -75,6 +75,11 @@ public final class GenerateCommand {
                     m.lineItems(), m.totalCost().toPlainString(), m.skippedRows(), m.malformedRows(),
                     m.events().written(), m.events().duplicates(), m.events().noise(), m.events().malformed(),
                     outDir, ms);
+            if (m.roundedAmounts() > 0 || m.otherPeriodRows() > 0) {
+                out.printf("  %d amounts with more than 10 decimal places (rounding difference %s), %d rows of "
+                        + "other billing periods %s%n", m.roundedAmounts(), m.roundingDifference().toPlainString(),
+                        m.otherPeriodRows(), m.otherPeriods().keySet());
+            }
             return 0;
         } catch (IOException e) {
             err.println("cannot write " + outDir + ": " + e.getMessage());
@@ -98,6 +103,10 @@ public final class GenerateCommand {
                 "  --duplicate-rate F --shuffle --shuffle-window N --noise-rate F --malformed-events N",
                 "  --events-gzip             write events.jsonl.gz",
                 "  --malformed-rows N        malformed bill rows to inject",
+                "  --no-resource-ids         no resource column (a CUR exported without resource ids)",
+                "  --focus-nulls             FOCUS only: empty cells (and empty Tags) written as NULL",
+                "  --extra-decimals          ~2% of costs with more than 10 decimal places, some as 4.999E-11",
+                "  --stray-period-rows N     cost rows of the months before and after (not the month's line items)",
                 "");
     }
 }

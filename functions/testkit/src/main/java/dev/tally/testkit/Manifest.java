@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -34,23 +35,35 @@ import java.util.TreeMap;
  * @param estimated     whether the invoice ids are Estimated/empty ({@code final} = !estimated)
  * @param invoiceIds    sorted distinct non-empty invoice ids of the cost line items ({@code ["Estimated"]} for an
  *                      estimated DBR, empty for an estimated CUR/CUR 2.0/FOCUS)
- * @param totalCost     exact sum of the cost column over the cost line items
+ * @param totalCost     exact sum of the cost column over the cost line items (each amount first rounded half-even
+ *                      to 10 decimal places, as a reader must; only {@code extra-decimals} amounts need it)
  * @param lineItems     number of cost line items
  * @param skippedRows   rows that are not cost line items (DBR totals and rounding, blank product names)
  * @param malformedRows malformed rows deliberately injected (not counted in lineItems or totalCost)
  * @param rowsWritten   data rows in the file (header excluded) = lineItems + skippedRows + malformedRows
+ *                      + otherPeriodRows
  * @param invoiceTotals per invoice id (the empty string for an estimated CUR/CUR 2.0/FOCUS), the line
  *                      items' sum rounded half-up to cents (what DBR's InvoiceTotal rows carry)
  * @param costByKind    exact cost per generator row kind (instance, volume, fargate, tagged, untagged,
  *                      shared...), summing to totalCost
  * @param events        what the events file holds
  * @param entities      how many of each thing the month has
+ * @param roundedAmounts     cost line items whose amount has more than 10 decimal places in the file
+ *                           ({@code rounded_amounts}, written when non-zero)
+ * @param roundingDifference exact Σ (amount rounded half-even to 10 places − amount as written) over those line
+ *                           items ({@code rounding_difference}, full precision, written with rounded_amounts)
+ * @param otherPeriodRows    cost rows of other billing periods (the months before and after), not counted in
+ *                           lineItems, totalCost, costByKind or invoiceTotals ({@code other_period_rows}, written
+ *                           when non-zero)
+ * @param otherPeriods       per other billing period ({@code YYYY-MM}): its rows and their exact cost
+ *                           ({@code other_periods})
  */
 public record Manifest(BillFormat format, YearMonth period, long seed, String tagKey, String billFile,
                        String eventsFile, String areasFile, boolean estimated, List<String> invoiceIds,
                        BigDecimal totalCost, long lineItems, long skippedRows, long malformedRows, long rowsWritten,
                        SortedMap<String, BigDecimal> invoiceTotals, SortedMap<String, BigDecimal> costByKind,
-                       EventCounts events, Entities entities) {
+                       EventCounts events, Entities entities, long roundedAmounts, BigDecimal roundingDifference,
+                       long otherPeriodRows, SortedMap<String, OtherPeriod> otherPeriods) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -58,11 +71,22 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
         invoiceIds = List.copyOf(invoiceIds);
         invoiceTotals = Collections.unmodifiableSortedMap(new TreeMap<>(invoiceTotals));
         costByKind = Collections.unmodifiableSortedMap(new TreeMap<>(costByKind));
+        Objects.requireNonNull(roundingDifference, "roundingDifference");
+        otherPeriods = Collections.unmodifiableSortedMap(new TreeMap<>(otherPeriods));
     }
 
     /** @return {@code !estimated}, the spec's {@code final} */
     public boolean isFinal() {
         return !estimated;
+    }
+
+    /**
+     * Cost rows of one other billing period.
+     *
+     * @param rows how many
+     * @param cost their exact sum
+     */
+    public record OtherPeriod(long rows, BigDecimal cost) {
     }
 
     /**
@@ -123,6 +147,19 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
         root.put("skipped_rows", skippedRows);
         root.put("malformed_rows", malformedRows);
         root.put("rows_written", rowsWritten);
+        if (roundedAmounts != 0 || roundingDifference.signum() != 0) {
+            root.put("rounded_amounts", roundedAmounts);
+            root.put("rounding_difference", roundingDifference.toPlainString());
+        }
+        if (otherPeriodRows != 0 || !otherPeriods.isEmpty()) {
+            root.put("other_period_rows", otherPeriodRows);
+            ObjectNode op = root.putObject("other_periods");
+            otherPeriods.forEach((k, v) -> {
+                ObjectNode p = op.putObject(k);
+                p.put("rows", v.rows());
+                p.put("cost", v.cost().toPlainString());
+            });
+        }
         ObjectNode it = root.putObject("invoice_totals");
         invoiceTotals.forEach((k, v) -> it.put(k, v.toPlainString()));
         ObjectNode ck = root.putObject("cost_by_kind");
@@ -171,6 +208,14 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
             byType.put(e.getKey(), e.getValue().asLong());
         }
         JsonNode en = r.get("entities");
+        SortedMap<String, OtherPeriod> otherPeriods = new TreeMap<>();
+        JsonNode op = r.get("other_periods");
+        if (op != null) {
+            for (Map.Entry<String, JsonNode> e : op.properties()) {
+                otherPeriods.put(e.getKey(), new OtherPeriod(e.getValue().get("rows").asLong(),
+                        new BigDecimal(e.getValue().get("cost").asText())));
+            }
+        }
         return new Manifest(BillFormat.parse(r.get("format").asText()), YearMonth.parse(r.get("billing_period").asText()),
                 r.get("seed").asLong(), r.get("tag_key").asText(), r.get("files").get("bill").asText(),
                 r.get("files").get("events").asText(), r.get("files").get("areas").asText(),
@@ -183,7 +228,10 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
                         en.get("unmapped_groups").asInt(), en.get("instances").asInt(), en.get("ecs_hosts").asInt(),
                         en.get("instances_terminated").asInt(), en.get("volumes").asInt(),
                         en.get("other_resources").asInt(), en.get("tasks").asLong(), en.get("fargate_tasks").asLong(),
-                        en.get("tasks_failed_to_start").asLong(), en.get("tasks_running_at_end").asLong()));
+                        en.get("tasks_failed_to_start").asLong(), en.get("tasks_running_at_end").asLong()),
+                r.path("rounded_amounts").asLong(0), r.has("rounding_difference")
+                        ? new BigDecimal(r.get("rounding_difference").asText()) : BigDecimal.ZERO,
+                r.path("other_period_rows").asLong(0), otherPeriods);
     }
 
     private static SortedMap<String, BigDecimal> decimals(JsonNode obj) {

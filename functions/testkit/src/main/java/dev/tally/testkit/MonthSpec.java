@@ -33,10 +33,20 @@ import java.util.TreeMap;
  * @param events         how dirty the events file is
  * @param malformedRows  exact number of malformed bill rows to inject (wrong field count, unparseable
  *                       cost, unparseable date, in rotation); they are not cost line items
+ * @param noResourceIds  the bill has no resource column at all (a CUR exported without resource ids): the
+ *                       column is left out of the header and of every row
+ * @param focusNulls     FOCUS only: every data-row cell that would be empty (and a {@code Tags} cell that would
+ *                       be {@code {}}) is written {@code NULL}, as FOCUS exports and the FinOps sample data do
+ * @param extraDecimals  about 2% of the cost line items carry a cost with more than 10 decimal places (some in
+ *                       exponent form); the manifest's money is what a reader gets after rounding them half-even
+ *                       to 10 places ({@link Manifest#roundedAmounts()}, {@link Manifest#roundingDifference()})
+ * @param strayPeriodRows extra cost rows of the billing periods just before and after the month (alternating),
+ *                       spread through the file; not line items of the month ({@link Manifest#otherPeriods()})
  */
 public record MonthSpec(YearMonth period, BillFormat format, Compression compression, long seed, int targetRows,
                         int instances, int services, int clusters, int volumes, double fargateShare,
-                        boolean estimated, String tagKey, EventOptions events, int malformedRows) {
+                        boolean estimated, String tagKey, EventOptions events, int malformedRows,
+                        boolean noResourceIds, boolean focusNulls, boolean extraDecimals, int strayPeriodRows) {
 
     public static final String DEFAULT_TAG_KEY = "product_area";
 
@@ -49,7 +59,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         if (tagKey.isBlank() || tagKey.contains(",") || tagKey.contains("\"")) {
             throw new IllegalArgumentException("tagKey must be non-blank, without commas or quotes: '" + tagKey + "'");
         }
-        if (targetRows < 0 || instances < 0 || services < 0 || clusters < 0 || volumes < 0 || malformedRows < 0) {
+        if (targetRows < 0 || instances < 0 || services < 0 || clusters < 0 || volumes < 0 || malformedRows < 0
+                || strayPeriodRows < 0) {
             throw new IllegalArgumentException("counts must be >= 0");
         }
         if (!(fargateShare >= 0 && fargateShare <= 1)) {
@@ -57,6 +68,10 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         }
         if (period.getYear() < 2000 || period.getYear() > 2999) {
             throw new IllegalArgumentException("period out of range: " + period);
+        }
+        if (focusNulls && format != BillFormat.FOCUS) {
+            throw new IllegalArgumentException("option focus-nulls is only valid with format focus, not "
+                    + format.id());
         }
     }
 
@@ -68,7 +83,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         return new Builder().period(period).format(format).compression(compression).seed(seed)
                 .targetRows(targetRows).instances(instances).services(services).clusters(clusters)
                 .volumes(volumes).fargateShare(fargateShare).estimated(estimated).tagKey(tagKey)
-                .events(events).malformedRows(malformedRows);
+                .events(events).malformedRows(malformedRows).noResourceIds(noResourceIds).focusNulls(focusNulls)
+                .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows);
     }
 
     /** @return the bill file name, e.g. {@code bill-2017-02.csv.gz} */
@@ -85,7 +101,7 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
     public static final Set<String> OPTION_NAMES = Set.of("period", "format", "compression", "seed", "rows",
             "instances", "services", "clusters", "volumes", "fargate-share", "estimated", "tag-key",
             "duplicate-rate", "shuffle", "shuffle-window", "malformed-events", "noise-rate", "events-gzip",
-            "malformed-rows", "messy");
+            "malformed-rows", "messy", "no-resource-ids", "focus-nulls", "extra-decimals", "stray-period-rows");
 
     /**
      * Builds a spec from string options (what a CLI collects): keys are {@link #OPTION_NAMES};
@@ -146,6 +162,12 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         }
         if (o.containsKey("malformed-rows")) {
             b.malformedRows(intOpt(o, "malformed-rows"));
+        }
+        b.noResourceIds(bool(o, "no-resource-ids", false));
+        b.focusNulls(bool(o, "focus-nulls", false));
+        b.extraDecimals(bool(o, "extra-decimals", false));
+        if (o.containsKey("stray-period-rows")) {
+            b.strayPeriodRows(intOpt(o, "stray-period-rows"));
         }
         if (o.containsKey("duplicate-rate")) {
             ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
@@ -212,7 +234,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
     }
 
     /** Mutable builder; defaults: 2017-02, DBR, uncompressed, seed 1, 10 000 rows, automatic entity counts,
-     *  20% Fargate, final, tag key {@code product_area}, clean events, no malformed rows. */
+     *  20% Fargate, final, tag key {@code product_area}, clean events, no malformed rows, and a bill as regular
+     *  as it gets (resource ids, no NULL cells, 10 decimal places at most, no rows of other periods). */
     public static final class Builder {
         private YearMonth period = YearMonth.of(2017, 2);
         private BillFormat format = BillFormat.DBR;
@@ -228,6 +251,10 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         private String tagKey = DEFAULT_TAG_KEY;
         private EventOptions events = EventOptions.clean();
         private int malformedRows;
+        private boolean noResourceIds;
+        private boolean focusNulls;
+        private boolean extraDecimals;
+        private int strayPeriodRows;
 
         private Builder() {
         }
@@ -246,10 +273,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         public Builder tagKey(String v) { this.tagKey = v; return this; }
         public Builder events(EventOptions v) { this.events = v; return this; }
         public Builder malformedRows(int v) { this.malformedRows = v; return this; }
+        public Builder noResourceIds(boolean v) { this.noResourceIds = v; return this; }
+        public Builder focusNulls(boolean v) { this.focusNulls = v; return this; }
+        public Builder extraDecimals(boolean v) { this.extraDecimals = v; return this; }
+        public Builder strayPeriodRows(int v) { this.strayPeriodRows = v; return this; }
 
         public MonthSpec build() {
             return new MonthSpec(period, format, compression, seed, targetRows, instances, services, clusters,
-                    volumes, fargateShare, estimated, tagKey, events, malformedRows);
+                    volumes, fargateShare, estimated, tagKey, events, malformedRows, noResourceIds, focusNulls,
+                    extraDecimals, strayPeriodRows);
         }
     }
 }

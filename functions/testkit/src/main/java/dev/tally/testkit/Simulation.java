@@ -57,6 +57,10 @@ final class Simulation {
     private final SplittableRandom dupRng;
     private final SplittableRandom shuffleRng;
     private final SplittableRandom malformedEventRng;
+    /** {@code extra-decimals}, or null. */
+    private final ExtraDecimals extraDecimals;
+    /** {@code stray-period-rows} (none when 0). */
+    private final StrayRows strayRows;
 
     // the month
     private Model.Account payer;
@@ -116,6 +120,11 @@ final class Simulation {
         dupRng = master.split();
         shuffleRng = master.split();
         malformedEventRng = master.split();
+        // split last: the streams above are the same with or without these options
+        SplittableRandom extraDecimalsRng = master.split();
+        SplittableRandom strayRng = master.split();
+        extraDecimals = spec.extraDecimals() ? new ExtraDecimals(extraDecimalsRng) : null;
+        strayRows = new StrayRows(spec.strayPeriodRows(), times, strayRng);
     }
 
     // ======================================================================= run
@@ -134,7 +143,8 @@ final class Simulation {
         Files.deleteIfExists(outDir.resolve(spec.events().withGzip(!spec.events().gzip()).fileName()));
         try (BillWriter b = BillWriter.create(spec.format(),
                 Outputs.open(billPath, spec.compression(), spec.billEntryName(), times.period.atDay(1).atStartOfDay()
-                        .plusMonths(1).plusHours(6)), times, spec.tagKey(), payer, rowRng.split());
+                        .plusMonths(1).plusHours(6)), times, spec.tagKey(), payer, rowRng.split(),
+                spec.noResourceIds(), spec.focusNulls());
              EventSink s = new EventSink(Outputs.open(eventsPath, spec.events().gzip() ? Compression.GZIP
                      : Compression.NONE, null, null), spec.events(), dupRng, shuffleRng, malformedEventRng)) {
             this.bill = b;
@@ -158,6 +168,9 @@ final class Simulation {
             tasksForHour(h, hs, he);
             drain(he);
             hourRows(h, hs, he);
+            while (strayRows.due(h)) {
+                bill.write(strayRows.next(row, accounts, areas, invoiceMain));
+            }
         }
         drain(end);
         queue.clear();
@@ -1215,13 +1228,16 @@ final class Simulation {
             malformedRows++;
             bill.writeMalformed(r);
         }
+        // what a reader gets: the written cost rounded to 10 places (differs from r.cost only with extra decimals)
+        long units = extraDecimals == null ? r.cost : extraDecimals.book(r);
         bill.write(r);
+        r.costText = null;
         lineItems++;
-        totalUnits = Math.addExact(totalUnits, r.cost);
-        perAccount[accounts.indexOf(r.account)] += r.cost;
-        perInvoice.computeIfAbsent(r.invoiceId, k -> new long[1])[0] += r.cost;
-        perProduct.computeIfAbsent(r.product, k -> new long[1])[0] += r.cost;
-        perKind.computeIfAbsent(r.kind, k -> new long[1])[0] += r.cost;
+        totalUnits = Math.addExact(totalUnits, units);
+        perAccount[accounts.indexOf(r.account)] += units;
+        perInvoice.computeIfAbsent(r.invoiceId, k -> new long[1])[0] += units;
+        perProduct.computeIfAbsent(r.product, k -> new long[1])[0] += units;
+        perKind.computeIfAbsent(r.kind, k -> new long[1])[0] += units;
     }
 
     private void skipped(BillRow r) throws IOException {
@@ -1438,6 +1454,10 @@ final class Simulation {
                         "Refund for S3 request charges (support case)", refund, invoiceMain);
             }
         }
+        while (extraDecimals != null && extraDecimals.wantsTinyRow()) {
+            extraDecimals.tinyRow(row, accounts.get(1), end - HOUR, end).invoiceId = invoiceMain;
+            cost(row);
+        }
         while (malformedNext < malformedAt.length) {
             malformedNext++;
             malformedRows++;
@@ -1551,10 +1571,14 @@ final class Simulation {
         }
         return new Manifest(spec.format(), spec.period(), spec.seed(), spec.tagKey(), billName, eventsName,
                 "areas.json", spec.estimated(), invoiceIds(), Amounts.decimal(totalUnits),
-                lineItems, skippedRows, malformedRows, lineItems + skippedRows + malformedRows, invoiceTotals, byKind,
+                lineItems, skippedRows, malformedRows, lineItems + skippedRows + malformedRows + strayRows.rows(),
+                invoiceTotals, byKind,
                 new Manifest.EventCounts(sink.written, sink.duplicates, sink.malformed, sink.noise, sink.byType),
                 new Manifest.Entities(clusters.size(), nServices, nJobs, unmapped, instances.size(), hosts,
                         instancesTerminated, volumes.size(), others.size(), tasks, fargateTasks, failedTasks,
-                        tasks - stoppedTasks));
+                        tasks - stoppedTasks),
+                extraDecimals == null ? 0 : extraDecimals.rounded(),
+                extraDecimals == null ? BigDecimal.ZERO : extraDecimals.difference(),
+                strayRows.rows(), strayRows.periods());
     }
 }

@@ -2,9 +2,11 @@ package dev.tally.testkit;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -16,9 +18,13 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
-/** Reads a generated bill the way the spec describes it (§1, §2), independently of the generator. */
+/**
+ * Reads a generated bill the way the spec describes it (§1, §2), independently of the generator: amounts plain or
+ * with an exponent, rounded half-even to 10 places when read; in FOCUS a {@code NULL} cell is empty; with a billing
+ * period given, cost rows of other periods (by the period column, DBR: by usage start) are tallied apart.
+ */
 final class BillCheck {
-    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d{1,10})?");
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
     private static final DateTimeFormatter DBR_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /** Column names per format: cost, product, resource, start, end, invoice id. */
@@ -41,7 +47,21 @@ final class BillCheck {
         }
     }
 
-    /** A cost line item as the test sees it. */
+    /** The billing-period start column, or null (DBR has none). */
+    static String periodColumn(BillFormat f) {
+        switch (f) {
+            case CUR:
+                return "bill/BillingPeriodStartDate";
+            case CUR2:
+                return "bill_billing_period_start_date";
+            case FOCUS:
+                return "BillingPeriodStart";
+            default:
+                return null;
+        }
+    }
+
+    /** A cost line item as the test sees it; {@code cost} is the amount rounded half-even to 10 places. */
     record CostRow(Map<String, String> fields, BigDecimal cost, long startMs, long endMs) {
         String get(String column) {
             return fields.get(column);
@@ -49,7 +69,15 @@ final class BillCheck {
     }
 
     List<String> header;
+    /** Σ of the cost line items' amounts, each rounded half-even to 10 places. */
     BigDecimal total = BigDecimal.ZERO;
+    /** Amounts with more than 10 decimal places, and Σ (rounded − as written) over them. */
+    long roundedAmounts;
+    BigDecimal roundingDifference = BigDecimal.ZERO;
+    /** Cost rows of other billing periods, per {@code YYYY-MM}: count and Σ of the amounts. */
+    final Map<String, Long> otherRows = new TreeMap<>();
+    final Map<String, BigDecimal> otherCost = new TreeMap<>();
+    private YearMonth period;
     long lineItems;
     long skipped;
     long malformed;
@@ -57,7 +85,13 @@ final class BillCheck {
     final List<String> skippedRecordTypes = new ArrayList<>();
 
     static BillCheck read(Path bill, BillFormat format, Consumer<CostRow> each) throws IOException {
+        return read(bill, format, null, each);
+    }
+
+    /** @param period the bill's billing period, or null: every cost row belongs to it */
+    static BillCheck read(Path bill, BillFormat format, YearMonth period, Consumer<CostRow> each) throws IOException {
         BillCheck c = new BillCheck();
+        c.period = period;
         Columns cols = Columns.of(format);
         TestFiles.csv(bill, rec -> c.accept(rec, format, cols, each));
         return c;
@@ -74,7 +108,8 @@ final class BillCheck {
         }
         Map<String, String> f = new TreeMap<>();
         for (int i = 0; i < rec.size(); i++) {
-            f.put(header.get(i), rec.get(i));
+            String v = rec.get(i);
+            f.put(header.get(i), format == BillFormat.FOCUS && v.equals("NULL") ? "" : v);
         }
         boolean costRow = !f.get(cols.product()).isEmpty()
                 && (format != BillFormat.DBR || "LineItem".equals(f.get("RecordType")));
@@ -99,7 +134,22 @@ final class BillCheck {
             malformed++;
             return;
         }
-        BigDecimal amount = new BigDecimal(cost);
+        BigDecimal written = new BigDecimal(cost);
+        BigDecimal amount = written.setScale(10, RoundingMode.HALF_EVEN);
+        if (period != null) {
+            String pc = periodColumn(format);
+            YearMonth rowPeriod = YearMonth.from(Instant.ofEpochMilli(pc == null ? start : instant(f.get(pc)))
+                    .atZone(ZoneOffset.UTC));
+            if (!rowPeriod.equals(period)) {
+                otherRows.merge(rowPeriod.toString(), 1L, Long::sum);
+                otherCost.merge(rowPeriod.toString(), written, BigDecimal::add);
+                return;
+            }
+        }
+        if (written.stripTrailingZeros().scale() > 10) {
+            roundedAmounts++;
+            roundingDifference = roundingDifference.add(amount.subtract(written));
+        }
         total = total.add(amount);
         lineItems++;
         invoiceIds.add(f.get(cols.invoice()));
