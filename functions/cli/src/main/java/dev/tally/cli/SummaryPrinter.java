@@ -14,6 +14,7 @@ import java.util.function.Function;
 final class SummaryPrinter {
     private static final int TOP = 10;
     private static final int TOP_UNTAGGED = 5;
+    private static final int LISTED_PERIODS = 4;
 
     private SummaryPrinter() {
     }
@@ -70,10 +71,13 @@ final class SummaryPrinter {
             return;
         }
         long rows = rollup.summary().otherPeriodRows();
-        String list = String.join(", ", others.entrySet().stream()
+        String list = String.join(", ", others.entrySet().stream().limit(LISTED_PERIODS)
                 .map(e -> String.format("%s: %,d %s, %s", e.getKey(), e.getValue().rows(),
                         e.getValue().rows() == 1 ? "row" : "rows", money(e.getValue().cost())))
                 .toList());
+        if (others.size() > LISTED_PERIODS) {
+            list += String.format(" and %d more periods, see report.json", others.size() - LISTED_PERIODS);
+        }
         out.printf("  ! %,d cost %s of other billing periods left out (%s); roll one up with --period YYYY-MM%n",
                 rows, rows == 1 ? "row" : "rows", list);
     }

@@ -159,6 +159,11 @@ public final class FastBillReader {
         private final InstantCache starts = new InstantCache();
         private final InstantCache ends = new InstantCache();
         private final InstantCache periodStarts = new InstantCache();
+        // the period allocated, once known: its bounds, and the text of a period cell that names it
+        private long periodStart = Long.MAX_VALUE;
+        private long periodEnd = Long.MIN_VALUE;
+        private final byte[] periodText = new byte[64];
+        private int periodTextLength;
 
         Pass(Path file, BillLayout layout, YearMonth period, FastRows rows, BillStrings strings, CsvRecords scanner) {
             this.layout = layout;
@@ -182,6 +187,8 @@ public final class FastBillReader {
 
         @Override
         public void onBillingPeriod(YearMonth period) {
+            periodStart = period.atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            periodEnd = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
             rows.onBillingPeriod(period);
         }
 
@@ -244,10 +251,13 @@ public final class FastBillReader {
                 }
                 long start = layout.usageStart == BillLayout.ABSENT ? BillScan.NO_TIME : startMillis(b);
                 long end = layout.usageEnd == BillLayout.ABSENT ? BillScan.NO_TIME : endMillis(b);
-                int month = month(b, start);
-                if (!scan.periods.isCurrent(month)) {
-                    scan.periods.other(month, rounded != null ? rounded : ScaledMoney.toBigDecimal(amount));
-                    return;
+                if (!inPeriod(b, start)) {
+                    int month = month(b, start);
+                    if (!scan.periods.isCurrent(month)) {
+                        scan.periods.other(month, rounded != null ? rounded : ScaledMoney.toBigDecimal(amount));
+                        return;
+                    }
+                    rememberPeriodCell(b);
                 }
                 if (start == BillScan.NO_TIME) {
                     start = scan.periods.start();
@@ -267,6 +277,35 @@ public final class FastBillReader {
                 rows.onCostRow(product, resource, tag, invoice, usage, start, end, amount, bigAmount);
             } catch (MalformedRowException e) {
                 scan.malformed(line, e.getMessage());
+            }
+        }
+
+        /**
+         * Whether a row is surely of the period allocated, at the cost of a comparison: its period cell is
+         * the text of one already found to be, or (no period column) its usage starts within the period.
+         * Otherwise {@link #month} decides.
+         */
+        private boolean inPeriod(byte[] b, long start) {
+            int column = layout.billingPeriodStart;
+            if (column == BillLayout.ABSENT) {
+                return start >= periodStart && start < periodEnd;
+            }
+            int from = scanner.start(column);
+            int to = scanner.end(column);
+            return periodTextLength > 0 && to - from == periodTextLength
+                    && java.util.Arrays.equals(b, from, to, periodText, 0, periodTextLength);
+        }
+
+        private void rememberPeriodCell(byte[] b) {
+            int column = layout.billingPeriodStart;
+            if (column == BillLayout.ABSENT) {
+                return;
+            }
+            int from = scanner.start(column);
+            int to = scanner.end(column);
+            if (trimStart(b, from, to) < to && to - from <= periodText.length) {
+                System.arraycopy(b, from, periodText, 0, to - from);
+                periodTextLength = to - from;
             }
         }
 
