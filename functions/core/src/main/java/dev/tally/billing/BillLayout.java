@@ -43,15 +43,24 @@ final class BillLayout {
     boolean readsBytes(int column) {
         return column == recordType || column == product || column == cost || column == usageStart
                 || column == usageEnd || column == tag || column == invoiceId || column == resourceId
-                || column == productMap || column == billingPeriodStart || column == chargeType
-                || column == provider;
+                || column == productMap || column == billingPeriodStart || column == provider
+                || (column == chargeType && readsChargeTypeOfEveryRow());
+    }
+
+    /**
+     * Whether the fast reader needs the charge type of most rows: only rows without a resource ask whether
+     * they are usage (rule 5), and where the bill has a resource column those are few, so their type is
+     * read only for them.
+     */
+    boolean readsChargeTypeOfEveryRow() {
+        return resourceId == ABSENT;
     }
 
     /** The columns the fast reader looks at in every row (others are read only for unusual rows). */
     int[] columns() {
         return java.util.stream.IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
-                usageStart, usageEnd, cost, billingPeriodStart, chargeType, provider).filter(c -> c != ABSENT)
-                .distinct().toArray();
+                usageStart, usageEnd, cost, billingPeriodStart, readsChargeTypeOfEveryRow() ? chargeType : ABSENT,
+                provider).filter(c -> c != ABSENT).distinct().toArray();
     }
 
     private BillLayout(BillFormat format, int fieldCount, Columns c, String tagKey) {

@@ -97,7 +97,7 @@ final class BillScan {
             String tag = layout.tag(fields);
             String invoice = text(fields, layout.invoiceId);
             String resource = text(fields, layout.resourceId);
-            boolean usage = layout.chargeType != BillLayout.ABSENT && layout.isUsage(text(fields, layout.chargeType));
+            boolean usage = resource.isEmpty() && layout.isUsage(text(fields, layout.chargeType));
             if (providers != null) {
                 providers.add(text(fields, layout.provider), cost);
             }

@@ -10,8 +10,9 @@ import java.math.BigDecimal;
  * @param product     product name, never empty (rows without one are not cost line items)
  * @param resourceId  resource id, empty when the row names none (shared charges)
  * @param tag         value of the product-area tag, empty when the row has none
- * @param usage       whether the row is usage by its line item type or charge category (§3 rule 5: usage
- *                    is never a shared charge); false for DBR rows and bills without a type column
+ * @param usage       for a row without a resource, whether it is usage by its line item type or charge
+ *                    category (§3 rule 5: usage is never a shared charge); false for DBR rows, bills without a
+ *                    type column, and rows with a resource (no rule asks)
  * @param usageStart  usage window start, UTC epoch millis (inclusive); the period's start when the bill
  *                    has no usage start column
  * @param usageEnd    usage window end, UTC epoch millis (exclusive); the period's end when the bill has

@@ -268,7 +268,7 @@ public final class FastBillReader {
                 int tag = tag(b);
                 int invoice = internTrimmed(strings.invoices(), b, layout.invoiceId);
                 int resource = internTrimmed(strings.resources(), b, layout.resourceId);
-                boolean usage = layout.chargeType != BillLayout.ABSENT && isUsage(b);
+                boolean usage = resource == ByteInterner.EMPTY && layout.chargeType != BillLayout.ABSENT && isUsage(b);
                 int product = strings.products().intern(b, productFrom, productTo);
                 if (scan.providers() != null) {
                     provider(b, amount, bigAmount);
@@ -322,8 +322,9 @@ public final class FastBillReader {
 
         private boolean anyNull(byte[] b) {
             for (int column : read) {
-                int from = trimStart(b, scanner.start(column), scanner.end(column));
-                if (trimmedEquals(b, from, scanner.end(column), NULL)) {
+                int from = scanner.start(column);
+                int to = scanner.end(column);
+                if (from < to && (b[from] == 'N' || (b[from] & 0xff) <= ' ') && trimmedEquals(b, from, to, NULL)) {
                     return true;
                 }
             }
@@ -331,6 +332,9 @@ public final class FastBillReader {
         }
 
         private boolean isUsage(byte[] b) {
+            if (!layout.readsChargeTypeOfEveryRow()) {
+                return layout.isUsage(scanner.text(layout.chargeType).trim()); // a column the reader did not keep
+            }
             int from = trimStart(b, scanner.start(layout.chargeType), scanner.end(layout.chargeType));
             int to = trimEnd(b, from, scanner.end(layout.chargeType));
             for (byte[] type : usageTypes) {

@@ -21,9 +21,22 @@ final class ProviderTotals {
     private BigDecimal[] overflow = new BigDecimal[8];
     private boolean[] seen = new boolean[8];
 
+    // the last provider's bytes and id: a bill's rows come in long runs of one provider
+    private final byte[] last = new byte[64];
+    private int lastLength = -1;
+    private int lastId;
+
     /** Adds a row whose provider is {@code bytes[from, to)} (already trimmed and with NULL made empty). */
     void add(byte[] bytes, int from, int to, long amount) {
-        add(names.intern(bytes, from, to), amount);
+        int length = to - from;
+        if (length != lastLength || !Arrays.equals(bytes, from, to, last, 0, length)) {
+            lastId = names.intern(bytes, from, to);
+            lastLength = length <= last.length ? length : -1;
+            if (lastLength >= 0) {
+                System.arraycopy(bytes, from, last, 0, length);
+            }
+        }
+        add(lastId, amount);
     }
 
     void add(String provider, BigDecimal amount) {
