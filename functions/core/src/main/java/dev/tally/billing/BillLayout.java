@@ -104,10 +104,7 @@ final class BillLayout {
             case CUR2 -> {
                 invoiceId = c.optional("bill_invoice_id");
                 recordType = ABSENT;
-                int flatProduct = c.optional("product_product_name");
-                if (flatProduct == ABSENT) {
-                    flatProduct = c.optional("product['product_name']");
-                }
+                int flatProduct = c.firstOf("product_product_name", "product['product_name']");
                 product = flatProduct;
                 productMap = flatProduct == ABSENT ? c.optional("product") : ABSENT;
                 if (product == ABSENT && productMap == ABSENT) {
@@ -138,8 +135,7 @@ final class BillLayout {
                 cost = c.required("BilledCost");
                 billingPeriodStart = c.optional("BillingPeriodStart");
                 chargeType = c.required("ChargeCategory");
-                int providerName = c.optional("ProviderName");
-                provider = providerName != ABSENT ? providerName : c.optional("ServiceProviderName");
+                provider = c.firstOf("ProviderName", "ServiceProviderName", "Provider"); // 1.x, 1.3, 0.5
             }
             default -> throw new IllegalStateException(format.name());
         }
@@ -278,6 +274,17 @@ final class BillLayout {
                 exact.putIfAbsent(name, i);
                 folded.putIfAbsent(name.toLowerCase(Locale.ROOT), i);
             }
+        }
+
+        /** The first of the names the header has, or {@link #ABSENT}. */
+        int firstOf(String... names) {
+            for (String name : names) {
+                int index = optional(name);
+                if (index != ABSENT) {
+                    return index;
+                }
+            }
+            return ABSENT;
         }
 
         boolean has(String name) {
