@@ -34,6 +34,8 @@ final class BillLayout {
     final int billingPeriodStart;
     /** The line item type (CUR, CUR 2.0) or charge category (FOCUS) that says whether a row is usage. */
     final int chargeType;
+    /** The {@link #chargeType} values of usage rows (§3 rule 5); DBR rows are never usage. */
+    final String[] usageTypes;
     /** FOCUS {@code ProviderName}: whose charge a row is, for the totals per provider. */
     final int provider;
     /** FOCUS writes nulls as the text {@code NULL}: such a cell is empty (§1). */
@@ -146,9 +148,6 @@ final class BillLayout {
             default -> new String[0];
         };
     }
-
-    /** The {@link #chargeType} values of usage rows (§3 rule 5); DBR rows are never usage. */
-    final String[] usageTypes;
 
     /** Whether a row of this type is usage (rule 5 applies only to rows that are not). */
     boolean isUsage(String type) {

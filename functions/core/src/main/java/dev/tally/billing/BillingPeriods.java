@@ -69,8 +69,8 @@ final class BillingPeriods {
     private void set(int month) {
         current = month;
         YearMonth period = period(month);
-        start = period.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-        end = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        start = startOf(period);
+        end = startOf(period.plusMonths(1));
         onPeriod.accept(period);
     }
 
@@ -124,6 +124,11 @@ final class BillingPeriods {
             }
         }
         return best;
+    }
+
+    /** The first instant of a month, UTC epoch millis. */
+    static long startOf(YearMonth month) {
+        return month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
     }
 
     static int index(YearMonth month) {

@@ -187,8 +187,8 @@ public final class FastBillReader {
 
         @Override
         public void onBillingPeriod(YearMonth period) {
-            periodStart = period.atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
-            periodEnd = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toEpochMilli();
+            periodStart = BillingPeriods.startOf(period);
+            periodEnd = BillingPeriods.startOf(period.plusMonths(1));
             rows.onBillingPeriod(period);
         }
 
