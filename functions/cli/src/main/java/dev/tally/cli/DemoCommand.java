@@ -96,7 +96,7 @@ final class DemoCommand implements Callable<Integer> {
                     replay.eventsPerSecond(), dead, replay.failedRecords());
             stdout.println("  function counts (both functions see every event): " + stack.metrics.totals());
             stdout.println("Rolling up from the local DynamoDB history ...");
-            try (BillProgress progress = RollupCommand.progress(request.billing(), !noProgress, spec)) {
+            try (BillProgress progress = RollupCommand.progress(request.bill(), !noProgress, spec)) {
                 return new RollupRunner().run(request, stack.areas.load(), stack.history, progress);
             }
         }

@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import dev.tally.InputException;
+import dev.tally.billing.Bill;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.rollup.RollupWriter;
@@ -11,7 +12,6 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
@@ -29,7 +29,8 @@ final class RollupCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--billing", required = true, paramLabel = "FILE",
-            description = "The bill: DBR, CUR, CUR 2.0 or FOCUS CSV; plain, .gz or .zip.")
+            description = "The bill: DBR, CUR, CUR 2.0 or FOCUS CSV; plain, .gz or .zip; or a directory of its parts, "
+                    + "or the CUR / Data Exports manifest that lists them (parts found under the folders above it).")
     Path billing;
 
     @Option(names = "--events", paramLabel = "PATH",
@@ -87,7 +88,7 @@ final class RollupCommand implements Callable<Integer> {
 
     static Rollup rollupWithProgress(RollupRunner.Request request, RollupRunner.Engine engine, boolean progress,
                                      CommandSpec spec) {
-        try (BillProgress bar = progress(request.billing(), progress, spec)) {
+        try (BillProgress bar = progress(request.bill(), progress, spec)) {
             return new RollupRunner(engine).run(request, bar);
         }
     }
@@ -100,9 +101,9 @@ final class RollupCommand implements Callable<Integer> {
         }
     }
 
-    /** Progress of reading a bill on stderr; close it when done. */
-    static BillProgress progress(Path billing, boolean enabled, CommandSpec spec) {
-        return BillProgress.start("Reading bill", sizeOf(billing), enabled, spec.commandLine().getErr());
+    /** Progress of reading a bill (all its parts) on stderr; close it when done. */
+    static BillProgress progress(Bill bill, boolean enabled, CommandSpec spec) {
+        return BillProgress.start("Reading bill", Math.max(0, bill.size()), enabled, spec.commandLine().getErr());
     }
 
     static void write(Rollup rollup, Path out) {
@@ -112,14 +113,6 @@ final class RollupCommand implements Callable<Integer> {
             throw new InputException(out + ": cannot write the rollup (" + e.getMessage() + ")", e);
         } catch (UncheckedIOException e) {
             throw new InputException(out + ": cannot write the rollup (" + e.getCause().getMessage() + ")", e);
-        }
-    }
-
-    private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
-        } catch (IOException e) {
-            return 0;
         }
     }
 

@@ -68,6 +68,23 @@ final class AllocationLedger {
     }
 
     /**
+     * Adds what a later part of the same bill accumulated: sums add up, an instance's tag from the later
+     * part wins (it comes later in file order), shared charges are kept one by one.
+     */
+    void absorb(AllocationLedger later) {
+        total = total.add(later.total);
+        lineItems += later.lineItems;
+        invoiceIds.addAll(later.invoiceIds);
+        allInvoicesFinal &= later.allInvoicesFinal;
+        later.rowsByRule.forEach((rule, count) -> rowsByRule.merge(rule, count, Long::sum));
+        later.direct.forEach((key, amount) -> direct.merge(key, amount, BigDecimal::add));
+        later.untagged.forEach((key, amount) -> untagged.merge(key, amount, BigDecimal::add));
+        instanceTags.putAll(later.instanceTags);
+        later.awaitingInstanceTag.forEach((key, amount) -> awaitingInstanceTag.merge(key, amount, BigDecimal::add));
+        shared.addAll(later.shared);
+    }
+
+    /**
      * Places the parts waiting for an instance's tag, spreads the shared charges, and returns the
      * period's allocation.
      */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Allocates a bill's cost line items as they stream by (allocation contract §3), then spreads the
@@ -31,7 +30,7 @@ public final class Allocator implements BillListener {
 
     private static final String UNATTACHED = "";
 
-    private final Function<YearMonth, History> history;
+    private final HistoryByPeriod history;
     private final ProductAreaMap areas;
 
     private YearMonth period;
@@ -40,14 +39,14 @@ public final class Allocator implements BillListener {
     private final Map<ServiceKey, Target> serviceTargets = new HashMap<>();
 
     public Allocator(History history, ProductAreaMap areas) {
-        this(period -> history, areas);
+        this(new HistoryByPeriod(period -> history), areas);
     }
 
     /**
-     * @param history the history of a period, asked for once the bill's period is known (e.g.
-     *                {@code store::load})
+     * @param history the history of each period, asked for once the bill's period is known (shared by the
+     *                allocators of a bill's parts)
      */
-    public Allocator(Function<YearMonth, History> history, ProductAreaMap areas) {
+    public Allocator(HistoryByPeriod history, ProductAreaMap areas) {
         this.history = history;
         this.areas = areas;
     }
@@ -56,7 +55,7 @@ public final class Allocator implements BillListener {
     @Override
     public void onBillingPeriod(YearMonth period) {
         this.period = period;
-        index = new PeriodIndex(history.apply(period), period);
+        index = history.index(period);
     }
 
     @Override
@@ -210,7 +209,12 @@ public final class Allocator implements BillListener {
      * period's allocation. Call once, after the whole bill has been read.
      */
     public Allocation finish() {
-        return ledger.finish(period);
+        return part().finish();
+    }
+
+    /** What this allocator accumulated, to be merged with the bill's other parts; call once, at the end. */
+    public PartialAllocation part() {
+        return new PartialAllocation(period, ledger);
     }
 
     /** Money for a target, from a product. */

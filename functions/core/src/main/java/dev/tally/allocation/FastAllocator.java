@@ -4,7 +4,6 @@ import dev.tally.billing.BillStrings;
 import dev.tally.billing.ByteInterner;
 import dev.tally.billing.FastRows;
 import dev.tally.history.EcsTask;
-import dev.tally.history.History;
 import dev.tally.money.ScaledMoney;
 
 import java.math.BigDecimal;
@@ -14,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The allocation rules of {@link Allocator} on ids and {@code long} money, for the fast path: no
@@ -74,7 +72,7 @@ public final class FastAllocator implements FastRows {
     private int[] touched = new int[8];
     private int touchedCount;
 
-    public FastAllocator(Function<YearMonth, History> history, ProductAreaMap areas, BillStrings strings) {
+    public FastAllocator(HistoryByPeriod history, ProductAreaMap areas, BillStrings strings) {
         this.decimal = new Allocator(history, areas);
         this.strings = strings;
         this.unallocated = target(Target.UNALLOCATED_TARGET);
@@ -485,6 +483,11 @@ public final class FastAllocator implements FastRows {
 
     /** Hands everything to the shared ledger, then ends the allocation there. */
     public Allocation finish() {
+        return part().finish();
+    }
+
+    /** Hands everything to the shared ledger, to be merged with the bill's other parts; call once, at the end. */
+    public PartialAllocation part() {
         AllocationLedger ledger = decimal.ledger();
         ByteInterner products = strings.products();
         ByteInterner resources = strings.resources();
@@ -515,6 +518,6 @@ public final class FastAllocator implements FastRows {
                 ledger.shared.addUnits(products.string(p), shared[p][i]);
             }
         }
-        return decimal.finish();
+        return decimal.part();
     }
 }

@@ -28,6 +28,12 @@ final class SharedCharges {
         byProduct.computeIfAbsent(product, p -> new Amounts()).addUnits(units);
     }
 
+    /** Adds every charge of another bill part's. */
+    void addAll(SharedCharges other) {
+        other.byProduct.forEach((product, amounts) -> byProduct.computeIfAbsent(product, p -> new Amounts())
+                .addAll(amounts));
+    }
+
     boolean isEmpty() {
         return byProduct.isEmpty();
     }
@@ -52,6 +58,15 @@ final class SharedCharges {
                 unscaled = Arrays.copyOf(unscaled, size * 2);
             }
             unscaled[size++] = units;
+        }
+
+        void addAll(Amounts other) {
+            for (int i = 0; i < other.size; i++) {
+                addUnits(other.unscaled[i]);
+            }
+            if (other.large != null) {
+                other.large.forEach(this::add);
+            }
         }
 
         void add(BigDecimal amount) {

@@ -9,10 +9,19 @@ public class BillFileException extends InputException {
     private static final long serialVersionUID = 1L;
 
     public BillFileException(Path file, String reason) {
-        super(file + ": " + reason);
+        this(file.toString(), reason);
     }
 
     public BillFileException(Path file, String reason, Throwable cause) {
-        super(file + ": " + reason, cause);
+        this(file.toString(), reason, cause);
+    }
+
+    /** @param part how the part is named: a path, or {@code s3://bucket/key} */
+    public BillFileException(String part, String reason) {
+        super(part + ": " + reason);
+    }
+
+    public BillFileException(String part, String reason, Throwable cause) {
+        super(part + ": " + reason, cause);
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,8 +177,8 @@ final class BillLayout {
      *
      * @throws BillFileException if the header matches no format or lacks a column the format needs
      */
-    static BillLayout detect(Path file, List<String> header, String tagKey) {
-        Columns columns = new Columns(file, header);
+    static BillLayout detect(String part, List<String> header, String tagKey) {
+        Columns columns = new Columns(part, header);
         BillFormat format;
         if (columns.has("line_item_unblended_cost")) {
             format = BillFormat.CUR2;
@@ -190,7 +189,7 @@ final class BillLayout {
         } else if (columns.has("RecordType") && columns.has("UnBlendedCost")) {
             format = BillFormat.DBR;
         } else {
-            throw new BillFileException(file, "not a recognised bill: the header has none of the DBR, CUR, "
+            throw new BillFileException(part, "not a recognised bill: the header has none of the DBR, CUR, "
                     + "CUR 2.0 or FOCUS cost columns (UnBlendedCost with RecordType, lineItem/UnblendedCost, "
                     + "line_item_unblended_cost, BilledCost with ChargeCategory)");
         }
@@ -262,12 +261,12 @@ final class BillLayout {
 
     /** Header column lookup: exact name first, then ignoring case. */
     private static final class Columns {
-        private final Path file;
+        private final String part;
         private final Map<String, Integer> exact = new HashMap<>();
         private final Map<String, Integer> folded = new HashMap<>();
 
-        Columns(Path file, List<String> header) {
-            this.file = file;
+        Columns(String part, List<String> header) {
+            this.part = part;
             for (int i = 0; i < header.size(); i++) {
                 String name = header.get(i).trim();
                 exact.putIfAbsent(name, i);
@@ -307,7 +306,7 @@ final class BillLayout {
         }
 
         BillFileException missing(String name) {
-            return new BillFileException(file, "bill header lacks the column " + name);
+            return new BillFileException(part, "bill header lacks the column " + name);
         }
     }
 

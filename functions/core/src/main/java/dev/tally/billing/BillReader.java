@@ -33,7 +33,7 @@ public final class BillReader {
     }
 
     public BillReadReport read(Path file, BillListener listener) {
-        return read(file, null, listener, bytes -> { });
+        return read(BillPart.of(file), null, listener, bytes -> { });
     }
 
     /**
@@ -41,8 +41,9 @@ public final class BillReader {
      *                 other periods are counted, not handed on (see {@link BillReadReport#needsRereadFor})
      * @param progress receives the number of file bytes consumed so far, now and then
      */
-    public BillReadReport read(Path file, YearMonth period, BillListener listener, LongConsumer progress) {
-        try (BillSource.Opened opened = BillSource.open(file);
+    public BillReadReport read(BillPart part, YearMonth period, BillListener listener, LongConsumer progress) {
+        String file = part.name();
+        try (BillSource.Opened opened = BillSource.open(part);
              CsvReader<CsvRecord> csv = CsvReader.builder()
                      .allowExtraFields(true)
                      .allowMissingFields(true)
@@ -76,7 +77,7 @@ public final class BillReader {
         }
     }
 
-    private static BillFileException broken(Path file, IOException e) {
+    private static BillFileException broken(String file, IOException e) {
         if (e instanceof EOFException) {
             return new BillFileException(file, "archive is truncated (unexpected end of compressed data)", e);
         }

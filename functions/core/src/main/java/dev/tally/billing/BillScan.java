@@ -5,7 +5,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ final class BillScan {
     private static final String INVOICE_TOTAL = "InvoiceTotal";
     private static final int LOGGED_MALFORMED = 20;
 
+    private final String part;
     private final BillLayout layout;
     private final BillListener listener;
     final BillingPeriods periods;
@@ -48,11 +48,12 @@ final class BillScan {
      * @param period the period to allocate ({@code --period}), or null for the bill's own
      * @throws BillFileException if no period is given and the bill has no column to tell it from
      */
-    BillScan(Path file, BillLayout layout, YearMonth period, BillListener listener) {
+    BillScan(String part, BillLayout layout, YearMonth period, BillListener listener) {
         if (period == null && layout.billingPeriodStart == BillLayout.ABSENT && layout.usageStart == BillLayout.ABSENT) {
-            throw new BillFileException(file, "names no billing period (it has neither a billing period nor a "
+            throw new BillFileException(part, "names no billing period (it has neither a billing period nor a "
                     + "usage start column); give the period with --period");
         }
+        this.part = part;
         this.layout = layout;
         this.listener = listener;
         this.periods = new BillingPeriods(period, listener::onBillingPeriod);
@@ -161,10 +162,10 @@ final class BillScan {
     void malformed(long line, String reason) {
         malformedCount++;
         if (malformed.size() < BillReadReport.MAX_REPORTED_MALFORMED) {
-            malformed.add(new BillReadReport.MalformedRow(line, reason));
+            malformed.add(new BillReadReport.MalformedRow(part, line, reason));
         }
         if (malformedCount <= LOGGED_MALFORMED) {
-            LOG.warn("line {}: malformed row skipped: {}", line, reason);
+            LOG.warn("{} line {}: malformed row skipped: {}", part, line, reason);
         } else if (malformedCount == LOGGED_MALFORMED + 1) {
             LOG.warn("more malformed rows; the rest are only counted and listed in the report");
         }

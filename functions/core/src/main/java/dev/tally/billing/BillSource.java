@@ -4,9 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
@@ -38,18 +35,20 @@ public final class BillSource {
      * @throws BillFileException if the file is missing, unreadable, or an archive with no file in it
      */
     public static Opened open(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new BillFileException(file, "is a directory, not a bill file");
-        }
+        return open(BillPart.of(file));
+    }
+
+    /**
+     * @throws BillFileException if the part is missing, unreadable, or an archive with no file in it
+     */
+    public static Opened open(BillPart part) {
         CountingInputStream raw;
         try {
-            raw = new CountingInputStream(Files.newInputStream(file));
-        } catch (NoSuchFileException e) {
-            throw new BillFileException(file, "no such file");
-        } catch (AccessDeniedException e) {
-            throw new BillFileException(file, "permission denied");
+            raw = new CountingInputStream(part.open());
+        } catch (BillFileException e) {
+            throw e;
         } catch (IOException e) {
-            throw new BillFileException(file, "cannot be read (" + e.getMessage() + ")", e);
+            throw new BillFileException(part.name(), "cannot be read (" + e.getMessage() + ")", e);
         }
         try {
             BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
@@ -71,18 +70,24 @@ public final class BillSource {
                 }
                 if (entry == null) {
                     zip.close();
-                    throw new BillFileException(file, "zip archive holds no file");
+                    throw new BillFileException(part.name(), "zip archive holds no file");
                 }
                 return new Opened(new BufferedInputStream(zip, BUFFER), Packaging.ZIP, raw);
             }
             if (b0 == 'P' && b1 == 'K') {
                 buffered.close();
-                throw new BillFileException(file, "empty or unsupported zip archive");
+                throw new BillFileException(part.name(), "empty or unsupported zip archive");
+            }
+            if (b0 == 'P' && b1 == 'A' && b2 == 'R' && b3 == '1') {
+                buffered.close();
+                throw new BillFileException(part.name(), "is Parquet, which Tally does not read yet: export the bill "
+                        + "as CSV (gzip or zip)");
             }
             return new Opened(buffered, Packaging.PLAIN, raw);
         } catch (IOException e) {
             closeQuietly(raw);
-            throw new BillFileException(file, "cannot be opened as plain, gzip or zip (" + e.getMessage() + ")", e);
+            throw new BillFileException(part.name(), "cannot be opened as plain, gzip or zip (" + e.getMessage() + ")",
+                    e);
         }
     }
 

@@ -108,11 +108,11 @@ final class BillingPeriods {
 
     /**
      * The period the rows themselves name most often (ties: the earliest), given how many rows the
-     * allocated period had; the given period when there is one.
+     * allocated period had (which a given period may be, or not).
      */
     YearMonth byRows(long currentRows) {
-        if (given != null || current == UNKNOWN) {
-            return period();
+        if (current == UNKNOWN) {
+            return null;
         }
         YearMonth best = period();
         long bestRows = currentRows;

@@ -46,12 +46,12 @@ public final class FastBillReader {
      * bounded as in {@link #read}.
      */
     public static final class Reading implements AutoCloseable {
-        private final Path file;
+        private final String file;
         private final BillSource.Opened opened;
         private final ChunkedInput decompressed;
         private final CsvBatches scanner;
 
-        private Reading(Path file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner) {
+        private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner) {
             this.file = file;
             this.opened = opened;
             this.decompressed = decompressed;
@@ -70,8 +70,9 @@ public final class FastBillReader {
     }
 
     /** Opens a bill and starts reading it (see {@link Reading}). */
-    public Reading open(Path file) {
-        BillSource.Opened opened = BillSource.open(file);
+    public Reading open(BillPart part) {
+        String file = part.name();
+        BillSource.Opened opened = BillSource.open(part);
         try {
             ChunkedInput decompressed = new ChunkedInput(opened.csv());
             CsvBatches scanner = new CsvBatches(decompressed,
@@ -88,7 +89,7 @@ public final class FastBillReader {
     }
 
     public BillReadReport read(Path file, YearMonth period, FastRows rows, LongConsumer progress) {
-        return read(open(file), period, rows, progress);
+        return read(open(BillPart.of(file)), period, rows, progress);
     }
 
     /**
@@ -97,7 +98,7 @@ public final class FastBillReader {
      * @param period the billing period to allocate, or null for the bill's own (as {@link BillReader#read})
      */
     public BillReadReport read(Reading reading, YearMonth period, FastRows rows, LongConsumer progress) {
-        Path file = reading.file;
+        String file = reading.file;
         try (reading) {
             CsvBatches scanner = reading.scanner;
             if (!scanner.next()) {
@@ -130,7 +131,7 @@ public final class FastBillReader {
         return fields;
     }
 
-    private static BillFileException broken(Path file, IOException e) {
+    private static BillFileException broken(String file, IOException e) {
         if (e instanceof EOFException) {
             return new BillFileException(file, "archive is truncated (unexpected end of compressed data)", e);
         }
@@ -165,7 +166,7 @@ public final class FastBillReader {
         private final byte[] periodText = new byte[64];
         private int periodTextLength;
 
-        Pass(Path file, BillLayout layout, YearMonth period, FastRows rows, BillStrings strings, CsvRecords scanner) {
+        Pass(String file, BillLayout layout, YearMonth period, FastRows rows, BillStrings strings, CsvRecords scanner) {
             this.layout = layout;
             this.rows = rows;
             this.strings = strings;

@@ -2,13 +2,10 @@ package dev.tally.rollup;
 
 import dev.tally.InputException;
 import dev.tally.allocation.Allocation;
-import dev.tally.allocation.Allocator;
-import dev.tally.allocation.FastAllocator;
+import dev.tally.allocation.HistoryByPeriod;
 import dev.tally.allocation.ProductAreaMap;
+import dev.tally.billing.Bill;
 import dev.tally.billing.BillReadReport;
-import dev.tally.billing.BillReader;
-import dev.tally.billing.BillStrings;
-import dev.tally.billing.FastBillReader;
 import dev.tally.history.EventFiles;
 import dev.tally.history.EventReadReport;
 import dev.tally.history.History;
@@ -25,33 +22,37 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.function.LongConsumer;
 
 /** Runs one rollup from files: events into history, the bill streamed through the allocator, tables out. */
 public final class RollupRunner {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RollupRunner.class);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /**
-     * @param billing the bill (plain, gz or zip)
+     * @param bill    the bill: one file, or the parts of a directory or manifest (see {@link Bill#of(Path)})
      * @param events  events file or directory, or null for a bill-only rollup
      * @param areas   product-area map file, or null (every service unmapped)
      * @param tagKey  the product-area tag key, without {@code user:}
      * @param period  billing period to use instead of the bill's own, or null
      * @param declaredFinal the bill is final though it has no invoice id column to say so ({@code --final})
      */
-    public record Request(Path billing, Path events, Path areas, String tagKey, YearMonth period,
+    public record Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period,
                           boolean declaredFinal) {
         public Request {
-            if (billing == null) {
+            if (bill == null) {
                 throw new IllegalArgumentException("billing file is required");
             }
             if (tagKey == null || tagKey.isBlank()) {
                 throw new IllegalArgumentException("tag key must not be empty");
             }
+        }
+
+        /** @throws dev.tally.billing.BillFileException if a directory or manifest of parts cannot be used */
+        public Request(Path billing, Path events, Path areas, String tagKey, YearMonth period,
+                       boolean declaredFinal) {
+            this(Bill.of(billing), events, areas, tagKey, period, declaredFinal);
         }
 
         public Request(Path billing, Path events, Path areas, String tagKey, YearMonth period) {
@@ -113,7 +114,8 @@ public final class RollupRunner {
         ProductAreaMap areas = request.areas() == null ? ProductAreaMap.empty() : ProductAreaFile.read(request.areas());
         // The fast engine opens the bill first: a bill that cannot be read fails at once, and its first
         // batches are decompressed and split while the events are read and the history is built.
-        Prefetch prefetch = engine == Engine.FAST ? Prefetch.open(request) : null;
+        BillReading.Prefetch prefetch = engine == Engine.FAST
+                ? BillReading.Prefetch.open(request.tagKey(), request.bill().parts().get(0)) : null;
         try {
             long start = System.nanoTime();
             LoadedHistory history = loadHistory(request.events());
@@ -122,23 +124,6 @@ public final class RollupRunner {
         } finally {
             if (prefetch != null) {
                 prefetch.close(); // nothing left to do once read, and stops the reading threads on a failure
-            }
-        }
-    }
-
-    /** A bill opened ahead, with the id tables its reader and the allocator share. */
-    private record Prefetch(BillStrings strings, FastBillReader reader, FastBillReader.Reading reading) {
-        static Prefetch open(Request request) {
-            BillStrings strings = new BillStrings();
-            FastBillReader reader = new FastBillReader(request.tagKey(), strings);
-            return new Prefetch(strings, reader, reader.open(request.billing()));
-        }
-
-        void close() {
-            try {
-                reading.close();
-            } catch (java.io.IOException e) {
-                // the bill has been read, or the run already failed for another reason
             }
         }
     }
@@ -170,7 +155,7 @@ public final class RollupRunner {
      */
     private Rollup run(Request request, ProductAreaMap areas, Function<YearMonth, History> history,
                        EventReadReport eventReport, LongConsumer billProgress, long readEventsMillis,
-                       Prefetch prefetch) {
+                       BillReading.Prefetch prefetch) {
         long[] loadMillis = new long[1];
         Function<YearMonth, History> timed = period -> {
             long start = System.nanoTime();
@@ -179,41 +164,19 @@ public final class RollupRunner {
             return loaded;
         };
         long billStart = System.nanoTime();
-        Read read = read(request, request.period(), areas, timed, billProgress, prefetch);
-        if (read.bill().needsRereadFor(request.period())) {
-            // The first cost row named another period than most rows do: read the bill again for theirs.
-            LOG.info("{}: most cost rows are of {}, not {}; reading the bill again for {}", request.billing(),
-                    read.bill().periodByRows(), read.bill().billingPeriod(), read.bill().periodByRows());
-            read = read(request, read.bill().periodByRows(), areas, timed, billProgress, null);
-        }
-        BillReadReport bill = read.bill();
+        BillReading.Result read = new BillReading(engine, request.tagKey(), areas, new HistoryByPeriod(timed))
+                .read(request.bill(), request.period(), billProgress, prefetch);
+        BillReadReport bill = read.report();
         long billMillis = millisSince(billStart) - loadMillis[0];
         long finishStart = System.nanoTime();
         if (bill.billingPeriod() == null) {
-            throw new InputException(request.billing() + ": the bill has no cost line items, so its billing "
+            throw new InputException(request.bill().name() + ": the bill has no cost line items, so its billing "
                     + "period is unknown; give it with --period");
         }
-        Allocation allocation = read.finish().get();
+        Allocation allocation = read.allocation().finish();
         return Rollup.of(allocation, bill, eventReport, newRunId(),
                 new Rollup.Timings(readEventsMillis + loadMillis[0], billMillis, millisSince(finishStart)),
                 request.declaredFinal());
-    }
-
-    /** One reading of the bill into an allocator, and how to end that allocation. */
-    private record Read(BillReadReport bill, Supplier<Allocation> finish) {
-    }
-
-    private Read read(Request request, YearMonth period, ProductAreaMap areas, Function<YearMonth, History> history,
-                      LongConsumer billProgress, Prefetch prefetch) {
-        if (engine == Engine.FAST) {
-            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(request); // closed by the read
-            FastAllocator allocator = new FastAllocator(history, areas, opened.strings());
-            return new Read(opened.reader().read(opened.reading(), period, allocator, billProgress),
-                    allocator::finish);
-        }
-        Allocator allocator = new Allocator(history, areas);
-        return new Read(new BillReader(request.tagKey()).read(request.billing(), period, allocator, billProgress),
-                allocator::finish);
     }
 
     private static long millisSince(long startNanos) {

@@ -1,0 +1,55 @@
+package dev.tally.allocation;
+
+import java.time.YearMonth;
+import java.util.List;
+
+/**
+ * What allocating one part of a bill accumulated, before the shared charges are spread: sums per
+ * (product, target), rule-6 resources, parts waiting for an instance's tag, the shared charges
+ * themselves, counts. Parts of one bill, read apart (in sequence, on other threads, or by other
+ * workers), merge exactly — sums of exact decimals, shared charges kept row by row, each instance's
+ * tag the last one in file order — and the merge finishes once, so a bill of many parts gives the same
+ * allocation as its rows read as one file.
+ */
+public final class PartialAllocation {
+    private final YearMonth period;
+    private final AllocationLedger ledger;
+
+    PartialAllocation(YearMonth period, AllocationLedger ledger) {
+        this.period = period;
+        this.ledger = ledger;
+    }
+
+    /** The period allocated; null for a part that had no cost line items. */
+    public YearMonth period() {
+        return period;
+    }
+
+    /**
+     * Merges the parts of one bill.
+     *
+     * @param parts in the order of the bill's parts (the later part's tag of an instance wins, as the
+     *              later row of one file would)
+     * @throws IllegalArgumentException if the parts allocated different periods
+     */
+    public static PartialAllocation merge(List<PartialAllocation> parts) {
+        AllocationLedger merged = new AllocationLedger();
+        YearMonth period = null;
+        for (PartialAllocation part : parts) {
+            if (part.period == null) {
+                continue;
+            }
+            if (period != null && !period.equals(part.period)) {
+                throw new IllegalArgumentException("parts of one bill allocated " + period + " and " + part.period);
+            }
+            period = part.period;
+            merged.absorb(part.ledger);
+        }
+        return new PartialAllocation(period, merged);
+    }
+
+    /** Places the waiting parts, spreads the shared charges, and returns the allocation. Call once. */
+    public Allocation finish() {
+        return ledger.finish(period);
+    }
+}
