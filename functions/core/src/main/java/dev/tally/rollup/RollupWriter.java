@@ -4,31 +4,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
 import dev.tally.billing.BillReadReport;
 import dev.tally.history.EventReadReport;
 import dev.tally.money.Money;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.function.Function;
 
 /**
- * Writes a rollup's tables as CSV and its summary as JSON (allocation contract §6), plus
+ * Writes a rollup's tables as CSV ({@link RollupTables}) and its summary as JSON (allocation contract §6), plus
  * {@code report.json} with what the run skipped and why. Each file is written to a temporary name
  * and moved into place, so a reader never sees half a table.
  */
 public final class RollupWriter {
-    public static final String PRODUCT_AREA_COSTS = "product_area_costs.csv";
-    public static final String PRODUCT_AREA_AWS_PRODUCT_COSTS = "product_area_aws_product_costs.csv";
-    public static final String SERVICE_COSTS = "service_costs.csv";
-    public static final String UNTAGGED_RESOURCES = "untagged_resources.csv";
     public static final String SUMMARY = "summary.json";
     public static final String REPORT = "report.json";
 
@@ -39,18 +30,14 @@ public final class RollupWriter {
 
     public static void write(Rollup rollup, Path dir) throws IOException {
         Files.createDirectories(dir);
-        csv(dir.resolve(PRODUCT_AREA_COSTS), List.of("billing_period", "product_area", "cost"),
-                rollup.productAreaCosts(), r -> List.of(r.billingPeriod(), r.productArea(), Money.format(r.cost())));
-        csv(dir.resolve(PRODUCT_AREA_AWS_PRODUCT_COSTS),
-                List.of("billing_period", "aws_product", "product_area", "cost"),
-                rollup.productAreaAwsProductCosts(),
-                r -> List.of(r.billingPeriod(), r.awsProduct(), r.productArea(), Money.format(r.cost())));
-        csv(dir.resolve(SERVICE_COSTS), List.of("billing_period", "cluster", "service", "product_area", "cost"),
-                rollup.serviceCosts(),
-                r -> List.of(r.billingPeriod(), r.cluster(), r.service(), r.productArea(), Money.format(r.cost())));
-        csv(dir.resolve(UNTAGGED_RESOURCES), List.of("billing_period", "aws_product", "resource_id", "cost"),
-                rollup.untaggedResources(),
-                r -> List.of(r.billingPeriod(), r.awsProduct(), r.resourceId(), Money.format(r.cost())));
+        for (RollupTables table : RollupTables.values()) {
+            Path file = dir.resolve(table.fileName());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
+                table.write(rollup, out);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        }
         json(dir.resolve(SUMMARY), summaryJson(rollup.summary()));
         json(dir.resolve(REPORT), reportJson(rollup));
     }
@@ -75,7 +62,7 @@ public final class RollupWriter {
         return node;
     }
 
-    private static ObjectNode reportJson(Rollup rollup) {
+    public static ObjectNode reportJson(Rollup rollup) {
         ObjectNode node = JSON.createObjectNode();
         node.put("run_id", rollup.summary().runId());
         BillReadReport bill = rollup.billReport();
@@ -119,19 +106,6 @@ public final class RollupWriter {
         ArrayNode problems = eventsNode.putArray("problems");
         events.problems().forEach(problems::add);
         return node;
-    }
-
-    private static <T> void csv(Path file, List<String> header, List<T> rows, Function<T, List<String>> fields)
-            throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-             CsvWriter csv = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(out)) {
-            csv.writeRecord(header);
-            for (T row : rows) {
-                csv.writeRecord(fields.apply(row));
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void json(Path file, ObjectNode node) throws IOException {

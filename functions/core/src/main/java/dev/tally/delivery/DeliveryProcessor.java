@@ -1,0 +1,245 @@
+package dev.tally.delivery;
+
+import dev.tally.InputException;
+import dev.tally.allocation.ProductAreaStore;
+import dev.tally.billing.Bill;
+import dev.tally.billing.BillManifest;
+import dev.tally.billing.BillPart;
+import dev.tally.history.HistoryStore;
+import dev.tally.rollup.Rollup;
+import dev.tally.rollup.RollupRunner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the billing function does with each notification: is it a bill delivery; has it been rolled up
+ * already, or passed by a newer delivery; if not, roll the bill up from the store (streamed, parts as one
+ * bill), write the run's outputs, replace the period's finalized tables when the bill is final, load the
+ * run into the warehouse. Each notice is handled on its own: one that fails is reported and the others go
+ * on. A run that failed only in the warehouse is loaded again from its outputs when its delivery comes
+ * again, without rolling up again.
+ */
+public final class DeliveryProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    /**
+     * @param outputBucket where runs and finalized tables go
+     * @param outputPrefix a key prefix there ({@code ""} for none)
+     * @param tagKey       the cost-allocation tag naming a product area
+     * @param lease        how long a claimed delivery is held before another invocation may take it over
+     *                     (longer than the function's timeout)
+     */
+    public record Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
+                           RollupRunner.Engine engine) {
+    }
+
+    /** What became of one notice. */
+    public enum Status { ROLLED_UP, IGNORED, DUPLICATE, SUPERSEDED, FAILED }
+
+    /**
+     * @param source   the object the notice named ({@code s3://…}), or empty
+     * @param reason   why it was ignored, a duplicate, superseded or failed; empty when rolled up
+     * @param summary  the run's summary, when rolled up
+     * @param run      where its outputs went, when rolled up (or loaded again)
+     * @param message  the SQS message the notice came in, or empty
+     */
+    public record Outcome(Status status, String source, String reason, Rollup.Summary summary, RunRecord run,
+                          String message) {
+        static Outcome of(Status status, String source, String reason, String message) {
+            return new Outcome(status, source, reason, null, null, message);
+        }
+    }
+
+    private final ObjectStore store;
+    private final DeliveryLedger ledger;
+    private final HistoryStore history;
+    private final ProductAreaStore areas;
+    private final Warehouse warehouse;
+    private final RollupOutputs outputs;
+    private final Settings settings;
+    private final Clock clock;
+
+    public DeliveryProcessor(ObjectStore store, DeliveryLedger ledger, HistoryStore history, ProductAreaStore areas,
+                             Warehouse warehouse, Settings settings, Clock clock) {
+        this.store = store;
+        this.ledger = ledger;
+        this.history = history;
+        this.areas = areas;
+        this.warehouse = warehouse;
+        this.outputs = new RollupOutputs(store, settings.outputBucket(), settings.outputPrefix());
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Every notice, in order; never throws for one notice. */
+    public List<Outcome> process(List<S3Notifications.Notice> notices) {
+        List<Outcome> outcomes = new ArrayList<>(notices.size());
+        for (S3Notifications.Notice notice : notices) {
+            Outcome outcome = process(notice);
+            LOG.info("{} {}{}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.source(),
+                    outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
+            outcomes.add(outcome);
+        }
+        return outcomes;
+    }
+
+    private Outcome process(S3Notifications.Notice notice) {
+        if (notice instanceof S3Notifications.Notice.Created created) {
+            return created(created.object());
+        }
+        if (notice instanceof S3Notifications.Notice.Test test) {
+            return Outcome.of(Status.IGNORED, "s3://" + test.bucket(), "S3 test event", test.message());
+        }
+        S3Notifications.Notice.Unusable unusable = (S3Notifications.Notice.Unusable) notice;
+        return Outcome.of(Status.IGNORED, "", unusable.reason(), unusable.message());
+    }
+
+    private Outcome created(ObjectCreated object) {
+        BillDelivery.Classified classified = BillDelivery.classify(object);
+        if (classified instanceof BillDelivery.Classified.Ignored ignored) {
+            return Outcome.of(Status.IGNORED, object.uri(), ignored.reason(), object.message());
+        }
+        BillDelivery delivery = ((BillDelivery.Classified.Found) classified).delivery();
+        try {
+            return deliver(delivery);
+        } catch (IOException | UncheckedIOException | InputException e) {
+            LOG.warn("{}: {}", object.uri(), e.getMessage());
+            return Outcome.of(Status.FAILED, object.uri(), e.getMessage(), object.message());
+        }
+    }
+
+    /** The bill a delivery names, once its objects are looked at. */
+    private record Resolved(BillDelivery delivery, String key, String order, List<BillPart> parts, String stale) {
+    }
+
+    private Outcome deliver(BillDelivery delivery) throws IOException {
+        ObjectCreated object = delivery.object();
+        Resolved resolved = resolve(delivery);
+        if (!resolved.stale().isEmpty()) {
+            return Outcome.of(Status.SUPERSEDED, object.uri(), resolved.stale(), object.message());
+        }
+        if (resolved.parts().isEmpty()) {
+            return Outcome.of(Status.IGNORED, object.uri(), "the manifest lists no parts", object.message());
+        }
+        delivery = resolved.delivery();
+        DeliveryLedger.DeliveryId id = new DeliveryLedger.DeliveryId(delivery.scope(), delivery.period(),
+                resolved.key());
+        Instant started = clock.instant();
+        DeliveryLedger.Claim claim = ledger.claim(id, resolved.order(), started, settings.lease());
+        if (claim instanceof DeliveryLedger.Claim.Held held) {
+            return again(held.entry(), object);
+        }
+        if (!ledger.advance(id, resolved.order())) {
+            ledger.mark(id, DeliveryLedger.State.SUPERSEDED, "", "a later delivery of the bill was rolled up");
+            return Outcome.of(Status.SUPERSEDED, object.uri(), "a later delivery of this bill and period was rolled "
+                    + "up already", object.message());
+        }
+        Rollup rollup;
+        RunRecord run;
+        try {
+            rollup = new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(
+                            new Bill(object.uri(), resolved.parts()), null, null, settings.tagKey(), null, false),
+                    areas.load(), history, bytes -> { });
+            run = outputs.writeRun(rollup, object.uri(), started, clock.instant());
+            if (rollup.summary().isFinal() && ledger.claimFinal(id, resolved.order())) {
+                run = outputs.finalize(rollup, run);
+            }
+        } catch (IOException | RuntimeException e) {
+            ledger.mark(id, DeliveryLedger.State.FAILED, "", "rollup failed");
+            throw e;
+        }
+        ledger.mark(id, DeliveryLedger.State.ROLLED_UP, runRef(run), "");
+        String loadFailure = load(id, run);
+        return new Outcome(loadFailure.isEmpty() ? Status.ROLLED_UP : Status.FAILED, object.uri(), loadFailure,
+                rollup.summary(), run, object.message());
+    }
+
+    /** Loads a run into the warehouse; the failure's message, or empty. */
+    private String load(DeliveryLedger.DeliveryId id, RunRecord run) {
+        try {
+            warehouse.load(run);
+            ledger.mark(id, DeliveryLedger.State.LOADED, runRef(run), "");
+            return "";
+        } catch (Warehouse.WarehouseException e) {
+            LOG.warn("run {} rolled up and written, but not loaded into the warehouse: {}", run.runId(), e.getMessage());
+            ledger.mark(id, DeliveryLedger.State.ROLLED_UP, runRef(run), "warehouse load failed");
+            return "rolled up (run " + run.runId() + "), but the warehouse load failed; it is retried when the "
+                    + "delivery comes again: " + e.getMessage();
+        }
+    }
+
+    /** A delivery seen before: done, superseded, busy elsewhere — or rolled up but not yet in the warehouse. */
+    private Outcome again(DeliveryLedger.Entry entry, ObjectCreated object) throws IOException {
+        String run = entry.runId();
+        switch (entry.state()) {
+            case LOADED:
+                return Outcome.of(Status.DUPLICATE, object.uri(), "rolled up already (run " + run + ")",
+                        object.message());
+            case SUPERSEDED:
+                return Outcome.of(Status.SUPERSEDED, object.uri(), "a later delivery of this bill and period was "
+                        + "rolled up already", object.message());
+            case ROLLED_UP:
+                int slash = run.indexOf('/');
+                RunRecord record = outputs.readRun(run.substring(0, slash), run.substring(slash + 1));
+                String failure = load(entry.id(), record);
+                return new Outcome(failure.isEmpty() ? Status.DUPLICATE : Status.FAILED, object.uri(),
+                        failure.isEmpty() ? "rolled up already (run " + run + "); loaded into the warehouse now"
+                                : failure, null, record, object.message());
+            default:
+                return Outcome.of(Status.DUPLICATE, object.uri(), "being rolled up by another invocation",
+                        object.message());
+        }
+    }
+
+    /** How the ledger names a run: {@code <billing period>/<run id>}, enough to find its record. */
+    private static String runRef(RunRecord run) {
+        return run.billingPeriod() + "/" + run.runId();
+    }
+
+    private Resolved resolve(BillDelivery delivery) throws IOException {
+        ObjectCreated object = delivery.object();
+        Optional<ObjectStore.StoredObject> head = store.head(object.bucket(), object.key(), object.versionId());
+        String key = object.key();
+        if (head.isEmpty() && !object.rawKey().equals(object.key())) {
+            head = store.head(object.bucket(), object.rawKey(), object.versionId());
+            key = object.rawKey();
+        }
+        if (head.isEmpty()) {
+            throw new ObjectStore.NotFound(object.uri());
+        }
+        ObjectStore.StoredObject stored = head.get();
+        String order = String.format("%013d#%040x", stored.lastModified().toEpochMilli(), object.sequencerValue());
+        boolean versioned = !object.versionId().isEmpty();
+        if (!versioned && !object.eTag().isEmpty() && !object.eTag().equals(stored.eTag())) {
+            return new Resolved(delivery, "", order, List.of(), "the object changed since this notification (a newer "
+                    + "notification follows)");
+        }
+        String objectKey = versioned ? "v:" + object.versionId() : "e:" + stored.eTag() + "@" + object.sequencer();
+        if (delivery.kind() == BillDelivery.Kind.DBR) {
+            return new Resolved(delivery, objectKey, order, List.of(new StoredBillPart(store, object.bucket(), key,
+                    object.versionId(), stored.eTag(), stored.size())), "");
+        }
+        BillManifest manifest;
+        try (InputStream in = store.get(object.bucket(), key, object.versionId(), versioned ? "" : stored.eTag())) {
+            manifest = BillManifest.parse(object.uri(), in);
+        }
+        List<BillPart> parts = new ArrayList<>();
+        for (BillManifest.ObjectKey part : manifest.parts()) {
+            ObjectStore.StoredObject p = store.head(part.bucket(), part.key(), "")
+                    .orElseThrow(() -> new ObjectStore.NotFound(part.uri()));
+            parts.add(new StoredBillPart(store, part.bucket(), part.key(), "", p.eTag(), p.size()));
+        }
+        String deliveryKey = manifest.deliveryId().isEmpty() ? objectKey : "m:" + manifest.deliveryId();
+        return new Resolved(delivery.withPeriod(manifest.billingPeriod()), deliveryKey, order, parts, "");
+    }
+}
