@@ -72,7 +72,7 @@ public enum RollupTables {
                     r -> List.of(r.billingPeriod(), r.awsProduct(), r.resourceId(), Money.format(r.cost())));
             default -> throw new IllegalStateException(id);
         }
-        writer.flush();
+        csv.flush();
     }
 
     /** The table as CSV bytes (a month's tables are small: aggregates, not bill rows); see {@link #write}. */

@@ -142,6 +142,10 @@ class DeliveryProcessorTest {
             assertThat(outcome.run().tables().get(table)).isEqualTo(key);
             assertThat(text(key)).isEqualTo(new String(table.bytes(expected, false), java.nio.charset.StandardCharsets.UTF_8));
         }
+        assertThat(text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)).lines())
+                .first().isEqualTo("product_area,cost");
+        assertThat(text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)).lines())
+                .hasSize(expected.productAreaCosts().size() + 1).element(1).asString().doesNotStartWith("2017-02");
         assertThat(JSON.readTree(text("runs/billing_period=2017-02/run_id=" + runId + "/summary.json"))
                 .path("total_cost").asText()).isEqualTo(dev.tally.money.Money.format(expected.summary().totalCost()));
         assertThat(store.keys(OUT)).noneMatch(k -> k.startsWith("finalized/"));
