@@ -41,8 +41,7 @@ public record AwsConfig(Region region, Optional<URI> defaultEndpoint, Map<String
         Map<String, URI> services = new java.util.TreeMap<>();
         env.forEach((name, value) -> {
             if (name.startsWith(SERVICE_ENDPOINT_PREFIX) && !value.isBlank()) {
-                services.put(name.substring(SERVICE_ENDPOINT_PREFIX.length()).toLowerCase(Locale.ROOT),
-                        uri(name, value));
+                services.put(serviceName(name.substring(SERVICE_ENDPOINT_PREFIX.length())), uri(name, value));
             }
         });
         String endpoint = env.get(ENDPOINT);
@@ -69,14 +68,21 @@ public record AwsConfig(Region region, Optional<URI> defaultEndpoint, Map<String
 
     /** Everything on one local endpoint per service, with dummy credentials (emulators accept any). */
     public static AwsConfig local(Map<String, URI> serviceEndpoints) {
-        return new AwsConfig(Region.US_EAST_1, Optional.empty(), Map.copyOf(serviceEndpoints),
+        Map<String, URI> services = new java.util.TreeMap<>();
+        serviceEndpoints.forEach((service, uri) -> services.put(serviceName(service), uri));
+        return new AwsConfig(Region.US_EAST_1, Optional.empty(), Map.copyOf(services),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
     }
 
     /** The endpoint override for a service ({@code dynamodb}, {@code s3}, {@code sqs}, ...), if any. */
     public Optional<URI> endpoint(String service) {
-        URI specific = serviceEndpoints.get(service.toLowerCase(Locale.ROOT));
+        URI specific = serviceEndpoints.get(serviceName(service));
         return specific != null ? Optional.of(specific) : defaultEndpoint;
+    }
+
+    /** {@code REDSHIFT_DATA} (as in {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}) and {@code redshift-data} are one service. */
+    private static String serviceName(String service) {
+        return service.toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static URI uri(String name, String value) {

@@ -19,8 +19,8 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
- * The local AWS stack: emulators of DynamoDB (dynalite), S3 (S3Mock), SQS (ElasticMQ) and a PostgreSQL
- * stand-in for Redshift, each on a free loopback port, started on request and stopped by {@link #close()} (and on
+ * The local AWS stack: emulators of DynamoDB (dynalite), S3 (S3Mock), SQS (ElasticMQ), a PostgreSQL
+ * stand-in for Redshift and the Redshift Data API on it, each on a free loopback port, started on request and stopped by {@link #close()} (and on
  * JVM shutdown, should nobody close it).
  *
  * <pre>{@code
@@ -37,8 +37,9 @@ import java.util.function.Supplier;
  *
  * <p>Needs nothing but the JDK for {@link LocalService#DYNAMODB} (Node.js and {@code npm ci} at the repository
  * root) and {@link LocalService#POSTGRES} (the PostgreSQL server binaries). {@link LocalService#S3} and
- * {@link LocalService#SQS} run in this JVM and need S3Mock and ElasticMQ on the classpath; without them only
- * asking for that service fails, with a message naming the artifact. Thread-safe.
+ * {@link LocalService#SQS} run in this JVM and need S3Mock and ElasticMQ on the classpath, and
+ * {@link LocalService#REDSHIFT_DATA} (which brings {@link LocalService#POSTGRES} along) the PostgreSQL JDBC driver;
+ * without them only asking for that service fails, with a message naming the artifact. Thread-safe.
  */
 public final class LocalAws implements AwsEndpoints, AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -51,11 +52,16 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
     private static final String S3MOCK_ARTIFACT = "com.adobe.testing:s3mock";
     private static final String ELASTICMQ_CLASS = "org.elasticmq.rest.sqs.SQSRestServerBuilder";
     private static final String ELASTICMQ_ARTIFACT = "org.elasticmq:elasticmq-rest-sqs_2.13";
+    private static final String POSTGRES_DRIVER_CLASS = "org.postgresql.Driver";
+    private static final String POSTGRES_DRIVER_ARTIFACT = "org.postgresql:postgresql";
 
     private final Supplier<Path> repoRoot;
     private final Path postgresBase;
     private final Map<LocalService, Emulator> running = new EnumMap<>(LocalService.class);
     private final Thread shutdownHook;
+    private final RedshiftDataFaults redshiftDataFaults = new RedshiftDataFaults();
+    /** S3's endpoint while it runs, for the Redshift Data API's COPY (read without this object's lock). */
+    private volatile URI s3Endpoint;
     private Path workDir;
     private boolean closed;
 
@@ -87,7 +93,10 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
         return require(Arrays.asList(services));
     }
 
-    /** Starts those of the given services that are not running yet (concurrently); returns this. */
+    /**
+     * Starts those of the given services that are not running yet (concurrently); returns this. REDSHIFT_DATA
+     * brings POSTGRES along (it starts once PostgreSQL runs).
+     */
     public synchronized LocalAws require(Collection<LocalService> services) {
         if (closed) {
             throw new IllegalStateException("this LocalAws is closed");
@@ -97,6 +106,9 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
             if (!running.containsKey(service)) {
                 missing.add(service);
             }
+        }
+        if (missing.contains(LocalService.REDSHIFT_DATA) && !running.containsKey(LocalService.POSTGRES)) {
+            missing.add(LocalService.POSTGRES);
         }
         if (missing.isEmpty()) {
             return this;
@@ -116,10 +128,17 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
         if (missing.contains(LocalService.SQS)) {
             requireClass(ELASTICMQ_CLASS, ELASTICMQ_ARTIFACT, LocalService.SQS);
         }
+        if (missing.contains(LocalService.REDSHIFT_DATA)) {
+            requireClass(POSTGRES_DRIVER_CLASS, POSTGRES_DRIVER_ARTIFACT, LocalService.REDSHIFT_DATA,
+                    "the PostgreSQL JDBC driver");
+        }
         Path dir = workDir();
 
         Map<LocalService, CompletableFuture<Emulator>> starting = new LinkedHashMap<>();
         for (LocalService service : missing) {
+            if (service == LocalService.REDSHIFT_DATA) {
+                continue; // once PostgreSQL runs, below
+            }
             starting.put(service, CompletableFuture.supplyAsync(() -> startOne(service, root, dir),
                     task -> {
                         Thread thread = new Thread(task, "tally-local-aws-start-" + service.name().toLowerCase());
@@ -138,6 +157,18 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
                         : new LocalAwsException(entry.getKey().emulator() + " did not start: " + cause, cause));
             }
         }
+        if (failures.isEmpty() && missing.contains(LocalService.REDSHIFT_DATA)) {
+            try {
+                PostgresEmulator postgres = (PostgresEmulator) (started.containsKey(LocalService.POSTGRES)
+                        ? started.get(LocalService.POSTGRES) : running.get(LocalService.POSTGRES));
+                started.put(LocalService.REDSHIFT_DATA, RedshiftDataEmulator.start(postgres.port(),
+                        PostgresEmulator.USER, jdbcPassword(), PostgresEmulator.DATABASE, () -> s3Endpoint,
+                        redshiftDataFaults));
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(e instanceof LocalAwsException local ? local : new LocalAwsException(
+                        LocalService.REDSHIFT_DATA.emulator() + " did not start: " + e, e));
+            }
+        }
         if (!failures.isEmpty()) {
             started.values().forEach(Emulator::close);
             RuntimeException first = failures.get(0);
@@ -145,6 +176,9 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
             throw first;
         }
         running.putAll(started);
+        if (started.containsKey(LocalService.S3)) {
+            s3Endpoint = started.get(LocalService.S3).endpoint();
+        }
         return this;
     }
 
@@ -158,16 +192,20 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
                 return S3MockEmulator.start(dir.resolve("s3"), REGION);
             case SQS:
                 return ElasticMqEmulator.start(REGION, ACCOUNT_ID);
-            default:
+            default: // REDSHIFT_DATA starts after POSTGRES, in require
                 throw new IllegalArgumentException(service.name());
         }
     }
 
     private static void requireClass(String className, String artifact, LocalService service) {
+        requireClass(className, artifact, service, service.emulator());
+    }
+
+    private static void requireClass(String className, String artifact, LocalService service, String what) {
         try {
             Class.forName(className, false, LocalAws.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            throw new LocalAwsException(service.emulator() + " is not on the classpath: add the dependency "
+            throw new LocalAwsException(what + " is not on the classpath: add the dependency "
                     + artifact + " (test scope) to use LocalService." + service.name());
         }
     }
@@ -194,12 +232,50 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
     }
 
     /**
-     * Where the service answers: {@code http://127.0.0.1:PORT} for DYNAMODB, S3 and SQS;
+     * Where the service answers: {@code http://127.0.0.1:PORT} for DYNAMODB, S3, SQS and REDSHIFT_DATA;
      * {@code postgresql://tally@127.0.0.1:PORT/dev} for POSTGRES (see {@link #jdbcUrl()} for JDBC).
      */
     @Override
     public URI endpoint(LocalService service) {
         return emulator(service).endpoint();
+    }
+
+    /**
+     * The endpoint overrides of the running AWS services by the services' names, as AWS SDK clients (and
+     * {@code AwsConfig.local}) take them: {@code dynamodb}, {@code s3}, {@code sqs}, {@code redshift-data}.
+     */
+    public synchronized Map<String, URI> serviceEndpoints() {
+        Map<String, URI> endpoints = new LinkedHashMap<>();
+        running.forEach((service, emulator) -> service.endpointServiceName()
+                .ifPresent(name -> endpoints.put(name, emulator.endpoint())));
+        return Collections.unmodifiableMap(endpoints);
+    }
+
+    /**
+     * The environment that points the AWS SDKs and CLI (and a handler run by {@code tally invoke}) at this stack:
+     * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and, for each running AWS
+     * service, its {@link LocalService#endpointVariable()} ({@code AWS_ENDPOINT_URL_DYNAMODB}, ...,
+     * {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}).
+     */
+    public synchronized Map<String, String> environment() {
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("AWS_REGION", REGION);
+        environment.put("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID);
+        environment.put("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY);
+        running.forEach((service, emulator) -> service.endpointVariable()
+                .ifPresent(name -> environment.put(name, emulator.endpoint().toString())));
+        return Collections.unmodifiableMap(environment);
+    }
+
+    /**
+     * Test support: fault injection into the running Redshift Data API emulator (REDSHIFT_DATA), e.g.
+     * {@code aws.redshiftDataFaults().failStatementsMatching(Pattern.compile("INSERT INTO rollup"), 1)}.
+     *
+     * @throws LocalAwsException when REDSHIFT_DATA is not running
+     */
+    public RedshiftDataFaults redshiftDataFaults() {
+        emulator(LocalService.REDSHIFT_DATA);
+        return redshiftDataFaults;
     }
 
     synchronized Emulator emulator(LocalService service) {
@@ -258,6 +334,7 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
             return;
         }
         closed = true;
+        s3Endpoint = null;
         List<Emulator> emulators = new ArrayList<>(running.values());
         Collections.reverse(emulators);
         running.clear();

@@ -9,7 +9,8 @@ import java.util.Locale;
  * <pre>
  * mvn -q -pl functions/local-aws exec:java -Dexec.mainClass=dev.tally.local.LocalAwsMain -Dexec.args="DYNAMODB SQS"
  * </pre>
- * Arguments: service names (default DYNAMODB). Exit status 1, with one line on stderr, when one cannot start.
+ * Arguments: service names (default DYNAMODB). Prints one line per service, then the AWS_ENDPOINT_URL_* variables
+ * to export. Exit status 1, with one line on stderr, when one cannot start.
  */
 public final class LocalAwsMain {
     private LocalAwsMain() {
@@ -39,6 +40,11 @@ public final class LocalAwsMain {
         if (aws.isRunning(LocalService.POSTGRES)) {
             System.out.printf("%-9s %-11s %s (user %s, no password)%n", "JDBC", "", aws.jdbcUrl(), aws.jdbcUser());
         }
+        aws.environment().forEach((name, value) -> {
+            if (name.startsWith("AWS_ENDPOINT_URL_")) {
+                System.out.printf("export %s=%s%n", name, value);
+            }
+        });
         System.out.printf("region %s, access key id %s, secret access key %s; Ctrl-C stops%n",
                 aws.region(), aws.accessKeyId(), aws.secretAccessKey());
         System.out.flush();

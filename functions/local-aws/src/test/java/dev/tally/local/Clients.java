@@ -5,6 +5,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -35,6 +36,15 @@ final class Clients {
     static SqsClient sqs(AwsEndpoints aws) {
         return SqsClient.builder()
                 .endpointOverride(aws.endpoint(LocalService.SQS))
+                .region(Region.of(aws.region()))
+                .credentialsProvider(credentials(aws))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    static RedshiftDataClient redshiftData(AwsEndpoints aws) {
+        return RedshiftDataClient.builder()
+                .endpointOverride(aws.endpoint(LocalService.REDSHIFT_DATA))
                 .region(Region.of(aws.region()))
                 .credentialsProvider(credentials(aws))
                 .httpClient(UrlConnectionHttpClient.create())

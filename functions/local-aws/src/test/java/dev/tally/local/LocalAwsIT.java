@@ -105,6 +105,36 @@ class LocalAwsIT {
     }
 
     @Test
+    void redshiftDataBringsPostgresAlong_andIsListedWithItsEndpointVariable() {
+        URI endpoint;
+        try (LocalAws aws = LocalAws.start(LocalService.REDSHIFT_DATA)) {
+            assertThat(aws.services()).containsExactlyInAnyOrder(LocalService.POSTGRES, LocalService.REDSHIFT_DATA);
+            endpoint = aws.endpoint(LocalService.REDSHIFT_DATA);
+            assertThat(endpoint.getScheme()).isEqualTo("http");
+            assertThat(endpoint.getHost()).isEqualTo("127.0.0.1");
+            assertThat(endpoint.getPort()).isNotEqualTo(aws.endpoint(LocalService.POSTGRES).getPort());
+            assertThat(Processes.answers(endpoint.getPort())).isTrue();
+
+            assertThat(aws.serviceEndpoints()).containsExactly(java.util.Map.entry("redshift-data", endpoint));
+            assertThat(aws.environment()).containsEntry("AWS_ENDPOINT_URL_REDSHIFT_DATA", endpoint.toString())
+                    .containsEntry("AWS_REGION", "us-east-1").containsEntry("AWS_ACCESS_KEY_ID", "test")
+                    .containsEntry("AWS_SECRET_ACCESS_KEY", "test")
+                    .doesNotContainKey("AWS_ENDPOINT_URL_POSTGRES").hasSize(4);
+            assertThat(aws.redshiftDataFaults()).isSameAs(aws.redshiftDataFaults());
+            assertThat(aws.toString()).contains("REDSHIFT_DATA=" + endpoint);
+        }
+        assertThat(Processes.answers(endpoint.getPort())).isFalse();
+
+        try (LocalAws aws = LocalAws.start(LocalService.DYNAMODB)) {
+            assertThat(aws.environment()).containsEntry("AWS_ENDPOINT_URL_DYNAMODB",
+                    aws.endpoint(LocalService.DYNAMODB).toString());
+            assertThatThrownBy(aws::redshiftDataFaults).isInstanceOf(LocalAwsException.class)
+                    .hasMessage("REDSHIFT_DATA is not running: start it with LocalAws.start(..., REDSHIFT_DATA) or"
+                            + " require(REDSHIFT_DATA)");
+        }
+    }
+
+    @Test
     void twoStacksRunSideBySideOnDifferentPorts() {
         try (LocalAws one = LocalAws.start(LocalService.DYNAMODB); LocalAws two = LocalAws.start(LocalService.DYNAMODB)) {
             assertThat(one.endpoint(LocalService.DYNAMODB).getPort()).isNotEqualTo(two.endpoint(LocalService.DYNAMODB).getPort());

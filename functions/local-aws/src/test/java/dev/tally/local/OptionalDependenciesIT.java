@@ -11,9 +11,9 @@ import java.net.URLClassLoader;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a consumer such as the CLI gets without S3Mock, ElasticMQ and JUnit on its classpath: this module's classes
- * alone, in a class loader that sees nothing else but the JDK, still run DynamoDB, and asking for S3 or SQS fails
- * with a message naming the artifact to add.
+ * What a consumer such as the CLI gets without S3Mock, ElasticMQ, the PostgreSQL JDBC driver and JUnit on its
+ * classpath: this module's classes alone, in a class loader that sees nothing else but the JDK, still run DynamoDB,
+ * and asking for S3, SQS or REDSHIFT_DATA fails with a message naming the artifact to add.
  */
 class OptionalDependenciesIT {
 
@@ -41,7 +41,8 @@ class OptionalDependenciesIT {
         try (URLClassLoader loader = moduleOnly()) {
             assertThat(loader.loadClass(LocalAws.class.getName())).isNotSameAs(LocalAws.class);
             for (String absent : new String[] {"com.adobe.testing.s3mock.S3MockApplication",
-                    "org.elasticmq.rest.sqs.SQSRestServerBuilder", "org.junit.jupiter.api.Test"}) {
+                    "org.elasticmq.rest.sqs.SQSRestServerBuilder", "org.postgresql.Driver",
+                    "org.junit.jupiter.api.Test"}) {
                 assertThatThrownBy(() -> loader.loadClass(absent)).isInstanceOf(ClassNotFoundException.class);
             }
         }
@@ -68,6 +69,16 @@ class OptionalDependenciesIT {
             assertThatThrownBy(() -> start(loader, "SQS"))
                     .hasMessage("ElasticMQ is not on the classpath: add the dependency"
                             + " org.elasticmq:elasticmq-rest-sqs_2.13 (test scope) to use LocalService.SQS");
+        }
+    }
+
+    @Test
+    void redshiftDataSaysTheJdbcDriverIsMissing_beforeStartingPostgres() throws Exception {
+        try (URLClassLoader loader = moduleOnly()) {
+            assertThatThrownBy(() -> start(loader, "REDSHIFT_DATA"))
+                    .hasMessage("the PostgreSQL JDBC driver is not on the classpath: add the dependency"
+                            + " org.postgresql:postgresql (test scope) to use LocalService.REDSHIFT_DATA")
+                    .satisfies(e -> assertThat(e.getClass().getName()).isEqualTo(LocalAwsException.class.getName()));
         }
     }
 }

@@ -53,6 +53,11 @@ public final class LocalStackBackend implements LocalAwsBackend {
 
     @Override
     public synchronized AwsEndpoints require(Set<LocalService> services) {
+        if (services.contains(LocalService.REDSHIFT_DATA)) {
+            // LocalStack's community image has no Redshift Data API; the local emulator is this module's own.
+            throw new LocalAwsException("LocalService.REDSHIFT_DATA is not offered by the localstack backend: mark the"
+                    + " test class @LocalAwsTest(emulatorSpecific = true) or run it without -Plocalstack");
+        }
         EnumSet<LocalService> aws = EnumSet.copyOf(services);
         aws.remove(LocalService.POSTGRES);
         if (!aws.isEmpty() && localstack == null) {
