@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.time.Duration;
 
@@ -26,6 +27,12 @@ public final class AwsClients {
 
     public static DynamoDbClient dynamoDb(AwsConfig config, SdkHttpClient http) {
         return configure(DynamoDbClient.builder(), config, "dynamodb").httpClient(http).build();
+    }
+
+    /** S3, path-style when an endpoint is overridden (emulators and LocalStack serve buckets as paths). */
+    public static S3Client s3(AwsConfig config, SdkHttpClient http) {
+        return configure(S3Client.builder(), config, "s3").httpClient(http)
+                .forcePathStyle(config.endpoint("s3").isPresent()).build();
     }
 
     /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */

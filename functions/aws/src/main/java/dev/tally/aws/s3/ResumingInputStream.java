@@ -1,0 +1,96 @@
+package dev.tally.aws.s3;
+
+import dev.tally.delivery.ObjectStore;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A stream of one object that survives a broken connection: reading a multi-gigabyte bill takes
+ * minutes, and a reset mid-way would otherwise fail the whole rollup. On a read failure it opens the
+ * object again from the byte it had reached (the opener pins the same object, by version or ETag, so the
+ * bytes are the same), a few times, then gives up with the failure.
+ */
+final class ResumingInputStream extends InputStream {
+    /** Opens the object from a byte offset. */
+    interface Opener {
+        InputStream open(long offset) throws IOException;
+    }
+
+    private final Opener opener;
+    private final int attempts;
+    private final long backoffMillis;
+    private InputStream current;
+    private long position;
+
+    ResumingInputStream(Opener opener, InputStream first, int attempts) {
+        this(opener, first, attempts, 200);
+    }
+
+    /** @param backoffMillis the first pause before reopening; it doubles with every attempt (at most 5 s) */
+    ResumingInputStream(Opener opener, InputStream first, int attempts, long backoffMillis) {
+        this.opener = opener;
+        this.current = first;
+        this.attempts = attempts;
+        this.backoffMillis = backoffMillis;
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        IOException failure = null;
+        for (int attempt = 0; attempt <= attempts; attempt++) {
+            try {
+                if (current == null) {
+                    current = opener.open(position);
+                }
+                int n = current.read(b, off, len);
+                if (n > 0) {
+                    position += n;
+                }
+                return n;
+            } catch (IOException e) {
+                if (e instanceof ObjectStore.NotFound || e instanceof ObjectStore.Changed) {
+                    throw e;
+                }
+                failure = e;
+                closeQuietly();
+                pause(attempt);
+            }
+        }
+        throw failure;
+    }
+
+    private void closeQuietly() {
+        if (current != null) {
+            try {
+                current.close();
+            } catch (IOException ignored) {
+                // the connection is broken already
+            }
+            current = null;
+        }
+    }
+
+    private void pause(int attempt) throws IOException {
+        try {
+            Thread.sleep(Math.min(5_000L, backoffMillis << attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while resuming a download");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (current != null) {
+            current.close();
+        }
+    }
+}

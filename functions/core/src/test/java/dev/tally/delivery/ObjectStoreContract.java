@@ -1,0 +1,72 @@
+package dev.tally.delivery;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What every {@link ObjectStore} must do, run against each adapter (in memory here, S3 in the AWS module). */
+public abstract class ObjectStoreContract {
+    /** A store with an empty bucket of this name; each call shares nothing with earlier ones. */
+    protected abstract ObjectStore newStore(String bucket);
+
+    private static String read(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void shouldStoreAndStreamObjects_withTheirMetadata() throws IOException {
+        ObjectStore store = newStore("b1");
+        store.put("b1", "runs/billing_period=2017-02/run_id=r1/summary.json", "{\"a\": 1}".getBytes(StandardCharsets.UTF_8),
+                "application/json");
+
+        ObjectStore.StoredObject head = store.head("b1", "runs/billing_period=2017-02/run_id=r1/summary.json", "")
+                .orElseThrow();
+        String content = read(store.get("b1", "runs/billing_period=2017-02/run_id=r1/summary.json", "", ""));
+
+        assertThat(content).isEqualTo("{\"a\": 1}");
+        assertThat(head.size()).isEqualTo(8);
+        assertThat(head.eTag()).isNotEmpty().doesNotContain("\"");
+        assertThat(head.lastModified()).isNotNull();
+    }
+
+    @Test
+    void shouldReplaceAnObjectWhole_andReadItOnlyIfItsETagStillMatches() throws IOException {
+        ObjectStore store = newStore("b2");
+        store.put("b2", "k", "first".getBytes(StandardCharsets.UTF_8), "text/plain");
+        String firstETag = store.head("b2", "k", "").orElseThrow().eTag();
+        store.put("b2", "k", "second".getBytes(StandardCharsets.UTF_8), "text/plain");
+        String secondETag = store.head("b2", "k", "").orElseThrow().eTag();
+
+        assertThat(read(store.get("b2", "k", "", secondETag))).isEqualTo("second");
+        assertThat(secondETag).isNotEqualTo(firstETag);
+        assertThatThrownBy(() -> read(store.get("b2", "k", "", firstETag))).isInstanceOf(ObjectStore.Changed.class);
+    }
+
+    @Test
+    void shouldSayWhatIsNotThere() throws IOException {
+        ObjectStore store = newStore("b3");
+
+        assertThat(store.head("b3", "missing/key with space+plus.csv.zip", "")).isEmpty();
+        assertThatThrownBy(() -> store.get("b3", "missing", "", "")).isInstanceOf(ObjectStore.NotFound.class)
+                .hasMessageContaining("s3://b3/missing");
+    }
+
+    @Test
+    void shouldKeepKeysAsGiven_spacesPlusesAndEqualsSigns() throws IOException {
+        ObjectStore store = newStore("b4");
+        String key = "exports/cur 2/data/BILLING_PERIOD=2017-02/a+b-00001.csv.gz";
+        store.put("b4", key, new byte[] {1, 2, 3}, "application/octet-stream");
+
+        assertThat(store.head("b4", key, "")).isPresent();
+        try (InputStream in = store.get("b4", key, "", "")) {
+            assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
+        }
+    }
+}
