@@ -1,9 +1,9 @@
 package dev.tally.cli;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.tally.functions.history.CountingIngestMetrics;
 import dev.tally.functions.history.FileDeadLetters;
 import dev.tally.functions.history.LocalRuntime;
+import dev.tally.runtime.SummingCountMetrics;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,7 +29,7 @@ public final class ColdInvoke {
     /** Only loaded for the history functions, whose jar has these classes. */
     static final class HistoryFunctionsLocally {
         static void install(Path deadLetters) {
-            LocalRuntime.install(System.getenv(), new FileDeadLetters(deadLetters), new CountingIngestMetrics());
+            LocalRuntime.install(System.getenv(), new FileDeadLetters(deadLetters), new SummingCountMetrics());
         }
     }
 

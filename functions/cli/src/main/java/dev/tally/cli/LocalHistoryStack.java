@@ -5,12 +5,12 @@ import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
 import dev.tally.aws.dynamodb.DynamoDbProductAreaStore;
 import dev.tally.aws.dynamodb.HistoryTable;
-import dev.tally.functions.history.CountingIngestMetrics;
 import dev.tally.functions.history.FileDeadLetters;
 import dev.tally.functions.history.HistoryFunctionConfig;
 import dev.tally.functions.history.LocalRuntime;
 import dev.tally.local.LocalAws;
 import dev.tally.local.LocalService;
+import dev.tally.runtime.SummingCountMetrics;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ final class LocalHistoryStack implements AutoCloseable {
     final DynamoDbHistoryStore history;
     final DynamoDbProductAreaStore areas;
     final FileDeadLetters deadLetters;
-    final CountingIngestMetrics metrics = new CountingIngestMetrics();
+    final SummingCountMetrics metrics = new SummingCountMetrics();
     final Map<String, String> environment;
 
     private LocalHistoryStack(LocalAws aws, Path deadLetterFile) {

@@ -4,6 +4,9 @@ import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
 import dev.tally.history.EventKind;
+import dev.tally.runtime.Bootstrap;
+import dev.tally.runtime.CountMetrics;
+import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -15,14 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Everything a history function needs, built once per execution environment from the environment
- * variables: one HTTP client, the DynamoDB and SQS clients, the store, a small thread pool.
+ * Everything a history function needs, built once per execution environment ({@link Bootstrap}) from the
+ * environment variables: one HTTP client, the DynamoDB and SQS clients, the store, a small thread pool.
  */
 final class Dependencies {
-    private static volatile Dependencies instance;
-    private static volatile Map<String, String> environment = System.getenv();
-    private static volatile DeadLetters deadLettersOverride;
-    private static volatile IngestMetrics metricsOverride;
+    private static final Bootstrap<Dependencies> BOOTSTRAP = new Bootstrap<>(Dependencies::new);
+    /** Where dead letters and counts go in a local run, instead of SQS and CloudWatch; null in Lambda. */
+    private static volatile LocalSinks local;
+
+    private record LocalSinks(DeadLetters deadLetters, CountMetrics metrics) {
+    }
 
     final HistoryFunctionConfig config;
     final DynamoDbClient dynamo;
@@ -30,13 +35,14 @@ final class Dependencies {
     final DeadLetters deadLetters;
     final ExecutorService executor;
 
-    private Dependencies(Map<String, String> env, DeadLetters localDeadLetters) {
+    private Dependencies(Map<String, String> env) {
         config = HistoryFunctionConfig.fromEnvironment(env);
         AwsConfig aws = AwsConfig.fromEnvironment(env);
         SdkHttpClient http = AwsClients.httpClient();
         dynamo = AwsClients.dynamoDb(aws, http);
         store = new DynamoDbHistoryStore(dynamo, config.table(), config.retention(), Clock.systemUTC());
-        deadLetters = localDeadLetters != null ? localDeadLetters
+        LocalSinks sinks = local;
+        deadLetters = sinks != null ? sinks.deadLetters()
                 : new SqsDeadLetters(AwsClients.configure(SqsClient.builder(), aws, "sqs").httpClient(http).build(),
                         config.deadLetterQueueUrl());
         executor = Executors.newFixedThreadPool(config.concurrency(), runnable -> {
@@ -47,34 +53,21 @@ final class Dependencies {
     }
 
     static Dependencies get() {
-        Dependencies current = instance;
-        if (current == null) {
-            synchronized (Dependencies.class) {
-                current = instance;
-                if (current == null) {
-                    current = new Dependencies(environment, deadLettersOverride);
-                    instance = current;
-                }
-            }
-        }
-        return current;
+        return BOOTSTRAP.get();
     }
 
     /**
      * For local runs ({@code tally invoke}, the demo): the environment the handlers read instead of the
-     * process's, and where dead letters go. Must be called before the first handler is created.
+     * process's, and where dead letters and counts go. Must be called before the first handler is created.
      */
-    static synchronized void useLocally(Map<String, String> env, DeadLetters deadLetters, IngestMetrics metrics) {
-        if (instance != null) {
-            throw new IllegalStateException("the history functions are already initialised");
-        }
-        environment = Map.copyOf(env);
-        deadLettersOverride = deadLetters;
-        metricsOverride = metrics;
+    static synchronized void useLocally(Map<String, String> env, DeadLetters deadLetters, CountMetrics metrics) {
+        BOOTSTRAP.useEnvironment(env);
+        local = new LocalSinks(deadLetters, metrics);
     }
 
     EventBatchProcessor processor(Set<EventKind> kinds, String service) {
-        IngestMetrics metrics = metricsOverride != null ? metricsOverride : new EmfIngestMetrics(service);
+        LocalSinks sinks = local;
+        CountMetrics metrics = sinks != null ? sinks.metrics() : new EmfCountMetrics(service);
         return new EventBatchProcessor(store, kinds, deadLetters, metrics, executor);
     }
 }

@@ -9,6 +9,7 @@ import dev.tally.history.EventKind;
 import dev.tally.history.EventOutcome;
 import dev.tally.history.EventParser;
 import dev.tally.history.HistoryStore;
+import dev.tally.runtime.CountMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,11 +40,11 @@ public final class EventBatchProcessor {
     private final HistoryStore store;
     private final Set<EventKind> subscribed;
     private final DeadLetters deadLetters;
-    private final IngestMetrics metrics;
+    private final CountMetrics metrics;
     private final ExecutorService executor;
 
     public EventBatchProcessor(HistoryStore store, Set<EventKind> subscribed, DeadLetters deadLetters,
-                               IngestMetrics metrics, ExecutorService executor) {
+                               CountMetrics metrics, ExecutorService executor) {
         this.store = store;
         this.subscribed = EnumSet.copyOf(subscribed);
         this.deadLetters = deadLetters;

@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import dev.tally.runtime.Invocations;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +26,7 @@ abstract class HistoryEventsHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = JSON.readTree(input);
-        EventBatchProcessor.Result result = context == null
-                ? processor.process(event)
-                : PowertoolsLogging.withLogging(context, () -> processor.process(event));
+        EventBatchProcessor.Result result = Invocations.logged(context, () -> processor.process(event));
         JSON.writeValue(output, result.response());
     }
 }

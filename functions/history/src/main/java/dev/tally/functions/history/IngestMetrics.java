@@ -1,15 +1,12 @@
 package dev.tally.functions.history;
 
-import java.util.Map;
+import dev.tally.runtime.CountMetrics;
 
-/** Counts of what a batch did, published once per invocation. */
-public interface IngestMetrics {
+/** The names of the counts of what a batch did, published once per invocation. */
+public interface IngestMetrics extends CountMetrics {
     String RECORDED = "EventsRecorded";
     String IGNORED = "EventsIgnored";
     String NOT_SUBSCRIBED = "EventsNotSubscribed";
     String INVALID = "EventsInvalid";
     String FAILED = "EventsFailed";
-
-    /** Publishes the counts of one invocation (zero counts included, so alarms see a steady series). */
-    void publish(Map<String, Long> counts);
 }

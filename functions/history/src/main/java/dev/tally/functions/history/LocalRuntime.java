@@ -1,5 +1,7 @@
 package dev.tally.functions.history;
 
+import dev.tally.runtime.CountMetrics;
+
 import java.util.Map;
 
 /**
@@ -14,7 +16,7 @@ public final class LocalRuntime {
     }
 
     /** Call once, before any handler is created. */
-    public static void install(Map<String, String> environment, DeadLetters deadLetters, IngestMetrics metrics) {
+    public static void install(Map<String, String> environment, DeadLetters deadLetters, CountMetrics metrics) {
         Dependencies.useLocally(environment, deadLetters, metrics);
     }
 }

@@ -3,6 +3,9 @@ package dev.tally.functions.reconciler;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
+import dev.tally.runtime.Bootstrap;
+import dev.tally.runtime.CountMetrics;
+import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -13,19 +16,19 @@ import java.util.Map;
 
 /**
  * Everything the reconciler needs, built once per execution environment: one HTTP client, the ECS,
- * EC2 and DynamoDB clients, the history store, the reconciler and its metrics.
+ * EC2 and DynamoDB clients, the history store, the reconciler and its metrics ({@link Bootstrap}).
  */
 final class Dependencies {
-    private static volatile Dependencies instance;
+    private static final Bootstrap<Dependencies> BOOTSTRAP = new Bootstrap<>(Dependencies::fromEnvironment);
 
     final ReconcilerConfig config;
     final EcsClient ecs;
     final Ec2Client ec2;
     final DynamoDbClient dynamo;
     final Reconciler reconciler;
-    final ReconcilerMetrics metrics;
+    final CountMetrics metrics;
 
-    Dependencies(ReconcilerConfig config, AwsConfig aws, Clock clock, ReconcilerMetrics metrics) {
+    Dependencies(ReconcilerConfig config, AwsConfig aws, Clock clock, CountMetrics metrics) {
         this.config = config;
         SdkHttpClient http = AwsClients.httpClient();
         ecs = AwsClients.configure(EcsClient.builder(), aws, "ecs").httpClient(http).build();
@@ -39,20 +42,10 @@ final class Dependencies {
     /** From the process's environment: {@code HISTORY_TABLE}, {@code HISTORY_RETENTION_DAYS}, {@code AWS_REGION}. */
     static Dependencies fromEnvironment(Map<String, String> env) {
         return new Dependencies(ReconcilerConfig.fromEnvironment(env), AwsConfig.fromEnvironment(env),
-                Clock.systemUTC(), new EmfReconcilerMetrics());
+                Clock.systemUTC(), new EmfCountMetrics("reconciler"));
     }
 
     static Dependencies get() {
-        Dependencies current = instance;
-        if (current == null) {
-            synchronized (Dependencies.class) {
-                current = instance;
-                if (current == null) {
-                    current = fromEnvironment(System.getenv());
-                    instance = current;
-                }
-            }
-        }
-        return current;
+        return BOOTSTRAP.get();
     }
 }

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.runtime.CountMetrics;
+import dev.tally.runtime.Invocations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Reconciler reconciler;
-    private final ReconcilerMetrics metrics;
+    private final CountMetrics metrics;
 
     public ReconcilerHandler() {
         this(Dependencies.get());
@@ -36,7 +37,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
         this(dependencies.reconciler, dependencies.metrics);
     }
 
-    ReconcilerHandler(Reconciler reconciler, ReconcilerMetrics metrics) {
+    ReconcilerHandler(Reconciler reconciler, CountMetrics metrics) {
         this.reconciler = reconciler;
         this.metrics = metrics;
     }
@@ -44,7 +45,7 @@ public final class ReconcilerHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         JsonNode event = readEvent(input);
-        ReconcileSummary summary = context == null ? run(event) : PowertoolsLogging.withLogging(context, () -> run(event));
+        ReconcileSummary summary = Invocations.logged(context, () -> run(event));
         JSON.writeValue(output, toJson(summary));
     }
 

@@ -1,9 +1,9 @@
 package dev.tally.functions.reconciler;
 
-import java.util.Map;
+import dev.tally.runtime.CountMetrics;
 
-/** Counts of one reconciler run, published once per invocation. */
-public interface ReconcilerMetrics {
+/** The names of the counts of one reconciler run, published once per invocation. */
+public interface ReconcilerMetrics extends CountMetrics {
     String CLUSTERS = "ReconcilerClusters";
     String TASKS_SEEN = "ReconcilerTasksSeen";
     String CONTAINER_INSTANCES_SEEN = "ReconcilerContainerInstancesSeen";
@@ -13,6 +13,4 @@ public interface ReconcilerMetrics {
     String ATTACHMENTS_ADDED = "ReconcilerAttachmentsAdded";
     String DETACHES_ADDED = "ReconcilerDetachesAdded";
     String ERRORS = "ReconcilerErrors";
-
-    void publish(Map<String, Long> counts);
 }

@@ -1,10 +1,13 @@
-package dev.tally.functions.history;
+package dev.tally.runtime;
 
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Sums the counts of every invocation, for local runs that print them at the end. */
-public final class CountingIngestMetrics implements IngestMetrics {
+/**
+ * Sums the counts of every invocation, for local runs that print them at the end (CloudWatch's
+ * embedded-metric client would probe for an AWS host it will not find).
+ */
+public final class SummingCountMetrics implements CountMetrics {
     private final Map<String, Long> totals = new TreeMap<>();
 
     @Override

@@ -1,4 +1,4 @@
-package dev.tally.functions.reconciler;
+package dev.tally.runtime;
 
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsBuilder;
@@ -6,15 +6,16 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 import java.util.Map;
 
-/** Counts as CloudWatch metrics through Powertools' embedded metric format (one log line per invocation). */
-public final class EmfReconcilerMetrics implements ReconcilerMetrics {
+/** Counts as CloudWatch metrics through Powertools' embedded metric format: one log line per invocation. */
+public final class EmfCountMetrics implements CountMetrics {
+    /** The CloudWatch namespace of every Tally metric. */
     public static final String NAMESPACE = "Tally";
-    public static final String SERVICE = "reconciler";
 
     private final Metrics metrics;
 
-    public EmfReconcilerMetrics() {
-        this.metrics = MetricsBuilder.builder().withNamespace(NAMESPACE).withService(SERVICE)
+    /** @param service the function, as the {@code Service} dimension */
+    public EmfCountMetrics(String service) {
+        this.metrics = MetricsBuilder.builder().withNamespace(NAMESPACE).withService(service)
                 .withRaiseOnEmptyMetrics(false).build();
     }
 

@@ -1,0 +1,51 @@
+package dev.tally.runtime;
+
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A function's dependencies — its configuration, SDK clients, stores — built once per Lambda execution
+ * environment, on first use, from the environment variables. Every function holds one in a static field
+ * and its handler's public constructor asks it; the factory validates the configuration and fails the cold
+ * start with a message naming the variable. Local runs ({@code tally invoke}, {@code tally demo}) give
+ * another environment before the first use.
+ *
+ * @param <T> the function's dependencies
+ */
+public final class Bootstrap<T> {
+    private final Function<Map<String, String>, T> factory;
+    private volatile Map<String, String> environment = System.getenv();
+    private volatile T instance;
+
+    /** @param factory builds the dependencies from an environment; called once */
+    public Bootstrap(Function<Map<String, String>, T> factory) {
+        this.factory = factory;
+    }
+
+    /** The dependencies, built on the first call. */
+    public T get() {
+        T current = instance;
+        if (current == null) {
+            synchronized (this) {
+                current = instance;
+                if (current == null) {
+                    current = factory.apply(environment);
+                    instance = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /**
+     * For local runs: the environment the dependencies are built from instead of the process's.
+     *
+     * @throws IllegalStateException if they were built already
+     */
+    public synchronized void useEnvironment(Map<String, String> env) {
+        if (instance != null) {
+            throw new IllegalStateException("the function is already initialised");
+        }
+        environment = Map.copyOf(env);
+    }
+}
