@@ -1,0 +1,61 @@
+package dev.tally.aws.redshift;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import dev.tally.delivery.ObjectStore;
+import dev.tally.rollup.RollupTables;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A run's table as the JDBC warehouse inserts it, read from its CSV object: the header must be the table's columns
+ * without {@code billing_period} (a file of another layout is refused, not loaded wrongly), and the cost, last, is
+ * parsed as an exact {@link BigDecimal}. The tables are aggregates, small enough to hold.
+ */
+final class CsvRows {
+    private CsvRows() {
+    }
+
+    /** @return one array per row: the text columns, then the cost as a {@link BigDecimal} */
+    static List<Object[]> read(ObjectStore store, WarehouseSql.Rows rows) throws IOException {
+        List<String> columns = WarehouseSql.csvColumns(rows.table());
+        String uri = "s3://" + rows.bucket() + "/" + rows.key();
+        List<Object[]> result = new ArrayList<>();
+        try (InputStream in = store.get(rows.bucket(), rows.key(), "", "");
+             CsvReader<CsvRecord> csv = CsvReader.builder().ofCsvRecord(in, StandardCharsets.UTF_8)) {
+            Iterator<CsvRecord> records = csv.iterator();
+            if (!records.hasNext() || !records.next().getFields().equals(columns)) {
+                throw new IOException(uri + ": the header is not " + String.join(",", columns));
+            }
+            while (records.hasNext()) {
+                result.add(row(records.next(), columns.size(), uri, rows.table()));
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(uri + ": not a CSV table: " + e.getMessage(), e);
+        }
+        return result;
+    }
+
+    private static Object[] row(CsvRecord record, int width, String uri, RollupTables table) throws IOException {
+        if (record.getFieldCount() != width) {
+            throw new IOException(uri + " line " + record.getStartingLineNumber() + ": " + record.getFieldCount()
+                    + " fields, " + table.id() + " has " + width);
+        }
+        Object[] row = new Object[width];
+        for (int i = 0; i < width - 1; i++) {
+            row[i] = record.getField(i);
+        }
+        try {
+            row[width - 1] = new BigDecimal(record.getField(width - 1));
+        } catch (NumberFormatException e) {
+            throw new IOException(uri + " line " + record.getStartingLineNumber() + ": the cost is not a number", e);
+        }
+        return row;
+    }
+}
