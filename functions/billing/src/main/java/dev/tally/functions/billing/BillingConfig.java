@@ -1,0 +1,62 @@
+package dev.tally.functions.billing;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+import static dev.tally.aws.Environment.positive;
+import static dev.tally.aws.Environment.required;
+
+/**
+ * Configuration of the billing function, read once from the environment and validated at start; a wrong
+ * value fails the cold start with a message naming the variable. The CDK stack sets the same names.
+ *
+ * @param outputBucket   {@code OUTPUT_BUCKET}: where runs and finalized tables go (required)
+ * @param outputPrefix   {@code OUTPUT_PREFIX}: a key prefix there (none)
+ * @param deliveries     {@code DELIVERIES_TABLE}: the DynamoDB table of bill deliveries (required)
+ * @param historyTable   {@code HISTORY_TABLE}: the DynamoDB history table, which also holds the product-area map
+ *                       (required)
+ * @param retention      {@code HISTORY_RETENTION_DAYS}: the history's retention (400), as the history functions
+ * @param tagKey         {@code TAG_KEY}: the cost-allocation tag naming a product area ({@code product_area})
+ * @param lease          {@code DELIVERY_LEASE_MINUTES}: how long a claimed delivery is held before another
+ *                       invocation may take it over; longer than the function's timeout (20)
+ * @param ledgerRetention {@code DELIVERY_RETENTION_DAYS}: how long deliveries are remembered (400)
+ * @param warehouse      {@code WAREHOUSE}: {@code none} (runs in S3 only), {@code redshift} (Data API) or
+ *                       {@code jdbc} (PostgreSQL, for local runs)
+ */
+public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
+                            Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
+                            Warehouse warehouse) {
+    public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
+    public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
+    public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
+    public static final String HISTORY_TABLE = "HISTORY_TABLE";
+    public static final String RETENTION_DAYS = "HISTORY_RETENTION_DAYS";
+    public static final String TAG_KEY = "TAG_KEY";
+    public static final String LEASE_MINUTES = "DELIVERY_LEASE_MINUTES";
+    public static final String LEDGER_RETENTION_DAYS = "DELIVERY_RETENTION_DAYS";
+    public static final String WAREHOUSE = "WAREHOUSE";
+
+    /** Where runs are loaded besides S3. */
+    public enum Warehouse { NONE, REDSHIFT, JDBC }
+
+    public static BillingConfig fromEnvironment(Map<String, String> env) {
+        String warehouse = env.getOrDefault(WAREHOUSE, "none").trim().toUpperCase(Locale.ROOT);
+        Warehouse kind;
+        try {
+            kind = Warehouse.valueOf(warehouse.isEmpty() ? "NONE" : warehouse);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(WAREHOUSE + " must be none, redshift or jdbc, was '" + env.get(WAREHOUSE)
+                    + "'");
+        }
+        String tagKey = env.getOrDefault(TAG_KEY, "product_area").trim();
+        if (tagKey.isEmpty() || tagKey.contains(",")) {
+            throw new IllegalStateException(TAG_KEY + " must be a tag key such as product_area, was '" + tagKey + "'");
+        }
+        return new BillingConfig(required(env, OUTPUT_BUCKET), env.getOrDefault(OUTPUT_PREFIX, "").trim(),
+                required(env, DELIVERIES_TABLE), required(env, HISTORY_TABLE),
+                Duration.ofDays(positive(env, RETENTION_DAYS, 400)), tagKey,
+                Duration.ofMinutes(positive(env, LEASE_MINUTES, 20)),
+                Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tally.functions.billing;
+
+import dev.tally.aws.AwsClients;
+import dev.tally.aws.AwsConfig;
+import dev.tally.aws.Environment;
+import dev.tally.aws.dynamodb.DynamoDbDeliveryLedger;
+import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
+import dev.tally.aws.dynamodb.DynamoDbProductAreaStore;
+import dev.tally.aws.redshift.DataApiTarget;
+import dev.tally.aws.redshift.DataApiWarehouse;
+import dev.tally.aws.redshift.JdbcWarehouse;
+import dev.tally.aws.redshift.WarehouseSql;
+import dev.tally.aws.s3.S3ObjectStore;
+import dev.tally.delivery.DeliveryProcessor;
+import dev.tally.delivery.ObjectStore;
+import dev.tally.delivery.Warehouse;
+import dev.tally.rollup.RollupRunner;
+import dev.tally.runtime.Bootstrap;
+import dev.tally.runtime.CountMetrics;
+import dev.tally.runtime.EmfCountMetrics;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
+
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Everything the billing function needs, built once per execution environment ({@link Bootstrap}): one HTTP
+ * client; the S3, DynamoDB and (for Redshift) Data API clients; the stores, the ledger, the warehouse and
+ * the processor. The warehouse is configured by {@link BillingConfig#WAREHOUSE}: for {@code redshift} the
+ * {@link DataApiTarget} variables and {@value #COPY_ROLE} (the role Redshift reads the run's tables from
+ * S3 with); for {@code jdbc} (local runs) {@value #JDBC_URL}, {@value #JDBC_USER}, {@value #JDBC_PASSWORD}.
+ */
+final class BillingDependencies {
+    static final String COPY_ROLE = "TALLY_REDSHIFT_COPY_ROLE_ARN";
+    static final String SCHEMA = "WAREHOUSE_SCHEMA";
+    static final String JDBC_URL = "WAREHOUSE_JDBC_URL";
+    static final String JDBC_USER = "WAREHOUSE_JDBC_USER";
+    static final String JDBC_PASSWORD = "WAREHOUSE_JDBC_PASSWORD";
+
+    private static final Bootstrap<BillingDependencies> BOOTSTRAP = new Bootstrap<>(BillingDependencies::new);
+    /** Where counts go in a local run, instead of CloudWatch; null in Lambda. */
+    private static volatile CountMetrics localMetrics;
+
+    private final DeliveryProcessor processor;
+    private final BillingMetrics metrics;
+
+    private BillingDependencies(Map<String, String> env) {
+        BillingConfig config = BillingConfig.fromEnvironment(env);
+        AwsConfig aws = AwsConfig.fromEnvironment(env);
+        SdkHttpClient http = AwsClients.httpClient();
+        DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http);
+        ObjectStore store = new S3ObjectStore(AwsClients.s3(aws, http));
+        Clock clock = Clock.systemUTC();
+        processor = new DeliveryProcessor(store,
+                new DynamoDbDeliveryLedger(dynamo, config.deliveries(), config.ledgerRetention(), clock),
+                new DynamoDbHistoryStore(dynamo, config.historyTable(), config.retention(), clock),
+                new DynamoDbProductAreaStore(dynamo, config.historyTable()), warehouse(config, env, aws, http, store),
+                new DeliveryProcessor.Settings(config.outputBucket(), config.outputPrefix(), config.tagKey(),
+                        config.lease(), RollupRunner.Engine.FAST), clock);
+        CountMetrics sink = localMetrics;
+        metrics = new BillingMetrics(sink != null ? sink : new EmfCountMetrics("billing-rollup"));
+    }
+
+    private static Warehouse warehouse(BillingConfig config, Map<String, String> env, AwsConfig aws,
+                                       SdkHttpClient http, ObjectStore store) {
+        String schema = env.getOrDefault(SCHEMA, WarehouseSql.DEFAULT_SCHEMA).trim();
+        return switch (config.warehouse()) {
+            case NONE -> Warehouse.NONE;
+            case REDSHIFT -> new DataApiWarehouse(
+                    AwsClients.configure(RedshiftDataClient.builder(), aws, "redshift-data").httpClient(http).build(),
+                    DataApiTarget.fromEnvironment(env), Environment.required(env, COPY_ROLE),
+                    new WarehouseSql(WarehouseSql.Dialect.REDSHIFT, schema));
+            case JDBC -> JdbcWarehouse.at(Environment.required(env, JDBC_URL), Environment.required(env, JDBC_USER),
+                    env.getOrDefault(JDBC_PASSWORD, ""), store, new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema));
+        };
+    }
+
+    static BillingDependencies get() {
+        return BOOTSTRAP.get();
+    }
+
+    /** Dependencies of their own, from an environment (tests build several stacks in one JVM). */
+    static BillingDependencies fromEnvironment(Map<String, String> env) {
+        return new BillingDependencies(env);
+    }
+
+    /** For local runs ({@code tally invoke}, the demo): the environment to read, and where counts go. */
+    static synchronized void useLocally(Map<String, String> env, CountMetrics metrics) {
+        BOOTSTRAP.useEnvironment(env);
+        localMetrics = metrics;
+    }
+
+    DeliveryProcessor processor() {
+        return processor;
+    }
+
+    BillingMetrics metrics() {
+        return metrics;
+    }
+}

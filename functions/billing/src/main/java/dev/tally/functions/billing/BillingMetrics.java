@@ -1,0 +1,76 @@
+package dev.tally.functions.billing;
+
+import dev.tally.delivery.DeliveryProcessor;
+import dev.tally.runtime.CountMetrics;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The billing function's counts of one invocation, as CloudWatch metrics: records by outcome, the rows of
+ * what was rolled up, its total cost (in whole cents, a metric is no ledger) and coverage (in basis
+ * points), and the invocation's duration.
+ */
+final class BillingMetrics {
+    static final String ROLLED_UP = "BillsRolledUp";
+    static final String IGNORED = "BillsIgnored";
+    static final String DUPLICATE = "BillsDuplicate";
+    static final String SUPERSEDED = "BillsSuperseded";
+    static final String FAILED = "BillsFailed";
+    static final String LINE_ITEMS = "BillLineItems";
+    static final String MALFORMED_ROWS = "BillMalformedRows";
+    static final String SKIPPED_ROWS = "BillSkippedRows";
+    static final String TOTAL_COST_CENTS = "BillTotalCostCents";
+    static final String COVERAGE_BASIS_POINTS = "BillCoverageBasisPoints";
+    static final String DURATION_MILLIS = "BillingDurationMillis";
+
+    private final CountMetrics sink;
+
+    BillingMetrics(CountMetrics sink) {
+        this.sink = sink;
+    }
+
+    void publish(List<DeliveryProcessor.Outcome> outcomes, long durationMillis) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (DeliveryProcessor.Status status : DeliveryProcessor.Status.values()) {
+            counts.put(name(status), 0L);
+        }
+        long lineItems = 0;
+        long malformed = 0;
+        long skipped = 0;
+        BigDecimal total = BigDecimal.ZERO;
+        long coverage = -1;
+        for (DeliveryProcessor.Outcome o : outcomes) {
+            counts.merge(name(o.status()), 1L, Long::sum);
+            if (o.summary() != null) {
+                lineItems += o.summary().lineItems();
+                malformed += o.summary().malformedRows();
+                skipped += o.summary().skippedRows();
+                total = total.add(o.summary().totalCost());
+                coverage = o.summary().coverage().movePointRight(4).setScale(0, RoundingMode.HALF_EVEN).longValue();
+            }
+        }
+        counts.put(LINE_ITEMS, lineItems);
+        counts.put(MALFORMED_ROWS, malformed);
+        counts.put(SKIPPED_ROWS, skipped);
+        counts.put(TOTAL_COST_CENTS, total.movePointRight(2).setScale(0, RoundingMode.HALF_EVEN).longValue());
+        if (coverage >= 0) {
+            counts.put(COVERAGE_BASIS_POINTS, coverage);
+        }
+        counts.put(DURATION_MILLIS, durationMillis);
+        sink.publish(counts);
+    }
+
+    private static String name(DeliveryProcessor.Status status) {
+        return switch (status) {
+            case ROLLED_UP -> ROLLED_UP;
+            case IGNORED -> IGNORED;
+            case DUPLICATE -> DUPLICATE;
+            case SUPERSEDED -> SUPERSEDED;
+            case FAILED -> FAILED;
+        };
+    }
+}

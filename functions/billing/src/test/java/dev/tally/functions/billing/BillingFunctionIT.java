@@ -1,0 +1,396 @@
+package dev.tally.functions.billing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.aws.AwsClients;
+import dev.tally.aws.AwsConfig;
+import dev.tally.aws.dynamodb.DeliveryTable;
+import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
+import dev.tally.aws.dynamodb.DynamoDbProductAreaStore;
+import dev.tally.aws.dynamodb.HistoryTable;
+import dev.tally.history.EventFiles;
+import dev.tally.local.LocalAws;
+import dev.tally.local.LocalService;
+import dev.tally.local.junit.LocalAwsTest;
+import dev.tally.rollup.ProductAreaFile;
+import dev.tally.rollup.Rollup;
+import dev.tally.rollup.RollupRunner;
+import dev.tally.rollup.RollupTables;
+import dev.tally.runtime.SummingCountMetrics;
+import dev.tally.testkit.BillFormat;
+import dev.tally.testkit.Compression;
+import dev.tally.testkit.Manifest;
+import dev.tally.testkit.MonthGenerator;
+import dev.tally.testkit.MonthSpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The billing function on the local stack, wired from its environment as in Lambda: bills put into S3Mock,
+ * the handler invoked with each shape of notification, the history and map in dynalite, the runs loaded
+ * through the Redshift Data API endpoint (or JDBC) into PostgreSQL — and the tables read back from S3 and
+ * PostgreSQL equal to {@code tally rollup} on the same input, row for row.
+ */
+@LocalAwsTest(services = {LocalService.DYNAMODB, LocalService.S3, LocalService.POSTGRES, LocalService.REDSHIFT_DATA})
+class BillingFunctionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DBR = "123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2017-02.csv.zip";
+
+    @TempDir
+    static Path months;
+    static Manifest estimatedDbr;
+    static Manifest finalDbr;
+    static Manifest cur;
+    static Manifest cur2;
+
+    private static LocalAws aws;
+    private static S3Client s3;
+    private static DynamoDbClient dynamo;
+
+    @BeforeAll
+    static void start(LocalAws stack) throws IOException {
+        aws = stack;
+        AwsConfig config = AwsConfig.local(stack.serviceEndpoints());
+        s3 = AwsClients.s3(config, AwsClients.httpClient());
+        dynamo = AwsClients.dynamoDb(config, AwsClients.httpClient());
+        estimatedDbr = month("dbr-estimated", BillFormat.DBR, Compression.ZIP, true);
+        finalDbr = month("dbr-final", BillFormat.DBR, Compression.ZIP, false);
+        cur = month("cur", BillFormat.CUR, Compression.GZIP, false);
+        cur2 = month("cur2", BillFormat.CUR2, Compression.GZIP, true);
+    }
+
+    private static Manifest month(String name, BillFormat format, Compression compression, boolean estimated)
+            throws IOException {
+        return MonthGenerator.generate(MonthSpec.builder().format(format).compression(compression).seed(7)
+                .targetRows(4000).estimated(estimated).malformedRows(2).build(), months.resolve(name));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        dynamo.close();
+    }
+
+    @AfterEach
+    void clearFaults() {
+        aws.redshiftDataFaults().clear();
+    }
+
+    /** One deployment of the function: its own buckets, tables and warehouse schema, wired from its environment. */
+    private static final class Deployment {
+        final String bills = "bills-" + UUID.randomUUID().toString().substring(0, 8);
+        final String out = "out-" + UUID.randomUUID().toString().substring(0, 8);
+        final String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        final SummingCountMetrics counts = new SummingCountMetrics();
+        final BillingRollupHandler handler;
+
+        Deployment(String warehouse) throws IOException {
+            s3.createBucket(b -> b.bucket(bills));
+            s3.createBucket(b -> b.bucket(out));
+            String history = "history-" + UUID.randomUUID();
+            String deliveries = "deliveries-" + UUID.randomUUID();
+            HistoryTable.create(dynamo, history);
+            DeliveryTable.create(dynamo, deliveries);
+            Path month = months.resolve("dbr-final");
+            DynamoDbHistoryStore store = new DynamoDbHistoryStore(dynamo, history, Duration.ofDays(4000),
+                    java.time.Clock.systemUTC());
+            EventFiles.read(month.resolve(finalDbr.eventsFile()), store::record);
+            new DynamoDbProductAreaStore(dynamo, history).replace(ProductAreaFile.read(month.resolve(finalDbr.areasFile())));
+            Map<String, String> env = new HashMap<>(aws.environment());
+            env.putAll(Map.of(BillingConfig.OUTPUT_BUCKET, out, BillingConfig.DELIVERIES_TABLE, deliveries,
+                    BillingConfig.HISTORY_TABLE, history, BillingConfig.RETENTION_DAYS, "4000",
+                    BillingConfig.WAREHOUSE, warehouse, BillingDependencies.SCHEMA, schema,
+                    BillingDependencies.COPY_ROLE, "arn:aws:iam::000000000000:role/tally-copy",
+                    BillingDependencies.JDBC_URL, aws.jdbcUrl(), BillingDependencies.JDBC_USER, aws.jdbcUser()));
+            env.put(BillingDependencies.JDBC_PASSWORD, aws.jdbcPassword());
+            env.put("TALLY_REDSHIFT_CLUSTER", "local");
+            env.put("TALLY_REDSHIFT_DATABASE", "dev");
+            env.put("TALLY_REDSHIFT_DB_USER", aws.jdbcUser());
+            BillingDependencies deps = BillingDependencies.fromEnvironment(env);
+            handler = new BillingRollupHandler(deps.processor(), new BillingMetrics(counts));
+        }
+
+        void put(String key, byte[] content) {
+            s3.putObject(b -> b.bucket(bills).key(key), RequestBody.fromBytes(content));
+        }
+
+        String eTag(String key) {
+            return s3.headObject(b -> b.bucket(bills).key(key)).eTag().replace("\"", "");
+        }
+
+        JsonNode invoke(String event) throws IOException {
+            ByteArrayOutputStream response = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response, null);
+            return JSON.readTree(response.toByteArray());
+        }
+
+        /** A direct S3 notification, the key URL-encoded as S3 writes it. */
+        String s3Event(String key, String sequencer) {
+            return "{\"Records\":[" + s3Record(key, sequencer) + "]}";
+        }
+
+        String s3Record(String key, String sequencer) {
+            String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
+            return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:CompleteMultipartUpload\","
+                    + "\"eventTime\":\"2017-03-02T01:00:00.000Z\",\"s3\":{\"bucket\":{\"name\":\"" + bills + "\"},"
+                    + "\"object\":{\"key\":\"" + encoded + "\",\"size\":3221225472,\"eTag\":\"" + eTag(key)
+                    + "\",\"sequencer\":\"" + sequencer + "\"}}}";
+        }
+
+        String sqsEvent(String... s3Bodies) throws IOException {
+            List<String> records = new ArrayList<>();
+            for (int i = 0; i < s3Bodies.length; i++) {
+                records.add("{\"messageId\":\"m-" + i + "\",\"eventSource\":\"aws:sqs\",\"body\":"
+                        + JSON.writeValueAsString(s3Bodies[i]) + "}");
+            }
+            return "{\"Records\":[" + String.join(",", records) + "]}";
+        }
+
+        String eventBridge(String key, String sequencer) {
+            return "{\"version\":\"0\",\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"time\":"
+                    + "\"2017-03-02T01:00:00Z\",\"detail\":{\"bucket\":{\"name\":\"" + bills + "\"},\"object\":"
+                    + "{\"key\":\"" + key + "\",\"size\":12,\"etag\":\"" + eTag(key) + "\",\"sequencer\":\""
+                    + sequencer + "\"},\"reason\":\"PutObject\"}}";
+        }
+
+        String s3Text(String key) {
+            return s3.getObjectAsBytes(b -> b.bucket(out).key(key)).asUtf8String();
+        }
+
+        List<String> rows(String sql) throws SQLException {
+            try (Connection c = DriverManager.getConnection(aws.jdbcUrl(), aws.jdbcUser(), aws.jdbcPassword());
+                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.replace("{s}", schema))) {
+                List<String> rows = new ArrayList<>();
+                int columns = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<String> values = new ArrayList<>();
+                    for (int i = 1; i <= columns; i++) {
+                        values.add(rs.getString(i));
+                    }
+                    rows.add(String.join(",", values));
+                }
+                return rows;
+            }
+        }
+    }
+
+    private static Rollup expected(Path bill) {
+        Path month = months.resolve("dbr-final");
+        return new RollupRunner().run(new RollupRunner.Request(bill, month.resolve(finalDbr.eventsFile()),
+                month.resolve(finalDbr.areasFile()), finalDbr.tagKey(), null), b -> { });
+    }
+
+    private static byte[] file(String month, Manifest m) throws IOException {
+        return Files.readAllBytes(months.resolve(month).resolve(m.billFile()));
+    }
+
+    private static List<String> areaRows(Rollup rollup) {
+        return rollup.productAreaCosts().stream().map(r -> r.productArea() + "," + r.cost().toPlainString()).toList();
+    }
+
+    @Test
+    void shouldRollUpADbrZip_intoS3AndTheWarehouse_likeTallyRollup_andOnlyOnce() throws Exception {
+        Deployment d = new Deployment("redshift");
+        d.put(DBR, file("dbr-final", finalDbr));
+
+        JsonNode response = d.invoke(d.s3Event(DBR, "0055AED6DCD90281E5"));
+        JsonNode again = d.invoke(d.s3Event(DBR, "0055AED6DCD90281E5"));
+
+        assertThat(response.path("records").get(0).path("status").asText()).isEqualTo("rolled_up");
+        Rollup expected = expected(months.resolve("dbr-final").resolve(finalDbr.billFile()));
+        JsonNode outputs = response.path("records").get(0).path("outputs");
+        for (RollupTables table : RollupTables.values()) {
+            assertThat(d.s3Text(outputs.path("tables").path(table.id()).asText()))
+                    .isEqualTo(new String(table.bytes(expected, false), StandardCharsets.UTF_8));
+            assertThat(d.s3Text("finalized/" + table.id() + "/billing_period=2017-02/part-0.csv"))
+                    .isEqualTo(new String(table.bytes(expected, false), StandardCharsets.UTF_8));
+        }
+        assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_finalized WHERE billing_period = "
+                + "'2017-02' ORDER BY product_area")).isEqualTo(areaRows(expected));
+        assertThat(d.rows("SELECT count(*) FROM {s}.service_costs_rollup"))
+                .containsExactly(Integer.toString(expected.serviceCosts().size()));
+        assertThat(again.path("records").get(0).path("status").asText()).isEqualTo("duplicate");
+        assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("1");
+        assertThat(d.counts.totals()).containsEntry(BillingMetrics.ROLLED_UP, 1L)
+                .containsEntry(BillingMetrics.DUPLICATE, 1L);
+    }
+
+    @Test
+    void shouldKeepAnEstimatedAndAFinalRun_butFinalizeOnlyTheFinal_andLetNoOlderDeliveryPass() throws Exception {
+        Deployment d = new Deployment("jdbc");
+        d.put(DBR, file("dbr-estimated", estimatedDbr));
+        String estimatedNotice = d.s3Event(DBR, "0A");
+        JsonNode estimated = d.invoke(estimatedNotice);
+        d.put(DBR, file("dbr-final", finalDbr));
+        JsonNode fin = d.invoke(d.s3Event(DBR, "0B"));
+        JsonNode late = d.invoke(estimatedNotice);
+
+        assertThat(estimated.path("records").get(0).path("summary").path("final").asBoolean()).isFalse();
+        assertThat(fin.path("records").get(0).path("summary").path("final").asBoolean()).isTrue();
+        assertThat(late.path("records").get(0).path("status").asText()).isEqualTo("superseded");
+        assertThat(d.rows("SELECT is_final FROM {s}.rollup_runs ORDER BY is_final")).containsExactly("f", "t");
+        String finalRun = fin.path("records").get(0).path("summary").path("run_id").asText();
+        assertThat(d.rows("SELECT DISTINCT run_id FROM {s}.product_area_costs_finalized")).containsExactly(finalRun);
+        assertThat(d.rows("SELECT count(DISTINCT run_id) FROM {s}.product_area_costs_rollup")).containsExactly("2");
+    }
+
+    @Test
+    void shouldRollUpALegacyCurManifestsThreeParts_throughSqs_asOneBill() throws Exception {
+        Deployment d = new Deployment("jdbc");
+        String prefix = "cur/hourly/20170201-20170301/";
+        List<byte[]> parts = split(file("cur", cur), 3);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            keys.add(prefix + "asm-1/hourly-" + (i + 1) + ".csv.gz");
+            d.put(keys.get(i), parts.get(i));
+        }
+        d.put(prefix + "hourly-Manifest.json", ("{\"assemblyId\":\"asm-1\",\"bucket\":\"" + d.bills + "\","
+                + "\"compression\":\"GZIP\",\"billingPeriod\":{\"start\":\"20170201T000000.000Z\","
+                + "\"end\":\"20170301T000000.000Z\"},\"reportKeys\":" + JSON.writeValueAsString(keys) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        JsonNode response = d.invoke(d.sqsEvent("{\"Records\":[" + d.s3Record(keys.get(0), "01") + "]}",
+                "{\"Records\":[" + d.s3Record(prefix + "hourly-Manifest.json", "02") + "]}",
+                "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"" + d.bills + "\"}"));
+
+        assertThat(response.path("records")).extracting(r -> r.path("status").asText())
+                .containsExactly("ignored", "rolled_up", "ignored");
+        assertThat(response.path("batchItemFailures")).isEmpty();
+        Path whole = months.resolve("cur").resolve(cur.billFile());
+        Rollup expected = expected(whole);
+        assertThat(response.path("records").get(1).path("summary").path("total_cost").asText())
+                .isEqualTo(dev.tally.money.Money.format(expected.summary().totalCost()));
+        assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_finalized ORDER BY product_area"))
+                .isEqualTo(areaRows(expected));
+    }
+
+    @Test
+    void shouldRollUpEachRefreshOfADataExport_fromEventBridge_onlyWhatItsManifestLists() throws Exception {
+        Deployment d = new Deployment("jdbc");
+        String data = "exports/cur2/data/BILLING_PERIOD=2017-02/";
+        String manifest = "exports/cur2/metadata/BILLING_PERIOD=2017-02/cur2-Manifest.json";
+        List<byte[]> first = split(file("cur2", cur2), 2);
+        d.put(data + "2017-02-10T00:00:00.000Z-e1/cur2-00001.csv.gz", first.get(0));
+        d.put(manifest, manifest(d, "e1", List.of(data + "2017-02-10T00:00:00.000Z-e1/cur2-00001.csv.gz")));
+        JsonNode refresh1 = d.invoke(d.eventBridge(manifest, "01"));
+        List<byte[]> second = split(file("cur2", cur2), 3);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < second.size(); i++) {
+            keys.add(data + "2017-02-20T00:00:00.000Z-e2/cur2-0000" + (i + 1) + ".csv.gz");
+            d.put(keys.get(i), second.get(i));
+        }
+        d.put(manifest, manifest(d, "e2", keys));
+        JsonNode refresh2 = d.invoke(d.eventBridge(manifest, "02"));
+
+        assertThat(refresh1.path("records").get(0).path("status").asText()).isEqualTo("rolled_up");
+        assertThat(refresh2.path("records").get(0).path("status").asText()).isEqualTo("rolled_up");
+        Rollup whole = expected(months.resolve("cur2").resolve(cur2.billFile()));
+        assertThat(refresh2.path("records").get(0).path("summary").path("total_cost").asText())
+                .isEqualTo(dev.tally.money.Money.format(whole.summary().totalCost()));
+        assertThat(refresh1.path("records").get(0).path("summary").path("line_items").asLong())
+                .isLessThan(whole.summary().lineItems());
+        assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("2");
+        assertThat(d.rows("SELECT count(*) FROM {s}.product_area_costs_finalized")).containsExactly("0");
+    }
+
+    @Test
+    void shouldLeaveNoPartialFinalizedPeriod_whenTheWarehouseFailsMidLoad_andCompleteItOnTheRetry() throws Exception {
+        Deployment d = new Deployment("redshift");
+        d.put(DBR, file("dbr-estimated", estimatedDbr));
+        d.invoke(d.s3Event(DBR, "0A"));
+        List<String> before = d.rows("SELECT product_area, cost FROM {s}.product_area_costs_rollup ORDER BY 1");
+        d.put(DBR, file("dbr-final", finalDbr));
+        String finalNotice = d.s3Event(DBR, "0B");
+        aws.redshiftDataFaults().failStatementsMatching(Pattern.compile("(?i)insert into \\S*service_costs_finalized"), 1);
+
+        JsonNode failed = d.invoke(d.sqsEvent(finalNotice));
+        List<String> finalizedAfterFailure = d.rows("SELECT count(*) FROM {s}.product_area_costs_finalized");
+        List<String> runsAfterFailure = d.rows("SELECT count(*) FROM {s}.rollup_runs");
+        JsonNode retried = d.invoke(d.sqsEvent(finalNotice));
+
+        assertThat(failed.path("records").get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("batchItemFailures")).extracting(f -> f.path("itemIdentifier").asText())
+                .containsExactly("m-0");
+        assertThat(finalizedAfterFailure).containsExactly("0");
+        assertThat(runsAfterFailure).containsExactly("1");
+        assertThat(before).isNotEmpty();
+        assertThat(retried.path("records").get(0).path("status").asText()).isEqualTo("duplicate");
+        assertThat(retried.path("records").get(0).path("reason").asText()).contains("loaded into the warehouse now");
+        Rollup expected = expected(months.resolve("dbr-final").resolve(finalDbr.billFile()));
+        assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_finalized ORDER BY product_area"))
+                .isEqualTo(areaRows(expected));
+        assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("2");
+    }
+
+    private static byte[] manifest(Deployment d, String execution, List<String> keys) throws IOException {
+        List<String> uris = keys.stream().map(k -> "s3://" + d.bills + "/" + k).toList();
+        return ("{\"executionId\":\"" + execution + "\",\"exportArn\":\"arn:aws:bcm-data-exports:us-east-1:1:export/cur2\","
+                + "\"columns\":[],\"dataFiles\":" + JSON.writeValueAsString(uris) + ",\"additionalOutputFiles\":[]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A gzip bill's records split into {@code n} gzip parts, each with the header (as AWS writes parts). */
+    private static List<byte[]> split(byte[] gzip, int n) throws IOException {
+        String text;
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> records = new ArrayList<>();
+        StringBuilder record = new StringBuilder();
+        boolean quoted = false;
+        for (char c : text.toCharArray()) {
+            record.append(c);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\n' && !quoted) {
+                records.add(record.toString());
+                record.setLength(0);
+            }
+        }
+        List<String> rows = records.subList(1, records.size());
+        int per = (rows.size() + n - 1) / n;
+        List<byte[]> parts = new ArrayList<>();
+        for (int p = 0; p < n; p++) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (OutputStream out = new GZIPOutputStream(bytes)) {
+                out.write(records.get(0).getBytes(StandardCharsets.UTF_8));
+                for (String row : rows.subList(Math.min(rows.size(), p * per), Math.min(rows.size(), (p + 1) * per))) {
+                    out.write(row.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            parts.add(bytes.toByteArray());
+        }
+        return parts;
+    }
+}
