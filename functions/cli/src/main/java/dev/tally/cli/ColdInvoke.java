@@ -22,6 +22,7 @@ import java.nio.file.Path;
  */
 public final class ColdInvoke {
     private static final String HISTORY_FUNCTIONS = "dev.tally.functions.history.";
+    private static final String BILLING_FUNCTION = "dev.tally.functions.billing.";
 
     private ColdInvoke() {
     }
@@ -33,10 +34,19 @@ public final class ColdInvoke {
         }
     }
 
+    /** Only loaded for the billing function, whose jar has these classes. */
+    static final class BillingFunctionLocally {
+        static void install() {
+            dev.tally.functions.billing.LocalRuntime.install(System.getenv(), new SummingCountMetrics());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         if (args[0].startsWith(HISTORY_FUNCTIONS)) {
             HistoryFunctionsLocally.install(Path.of(args[2]));
+        } else if (args[0].startsWith(BILLING_FUNCTION)) {
+            BillingFunctionLocally.install();
         }
         long load = System.nanoTime();
         RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();

@@ -1,11 +1,7 @@
 package dev.tally.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.InputException;
-import dev.tally.functions.history.Ec2EventsHandler;
-import dev.tally.functions.history.EcsEventsHandler;
-import dev.tally.functions.history.ProductAreaPublisher;
+import dev.tally.local.LocalService;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import picocli.CommandLine.Command;
@@ -13,14 +9,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,8 +25,6 @@ import java.util.concurrent.Callable;
         description = "Rolls up the bundled sample month (events/demo) and prints the result.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_DIR = "events/demo";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int REPLAY_CONCURRENCY = 8;
 
     @Spec
     CommandSpec spec;
@@ -62,7 +53,7 @@ final class DemoCommand implements Callable<Integer> {
                 + " and areas.json from " + demo);
         Rollup rollup = fromFiles
                 ? RollupCommand.rollupWithProgress(request, RollupRunner.Engine.FAST, !noProgress, spec)
-                : throughLocalAws(request, stdout);
+                : throughLocalAws(request, bill, stdout);
         Path target = out != null ? out : Files.createTempDirectory("tally-demo-");
         RollupCommand.write(rollup, target);
         stdout.println();
@@ -75,30 +66,30 @@ final class DemoCommand implements Callable<Integer> {
     /**
      * The way it runs in AWS: the areas map published by the deploy-time function, the month's events
      * delivered in SQS batches to the ECS and EC2 event functions, which write DynamoDB (dynalite here),
-     * and the rollup reading its history and map from there.
+     * and the rollup reading its history and map from there; then the bill delivered to S3 as AWS delivers a
+     * CUR, rolled up by the billing function into S3 and the warehouse ({@link DemoBillDelivery}).
      */
-    private Rollup throughLocalAws(RollupRunner.Request request, PrintWriter stdout) throws IOException {
+    private Rollup throughLocalAws(RollupRunner.Request request, Path bill, PrintWriter stdout) throws IOException {
         Path deadLetters = Files.createTempDirectory("tally-demo-").resolve("dead-letters.jsonl");
         stdout.println("Starting the local AWS stack (DynamoDB: dynalite) ...");
-        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters)) {
-            ObjectNode publish = JSON.createObjectNode().put("RequestType", "Create");
-            publish.putObject("ResourceProperties").put("Areas", Files.readString(request.areas()));
-            new ProductAreaPublisher().handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(publish)),
-                    new ByteArrayOutputStream(), null);
+        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters, LocalService.S3)) {
+            stack.publish(request.areas());
             stdout.println("Published areas.json through the product-area-publisher function.");
             stdout.println("Replaying the month's events through the ecs-events and ec2-events functions ...");
             stdout.flush();
-            EventReplay.Result replay = EventReplay.replay(request.events(),
-                    List.of(new EcsEventsHandler(), new Ec2EventsHandler()), REPLAY_CONCURRENCY);
+            EventReplay.Result replay = stack.replay(request.events());
             long dead = Files.exists(deadLetters) ? Files.readAllLines(deadLetters).size() : 0;
             stdout.printf("  %,d events in %,d SQS batches: %.1f s (%.0f events/s), %d dead letters, "
                             + "%d records left for retry%n", replay.events(), replay.batches(), replay.seconds(),
                     replay.eventsPerSecond(), dead, replay.failedRecords());
             stdout.println("  function counts (both functions see every event): " + stack.metrics.totals());
             stdout.println("Rolling up from the local DynamoDB history ...");
+            Rollup rollup;
             try (BillProgress progress = RollupCommand.progress(request.bill(), !noProgress, spec)) {
-                return new RollupRunner().run(request, stack.areas.load(), stack.history, progress);
+                rollup = new RollupRunner().run(request, stack.areas.load(), stack.history, progress);
             }
+            new DemoBillDelivery(stack, stdout).deliver(bill);
+            return rollup;
         }
     }
 

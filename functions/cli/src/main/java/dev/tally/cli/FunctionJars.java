@@ -22,6 +22,10 @@ final class FunctionJars {
         return jar("reconciler");
     }
 
+    static Path billingJar() {
+        return jar("billing");
+    }
+
     private static Path jar(String module) {
         Path jar = home().resolve("functions/" + module + "/target/tally-" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -38,7 +42,8 @@ final class FunctionJars {
     static Path runnerClasses() {
         try {
             Path dir = Files.createTempDirectory("tally-invoke-");
-            for (Class<?> type : List.of(ColdInvoke.class, ColdInvoke.HistoryFunctionsLocally.class)) {
+            for (Class<?> type : List.of(ColdInvoke.class, ColdInvoke.HistoryFunctionsLocally.class,
+                    ColdInvoke.BillingFunctionLocally.class)) {
                 String resource = type.getName().replace('.', '/') + ".class";
                 try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
                     if (in == null) {

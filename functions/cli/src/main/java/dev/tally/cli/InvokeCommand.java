@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tally.InputException;
+import dev.tally.local.LocalService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -38,7 +41,9 @@ final class InvokeCommand implements Callable<Integer> {
         EC2_EVENTS("ec2-events", "dev.tally.functions.history.Ec2EventsHandler"),
         PRODUCT_AREA_PUBLISHER("product-area-publisher", "dev.tally.functions.history.ProductAreaPublisher"),
         /** Calls ECS and EC2: give their endpoints (AWS_ENDPOINT_URL_ECS/_EC2) or AWS credentials. */
-        RECONCILER("reconciler", "dev.tally.functions.reconciler.ReconcilerHandler");
+        RECONCILER("reconciler", "dev.tally.functions.reconciler.ReconcilerHandler"),
+        /** Rolls up the bills an S3 notification names, from the local S3, into the local S3 and warehouse. */
+        BILLING_ROLLUP("billing-rollup", "dev.tally.functions.billing.BillingRollupHandler");
 
         final String id;
         final String handler;
@@ -60,11 +65,15 @@ final class InvokeCommand implements Callable<Integer> {
                 }
             }
             throw new InputException("unknown function '" + id + "'; one of: ecs-events, ec2-events, "
-                    + "product-area-publisher, reconciler");
+                    + "product-area-publisher, reconciler, billing-rollup");
         }
 
         Path jar() {
-            return this == RECONCILER ? FunctionJars.reconcilerJar() : FunctionJars.historyJar();
+            return switch (this) {
+                case RECONCILER -> FunctionJars.reconcilerJar();
+                case BILLING_ROLLUP -> FunctionJars.billingJar();
+                default -> FunctionJars.historyJar();
+            };
         }
     }
 
@@ -72,8 +81,8 @@ final class InvokeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FUNCTION",
-            description = "ecs-events, ec2-events, product-area-publisher or reconciler (which calls the ECS and EC2 "
-                    + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials)")
+            description = "ecs-events, ec2-events, product-area-publisher, reconciler (which calls the ECS and EC2 "
+                    + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials) or billing-rollup")
     String function;
 
     @Parameters(index = "1", paramLabel = "EVENT", description = "The event JSON file (e.g. under events/).")
@@ -82,6 +91,20 @@ final class InvokeCommand implements Callable<Integer> {
     @Option(names = "--dead-letters", paramLabel = "FILE", defaultValue = ".tally/dead-letters.jsonl",
             description = "Where unusable events go (default: ${DEFAULT-VALUE}).")
     Path deadLetters;
+
+    @Option(names = "--object", arity = "2", paramLabel = "KEY FILE",
+            description = "billing-rollup: put FILE into the local S3 bucket the event names, under KEY (as given, "
+                    + "not URL-encoded); repeatable.")
+    List<String> objects = new ArrayList<>();
+
+    @Option(names = "--events", paramLabel = "PATH",
+            description = "billing-rollup: ECS/EBS events replayed through the history functions first (as tally "
+                    + "demo does).")
+    Path events;
+
+    @Option(names = "--areas", paramLabel = "FILE",
+            description = "billing-rollup: the product-area map, published through the product-area-publisher first.")
+    Path areas;
 
     @Override
     public Integer call() throws Exception {
@@ -93,9 +116,13 @@ final class InvokeCommand implements Callable<Integer> {
                     + "and AWS_REGION to run it against an account");
         }
         Path jar = target.jar();
-        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters)) {
+        LocalService[] more = target == Function.BILLING_ROLLUP
+                ? new LocalService[] {LocalService.S3, LocalService.POSTGRES, LocalService.REDSHIFT_DATA}
+                : new LocalService[0];
+        try (LocalHistoryStack stack = LocalHistoryStack.start(deadLetters, more)) {
             Map<String, String> env = new TreeMap<>(System.getenv());
-            env.putAll(stack.environment);
+            env.putAll(target == Function.BILLING_ROLLUP ? LocalBilling.prepareInvoke(stack, event, objects, events,
+                    areas, spec.commandLine().getErr()) : stack.environment);
             Path response = Files.createTempFile("tally-invoke-", ".json");
             ProcessBuilder child = new ProcessBuilder(javaExecutable(), "-cp",
                     jar + File.pathSeparator + FunctionJars.runnerClasses(), ColdInvoke.class.getName(),
@@ -116,6 +143,10 @@ final class InvokeCommand implements Callable<Integer> {
             Files.deleteIfExists(response);
             err.println("tally: " + target.id + " ran from " + jar.getFileName() + " in a fresh JVM; the local history "
                     + "table now holds " + summary(stack));
+            if (target == Function.BILLING_ROLLUP) {
+                err.println("tally: the runs went to s3://" + LocalBilling.OUTPUT_BUCKET + " and the warehouse schema "
+                        + LocalBilling.SCHEMA + " of the local stack, which stops now: " + LocalBilling.outputs(stack));
+            }
         }
         return 0;
     }

@@ -25,6 +25,7 @@ import java.util.Map;
  */
 final class LocalHistoryStack implements AutoCloseable {
     static final String TABLE = "tally-history";
+    private static final int REPLAY_CONCURRENCY = 8;
 
     final LocalAws aws;
     final DynamoDbClient dynamo;
@@ -36,14 +37,10 @@ final class LocalHistoryStack implements AutoCloseable {
 
     private LocalHistoryStack(LocalAws aws, Path deadLetterFile) {
         this.aws = aws;
-        String endpoint = aws.endpoint(LocalService.DYNAMODB).toString();
-        this.environment = Map.of(
-                AwsConfig.REGION, aws.region(),
-                AwsConfig.SERVICE_ENDPOINT_PREFIX + "DYNAMODB", endpoint,
-                "AWS_ACCESS_KEY_ID", aws.accessKeyId(),
-                "AWS_SECRET_ACCESS_KEY", aws.secretAccessKey(),
-                HistoryFunctionConfig.TABLE, TABLE,
-                HistoryFunctionConfig.DEAD_LETTER_QUEUE_URL, deadLetterFile.toUri().toString());
+        Map<String, String> env = new java.util.TreeMap<>(aws.environment());
+        env.put(HistoryFunctionConfig.TABLE, TABLE);
+        env.put(HistoryFunctionConfig.DEAD_LETTER_QUEUE_URL, deadLetterFile.toUri().toString());
+        this.environment = Map.copyOf(env);
         this.dynamo = AwsClients.dynamoDb(AwsConfig.local(Map.of("dynamodb", aws.endpoint(LocalService.DYNAMODB))),
                 AwsClients.httpClient());
         HistoryTable.create(dynamo, TABLE);
@@ -53,15 +50,32 @@ final class LocalHistoryStack implements AutoCloseable {
         LocalRuntime.install(environment, deadLetters, metrics);
     }
 
-    /** Starts dynalite, creates the table, and points the handlers at it. */
-    static LocalHistoryStack start(Path deadLetterFile) {
-        LocalAws aws = LocalAws.start(LocalService.DYNAMODB);
+    /** Starts dynalite (and the other services asked for), creates the table, and points the handlers at it. */
+    static LocalHistoryStack start(Path deadLetterFile, LocalService... more) {
+        java.util.List<LocalService> services = new java.util.ArrayList<>(java.util.List.of(more));
+        services.add(LocalService.DYNAMODB);
+        LocalAws aws = LocalAws.start(services);
         try {
             return new LocalHistoryStack(aws, deadLetterFile);
         } catch (RuntimeException e) {
             aws.close();
             throw e;
         }
+    }
+
+    /** Publishes a product-area map file through the product-area-publisher function, as a deploy does. */
+    void publish(Path areasFile) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode publish = json.createObjectNode().put("RequestType", "Create");
+        publish.putObject("ResourceProperties").put("Areas", java.nio.file.Files.readString(areasFile));
+        new dev.tally.functions.history.ProductAreaPublisher().handleRequest(
+                new java.io.ByteArrayInputStream(json.writeValueAsBytes(publish)), new java.io.ByteArrayOutputStream(), null);
+    }
+
+    /** Delivers a file of events to the ecs-events and ec2-events functions in SQS batches, as the pipeline does. */
+    EventReplay.Result replay(Path events) {
+        return EventReplay.replay(events, java.util.List.of(new dev.tally.functions.history.EcsEventsHandler(),
+                new dev.tally.functions.history.Ec2EventsHandler()), REPLAY_CONCURRENCY);
     }
 
     @Override

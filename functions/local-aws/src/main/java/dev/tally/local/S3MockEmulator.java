@@ -14,6 +14,10 @@ final class S3MockEmulator implements Emulator {
     static final String MAIN_CLASS = "com.adobe.testing.s3mock.S3MockApplication";
     static final String ARTIFACT = "com.adobe.testing:s3mock";
 
+    /** Tomcat and Spring log through java.util.logging when no Logback is present: kept quiet, as S3Mock's own logs. */
+    private static final java.util.logging.Logger QUIET_APACHE = java.util.logging.Logger.getLogger("org.apache");
+    private static final java.util.logging.Logger QUIET_SPRING = java.util.logging.Logger.getLogger("org.springframework");
+
     private final S3MockApplication application;
     private final Path root;
 
@@ -23,6 +27,8 @@ final class S3MockEmulator implements Emulator {
     }
 
     static S3MockEmulator start(Path root, String region) {
+        QUIET_APACHE.setLevel(java.util.logging.Level.WARNING);
+        QUIET_SPRING.setLevel(java.util.logging.Level.WARNING);
         Map<String, Object> properties = new HashMap<>();
         properties.put(S3MockApplication.PROP_HTTP_PORT, S3MockApplication.RANDOM_PORT);
         properties.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
