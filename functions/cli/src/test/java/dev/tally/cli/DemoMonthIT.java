@@ -52,6 +52,17 @@ class DemoMonthIT {
     }
 
     @Test
+    void shouldDeliverTheBillThroughS3AndTheBillingFunction_intoTheWarehouse() throws IOException {
+        assertThat(printed).contains("rolled_up: run", "total 7061.9318663141",
+                "tally.product_area_costs_finalized, read back from the warehouse");
+        for (String line : Files.readAllLines(DEMO.resolve("expected/product_area_costs.csv")).subList(1, 3)) {
+            String[] fields = line.split(",");
+            assertThat(printed).containsPattern("2017-02  " + java.util.regex.Pattern.quote(fields[1]) + " +"
+                    + java.util.regex.Pattern.quote(fields[2]));
+        }
+    }
+
+    @Test
     void shouldMatchTheManifestsTotalAndRowCounts() throws IOException {
         JsonNode manifest = JSON.readTree(DEMO.resolve("manifest.json").toFile());
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());

@@ -53,4 +53,26 @@ class InvokeCommandIT {
         long dead = Files.exists(deadLetterFile) ? Files.readAllLines(deadLetterFile).size() : 0;
         assertThat(dead).isEqualTo(deadLetters);
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldRollUpABillDelivery_fromTheLocalS3_withTheBillingFunctionsOwnJar() throws IOException {
+        Path samples = ROOT.resolve("events/functions/billing-rollup");
+        String key = "bills/123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2017-02.csv.zip";
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = TallyCli.run(new String[] {"invoke", "billing-rollup", samples.resolve("s3-dbr-put.json").toString(),
+            "--object", key, samples.resolve(key.substring("bills/".length())).toString(),
+            "--events", ROOT.resolve("events/worked-example/events.jsonl").toString(),
+            "--areas", ROOT.resolve("events/worked-example/areas.json").toString(),
+            "--dead-letters", dir.resolve("dead.jsonl").toString()}, new PrintWriter(out), new PrintWriter(err));
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode record = JSON.readTree(out.toString()).path("records").get(0);
+        assertThat(record.path("status").asText()).isEqualTo("rolled_up");
+        assertThat(record.path("summary").path("total_cost").asText()).isEqualTo("20.4000000000");
+        assertThat(record.path("summary").path("coverage").asText()).isEqualTo("0.6099");
+        assertThat(record.path("outputs").path("finalized").asBoolean()).isTrue();
+        assertThat(err.toString()).contains("cold start: handler class loaded", "1 runs, 4 finalized tables");
+    }
 }

@@ -8,7 +8,7 @@ import java.util.function.Function;
  * environment, on first use, from the environment variables. Every function holds one in a static field
  * and its handler's public constructor asks it; the factory validates the configuration and fails the cold
  * start with a message naming the variable. Local runs ({@code tally invoke}, {@code tally demo}) give
- * another environment before the first use.
+ * another environment.
  *
  * @param <T> the function's dependencies
  */
@@ -38,14 +38,12 @@ public final class Bootstrap<T> {
     }
 
     /**
-     * For local runs: the environment the dependencies are built from instead of the process's.
-     *
-     * @throws IllegalStateException if they were built already
+     * For local runs: the environment the dependencies are built from instead of the process's. Dependencies
+     * built before are dropped; the next use builds them from this environment (a local run may start a new
+     * stack in the same JVM: tests, {@code tally demo} after {@code tally invoke}).
      */
     public synchronized void useEnvironment(Map<String, String> env) {
-        if (instance != null) {
-            throw new IllegalStateException("the function is already initialised");
-        }
         environment = Map.copyOf(env);
+        instance = null;
     }
 }

@@ -21,7 +21,17 @@ class BootstrapTest {
         assertThat(bootstrap.get()).isEqualTo("history-local");
         assertThat(bootstrap.get()).isEqualTo("history-local");
         assertThat(built).hasValue(1);
-        assertThatThrownBy(() -> bootstrap.useEnvironment(Map.of())).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void shouldBuildAgainFromANewLocalEnvironment() {
+        Bootstrap<String> bootstrap = new Bootstrap<>(env -> env.get("TABLE"));
+        bootstrap.useEnvironment(Map.of("TABLE", "first"));
+        assertThat(bootstrap.get()).isEqualTo("first");
+
+        bootstrap.useEnvironment(Map.of("TABLE", "second"));
+
+        assertThat(bootstrap.get()).isEqualTo("second");
     }
 
     @Test
