@@ -58,5 +58,33 @@ public final class ColdInvoke {
         System.err.printf("cold start: handler class loaded and initialised in %d ms, first response after %d ms "
                         + "(JVM start to response %d ms)%n", (initialised - load) / 1_000_000,
                 (responded - load) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime());
+        System.err.printf("memory: heap peak %d MiB (max %d MiB), process peak RSS %s%n", heapPeak() >> 20,
+                Runtime.getRuntime().maxMemory() >> 20, peakRss());
+    }
+
+    /** The sum of the heap pools' peak usage: what the heap had to hold at most. */
+    private static long heapPeak() {
+        long peak = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) {
+                peak += pool.getPeakUsage().getUsed();
+            }
+        }
+        return peak;
+    }
+
+    /** The process's peak resident set (Linux {@code VmHWM}), or "unknown". */
+    private static String peakRss() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    long kib = Long.parseLong(line.replaceAll("\\D", ""));
+                    return (kib >> 10) + " MiB";
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux
+        }
+        return "unknown";
     }
 }

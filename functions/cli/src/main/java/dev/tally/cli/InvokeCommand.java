@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -123,24 +124,10 @@ final class InvokeCommand implements Callable<Integer> {
             Map<String, String> env = new TreeMap<>(System.getenv());
             env.putAll(target == Function.BILLING_ROLLUP ? LocalBilling.prepareInvoke(stack, event, objects, events,
                     areas, spec.commandLine().getErr()) : stack.environment);
-            Path response = Files.createTempFile("tally-invoke-", ".json");
-            ProcessBuilder child = new ProcessBuilder(javaExecutable(), "-cp",
-                    jar + File.pathSeparator + FunctionJars.runnerClasses(), ColdInvoke.class.getName(),
-                    target.handler, event.toAbsolutePath().toString(), deadLetters.toAbsolutePath().toString(),
-                    response.toString());
-            child.environment().clear();
-            child.environment().putAll(env);
-            child.redirectErrorStream(true);
-            Process process = child.start();
             var err = spec.commandLine().getErr();
             // The function's own output (its JSON logs, as Lambda would ship them) and the timing line.
-            err.print(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            int code = process.waitFor();
-            if (code != 0) {
-                throw new InputException(target.id + " failed (exit " + code + "); its output is above");
-            }
-            spec.commandLine().getOut().println(JSON.writeValueAsString(JSON.readTree(response.toFile())));
-            Files.deleteIfExists(response);
+            JsonNode response = coldInvoke(target, event, env, List.of(), deadLetters, err);
+            spec.commandLine().getOut().println(JSON.writeValueAsString(response));
             err.println("tally: " + target.id + " ran from " + jar.getFileName() + " in a fresh JVM; the local history "
                     + "table now holds " + summary(stack));
             if (target == Function.BILLING_ROLLUP) {
@@ -149,6 +136,48 @@ final class InvokeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Runs a function's handler from its own jar in a fresh JVM ({@link ColdInvoke}) and returns its response;
+     * the child's output (its logs, the cold-start and memory lines) goes to {@code err}.
+     *
+     * @param jvmArgs options for the child JVM (-Xmx, say)
+     */
+    static JsonNode coldInvoke(Function target, Path event, Map<String, String> env, List<String> jvmArgs,
+                               Path deadLetters, java.io.PrintWriter err) throws IOException, InterruptedException {
+        Path response = Files.createTempFile("tally-invoke-", ".json");
+        List<String> command = new ArrayList<>(List.of(javaExecutable()));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-cp", target.jar() + File.pathSeparator + FunctionJars.runnerClasses(),
+                ColdInvoke.class.getName(), target.handler, event.toAbsolutePath().toString(),
+                deadLetters.toAbsolutePath().toString(), response.toString()));
+        ProcessBuilder child = new ProcessBuilder(command);
+        child.environment().clear();
+        child.environment().putAll(env);
+        child.redirectErrorStream(true);
+        Process process = child.start();
+        try (InputStream output = process.getInputStream()) {
+            output.transferTo(new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    err.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    err.write(new String(b, off, len, StandardCharsets.UTF_8));
+                    err.flush();
+                }
+            });
+        }
+        int code = process.waitFor();
+        if (code != 0) {
+            throw new InputException(target.id + " failed (exit " + code + "); its output is above");
+        }
+        JsonNode parsed = JSON.readTree(response.toFile());
+        Files.deleteIfExists(response);
+        return parsed;
     }
 
     private static boolean reachesEcsAndEc2(Map<String, String> env) {

@@ -12,6 +12,7 @@ import java.io.PrintWriter;
         versionProvider = TallyCli.Version.class,
         description = "Allocates an AWS bill to product areas and ECS services.",
         subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
+            MeasureBillingCommand.class,
             CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */
