@@ -52,11 +52,12 @@ public final class DeliveryProcessor {
      * @param summary  the run's summary, when rolled up
      * @param run      where its outputs went, when rolled up (or loaded again)
      * @param message  the SQS message the notice came in, or empty
+     * @param bytesRead the bill's stored bytes read (all parts, all readings), when rolled up
      */
     public record Outcome(Status status, String source, String reason, Rollup.Summary summary, RunRecord run,
-                          String message) {
+                          String message, long bytesRead) {
         static Outcome of(Status status, String source, String reason, String message) {
-            return new Outcome(status, source, reason, null, null, message);
+            return new Outcome(status, source, reason, null, null, message, 0);
         }
     }
 
@@ -146,10 +147,11 @@ public final class DeliveryProcessor {
         }
         Rollup rollup;
         RunRecord run;
+        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
         try {
             rollup = new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(
                             new Bill(object.uri(), resolved.parts()), null, null, settings.tagKey(), null, false),
-                    areas.load(), history, bytes -> { });
+                    areas.load(), history, bytes -> read.accumulateAndGet(bytes, Math::max));
             run = outputs.writeRun(rollup, object.uri(), started, clock.instant());
             if (rollup.summary().isFinal() && ledger.claimFinal(id, resolved.order())) {
                 run = outputs.finalize(rollup, run);
@@ -161,7 +163,7 @@ public final class DeliveryProcessor {
         ledger.mark(id, DeliveryLedger.State.ROLLED_UP, runRef(run), "");
         String loadFailure = load(id, run);
         return new Outcome(loadFailure.isEmpty() ? Status.ROLLED_UP : Status.FAILED, object.uri(), loadFailure,
-                rollup.summary(), run, object.message());
+                rollup.summary(), run, object.message(), read.get());
     }
 
     /** Loads a run into the warehouse; the failure's message, or empty. */
@@ -194,7 +196,7 @@ public final class DeliveryProcessor {
                 String failure = load(entry.id(), record);
                 return new Outcome(failure.isEmpty() ? Status.DUPLICATE : Status.FAILED, object.uri(),
                         failure.isEmpty() ? "rolled up already (run " + run + "); loaded into the warehouse now"
-                                : failure, null, record, object.message());
+                                : failure, null, record, object.message(), 0);
             default:
                 return Outcome.of(Status.DUPLICATE, object.uri(), "being rolled up by another invocation",
                         object.message());

@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * The billing function's counts of one invocation, as CloudWatch metrics: records by outcome, the rows of
  * what was rolled up, its total cost (in whole cents, a metric is no ledger) and coverage (in basis
- * points), and the invocation's duration.
+ * points), the bill's bytes read from S3, and the invocation's duration.
  */
 final class BillingMetrics {
     static final String ROLLED_UP = "BillsRolledUp";
@@ -26,6 +26,7 @@ final class BillingMetrics {
     static final String TOTAL_COST_CENTS = "BillTotalCostCents";
     static final String COVERAGE_BASIS_POINTS = "BillCoverageBasisPoints";
     static final String DURATION_MILLIS = "BillingDurationMillis";
+    static final String BYTES_READ = "BillBytesRead";
 
     private final CountMetrics sink;
 
@@ -43,8 +44,10 @@ final class BillingMetrics {
         long skipped = 0;
         BigDecimal total = BigDecimal.ZERO;
         long coverage = -1;
+        long bytes = 0;
         for (DeliveryProcessor.Outcome o : outcomes) {
             counts.merge(name(o.status()), 1L, Long::sum);
+            bytes += o.bytesRead();
             if (o.summary() != null) {
                 lineItems += o.summary().lineItems();
                 malformed += o.summary().malformedRows();
@@ -60,6 +63,7 @@ final class BillingMetrics {
         if (coverage >= 0) {
             counts.put(COVERAGE_BASIS_POINTS, coverage);
         }
+        counts.put(BYTES_READ, bytes);
         counts.put(DURATION_MILLIS, durationMillis);
         sink.publish(counts);
     }

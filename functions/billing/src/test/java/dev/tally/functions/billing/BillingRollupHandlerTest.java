@@ -95,6 +95,7 @@ class BillingRollupHandlerTest {
         assertThat(counts.totals()).containsEntry(BillingMetrics.ROLLED_UP, 1L).containsEntry(BillingMetrics.FAILED, 1L)
                 .containsEntry(BillingMetrics.IGNORED, 1L).containsEntry(BillingMetrics.TOTAL_COST_CENTS, 2040L)
                 .containsKey(BillingMetrics.COVERAGE_BASIS_POINTS);
+        assertThat(counts.totals().get(BillingMetrics.BYTES_READ)).isPositive();
     }
 
     @Test
