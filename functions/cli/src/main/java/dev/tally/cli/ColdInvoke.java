@@ -58,7 +58,7 @@ public final class ColdInvoke {
         System.err.printf("cold start: handler class loaded and initialised in %d ms, first response after %d ms "
                         + "(JVM start to response %d ms)%n", (initialised - load) / 1_000_000,
                 (responded - load) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime());
-        System.err.printf("memory: heap peak %d MiB (max %d MiB), process peak RSS %s%n", heapPeak() >> 20,
+        System.err.printf("memory: heap pools' peaks summed %d MiB (max heap %d MiB), process peak RSS %s%n", heapPeak() >> 20,
                 Runtime.getRuntime().maxMemory() >> 20, peakRss());
     }
 

@@ -48,8 +48,10 @@ final class MeasureBillingCommand implements java.util.concurrent.Callable<Integ
     @Option(names = "--seed", defaultValue = "1", description = "Generator seed (${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--xmx", defaultValue = "1536m", description = "The function's heap (-Xmx, ${DEFAULT-VALUE}).")
-    String xmx;
+    @Option(names = "--xmx", defaultValue = "1536m", split = ",",
+            description = "The function's heap (-Xmx, ${DEFAULT-VALUE}); several, comma-separated, run one after another "
+                    + "(each a delivery of its own).")
+    List<String> xmx;
 
     @Option(names = "--dir", defaultValue = "${java.io.tmpdir}/tally-billing-sizing",
             description = "Where the month is generated (kept, and reused when its spec matches).")
@@ -92,26 +94,39 @@ final class MeasureBillingCommand implements java.util.concurrent.Callable<Integ
             String prefix = "cur/sizing/" + monthSpec.period().atDay(1).toString().replace("-", "") + "-"
                     + monthSpec.period().plusMonths(1).atDay(1).toString().replace("-", "") + "/";
             String part = prefix + "sizing-assembly/sizing-1.csv.gz";
-            String key = prefix + "sizing-Manifest.json";
             try (S3Client s3 = LocalBilling.s3(stack.aws)) {
                 s3.putObject(b -> b.bucket(BUCKET).key(part), RequestBody.fromFile(month.resolve(manifest.billFile())));
-                s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("{\"assemblyId\":\"sizing-assembly\","
-                        + "\"bucket\":\"" + BUCKET + "\",\"reportKeys\":[\"" + part + "\"]}"));
             }
-            Path event = Files.writeString(Files.createTempFile("tally-sizing-", ".json"),
-                    "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":"
-                            + "{\"name\":\"" + BUCKET + "\"},\"object\":{\"key\":\"" + key + "\"}}}]}");
-            err.printf("history recorded in %.0f s; running billing-rollup with -Xmx%s ...%n",
-                    (System.nanoTime() - start) / 1e9, xmx);
-            err.flush();
-            long run = System.nanoTime();
-            JsonNode response = InvokeCommand.coldInvoke(InvokeCommand.Function.BILLING_ROLLUP, event, env,
-                    List.of("-Xmx" + xmx), Files.createTempFile("tally-sizing-", ".jsonl"), err);
-            JsonNode record = response.path("records").path(0);
-            err.printf("billing-rollup: %s in %.1f s (wall, child JVM start to exit), %s line items, total %s%n",
-                    record.path("status").asText(), (System.nanoTime() - run) / 1e9,
-                    record.path("summary").path("line_items").asText(), record.path("summary").path("total_cost").asText());
-            spec.commandLine().getOut().println(response.toPrettyString());
+            err.printf("history recorded in %.0f s%n", (System.nanoTime() - start) / 1e9);
+            for (int i = 0; i < xmx.size(); i++) {
+                String key = prefix + "run-" + i + "/sizing-Manifest.json";
+                String assembly = "sizing-" + i;
+                try (S3Client s3 = LocalBilling.s3(stack.aws)) {
+                    s3.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromString("{\"assemblyId\":\"" + assembly
+                            + "\",\"bucket\":\"" + BUCKET + "\",\"reportKeys\":[\"" + part + "\"]}"));
+                }
+                Path event = Files.writeString(Files.createTempFile("tally-sizing-", ".json"),
+                        "{\"Records\":[{\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:Put\",\"s3\":{"
+                                + "\"bucket\":{\"name\":\"" + BUCKET + "\"},\"object\":{\"key\":\"" + key + "\"}}}]}");
+                err.printf("running billing-rollup with -Xmx%s ...%n", xmx.get(i));
+                err.flush();
+                long run = System.nanoTime();
+                JsonNode response;
+                try {
+                    response = InvokeCommand.coldInvoke(InvokeCommand.Function.BILLING_ROLLUP, event, env,
+                            List.of("-Xmx" + xmx.get(i)), Files.createTempFile("tally-sizing-", ".jsonl"), err);
+                } catch (dev.tally.InputException e) {
+                    err.printf("billing-rollup -Xmx%s: failed after %.1f s: %s%n", xmx.get(i),
+                            (System.nanoTime() - run) / 1e9, e.getMessage());
+                    continue;
+                }
+                JsonNode record = response.path("records").path(0);
+                err.printf("billing-rollup -Xmx%s: %s in %.1f s (wall, child JVM start to exit), %s line items, total %s%n",
+                        xmx.get(i), record.path("status").asText(), (System.nanoTime() - run) / 1e9,
+                        record.path("summary").path("line_items").asText(),
+                        record.path("summary").path("total_cost").asText());
+                spec.commandLine().getOut().println(response.toPrettyString());
+            }
         }
         return 0;
     }
