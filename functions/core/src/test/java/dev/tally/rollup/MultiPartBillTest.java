@@ -1,5 +1,6 @@
 package dev.tally.rollup;
 
+import dev.tally.BillParts;
 import dev.tally.billing.Bill;
 import dev.tally.billing.BillFileException;
 import dev.tally.billing.BillReadReport;
@@ -15,16 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,49 +36,13 @@ class MultiPartBillTest {
 
     /** The data rows of a generated bill, split at record boundaries into {@code n} gzip parts with the header each. */
     private List<Path> split(Path bill, int n, Path into, String name) throws IOException {
-        List<String> records = records(bill);
-        String header = records.get(0);
-        List<String> rows = records.subList(1, records.size());
         Files.createDirectories(into);
         List<Path> parts = new ArrayList<>();
-        int per = (rows.size() + n - 1) / n;
+        List<byte[]> bytes = BillParts.split(Files.readAllBytes(bill), n);
         for (int p = 0; p < n; p++) {
-            Path part = into.resolve(name + "-" + (p + 1) + ".csv.gz");
-            try (Writer out = new java.io.OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(part)),
-                    StandardCharsets.UTF_8)) {
-                out.write(header);
-                for (String row : rows.subList(Math.min(rows.size(), p * per), Math.min(rows.size(), (p + 1) * per))) {
-                    out.write(row);
-                }
-            }
-            parts.add(part);
+            parts.add(Files.write(into.resolve(name + "-" + (p + 1) + ".csv.gz"), bytes.get(p)));
         }
         return parts;
-    }
-
-    /** Records with their line ends; a record continues over lines while a quote is open. */
-    private static List<String> records(Path bill) throws IOException {
-        String text;
-        try (var in = new GZIPInputStream(Files.newInputStream(bill))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<String> records = new ArrayList<>();
-        StringBuilder record = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            record.append(c);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\n' && !quoted) {
-                records.add(record.toString());
-                record.setLength(0);
-            }
-        }
-        if (record.length() > 0) {
-            records.add(record + "\n");
-        }
-        return records;
     }
 
     private Manifest month(BillFormat format, int strayRows) throws IOException {
@@ -177,15 +137,9 @@ class MultiPartBillTest {
         Path whole = dir.resolve("month").resolve(m.billFile());
         List<Path> parts = split(whole, 2, dir.resolve("parts"), "cur");
         // a March row first in the second part: that part guesses March, the bill's majority is February
-        List<String> second = records(parts.get(1));
-        String row = second.get(1).replace("2017-02-01T00:00:00Z", "2017-03-01T00:00:00Z");
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(parts.get(1)))) {
-            out.write(second.get(0).getBytes(StandardCharsets.UTF_8));
-            out.write(row.getBytes(StandardCharsets.UTF_8));
-            for (String r : second.subList(1, second.size())) {
-                out.write(r.getBytes(StandardCharsets.UTF_8));
-            }
-        }
+        List<String> second = new ArrayList<>(BillParts.records(BillParts.gunzip(Files.readAllBytes(parts.get(1)))));
+        second.add(1, second.get(1).replace("2017-02-01T00:00:00Z", "2017-03-01T00:00:00Z"));
+        Files.write(parts.get(1), BillParts.gzip(second));
 
         Rollup fast = run(RollupRunner.Engine.FAST, dir.resolve("parts"), m);
 

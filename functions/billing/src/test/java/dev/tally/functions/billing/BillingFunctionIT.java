@@ -2,6 +2,7 @@ package dev.tally.functions.billing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tally.BillParts;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.DeliveryTable;
@@ -34,8 +35,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +50,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -283,7 +280,7 @@ class BillingFunctionIT {
     void shouldRollUpALegacyCurManifestsThreeParts_throughSqs_asOneBill() throws Exception {
         Deployment d = new Deployment("jdbc");
         String prefix = "cur/hourly/20170201-20170301/";
-        List<byte[]> parts = split(file("cur", cur), 3);
+        List<byte[]> parts = BillParts.split(file("cur", cur), 3);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             keys.add(prefix + "asm-1/hourly-" + (i + 1) + ".csv.gz");
@@ -314,11 +311,11 @@ class BillingFunctionIT {
         Deployment d = new Deployment("jdbc");
         String data = "exports/cur2/data/BILLING_PERIOD=2017-02/";
         String manifest = "exports/cur2/metadata/BILLING_PERIOD=2017-02/cur2-Manifest.json";
-        List<byte[]> first = split(file("cur2", cur2), 2);
+        List<byte[]> first = BillParts.split(file("cur2", cur2), 2);
         d.put(data + "2017-02-10T00:00:00.000Z-e1/cur2-00001.csv.gz", first.get(0));
         d.put(manifest, manifest(d, "e1", List.of(data + "2017-02-10T00:00:00.000Z-e1/cur2-00001.csv.gz")));
         JsonNode refresh1 = d.invoke(d.eventBridge(manifest, "01"));
-        List<byte[]> second = split(file("cur2", cur2), 3);
+        List<byte[]> second = BillParts.split(file("cur2", cur2), 3);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < second.size(); i++) {
             keys.add(data + "2017-02-20T00:00:00.000Z-e2/cur2-0000" + (i + 1) + ".csv.gz");
@@ -372,39 +369,5 @@ class BillingFunctionIT {
         return ("{\"executionId\":\"" + execution + "\",\"exportArn\":\"arn:aws:bcm-data-exports:us-east-1:1:export/cur2\","
                 + "\"columns\":[],\"dataFiles\":" + JSON.writeValueAsString(uris) + ",\"additionalOutputFiles\":[]}")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A gzip bill's records split into {@code n} gzip parts, each with the header (as AWS writes parts). */
-    private static List<byte[]> split(byte[] gzip, int n) throws IOException {
-        String text;
-        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        List<String> records = new ArrayList<>();
-        StringBuilder record = new StringBuilder();
-        boolean quoted = false;
-        for (char c : text.toCharArray()) {
-            record.append(c);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '\n' && !quoted) {
-                records.add(record.toString());
-                record.setLength(0);
-            }
-        }
-        List<String> rows = records.subList(1, records.size());
-        int per = (rows.size() + n - 1) / n;
-        List<byte[]> parts = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (OutputStream out = new GZIPOutputStream(bytes)) {
-                out.write(records.get(0).getBytes(StandardCharsets.UTF_8));
-                for (String row : rows.subList(Math.min(rows.size(), p * per), Math.min(rows.size(), (p + 1) * per))) {
-                    out.write(row.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            parts.add(bytes.toByteArray());
-        }
-        return parts;
     }
 }
