@@ -43,6 +43,9 @@ final class S3MockEmulator implements Emulator {
         properties.put("logging.level.root", "WARN");
         properties.put("logging.level.com.adobe.testing.s3mock", "WARN");
         properties.put("spring.main.register-shutdown-hook", false);
+        // S3Mock streams objects asynchronously; Spring's default timeout (30 s) would end the download of a
+        // large bill mid-way, which S3 itself never does
+        properties.put("spring.mvc.async.request-timeout", "3600000");
         try {
             return new S3MockEmulator(S3MockApplication.start(properties), root);
         } catch (RuntimeException e) {

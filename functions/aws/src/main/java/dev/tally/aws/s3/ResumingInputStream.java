@@ -7,8 +7,9 @@ import java.io.InputStream;
 
 /**
  * A stream of one object that survives a broken connection: reading a multi-gigabyte bill takes
- * minutes, and a reset mid-way would otherwise fail the whole rollup. On a read failure it opens the
- * object again from the byte it had reached (the opener pins the same object, by version or ETag, so the
+ * minutes, and a reset mid-way would otherwise fail the whole rollup. On a read failure — or an end of
+ * stream before the object's length, which is how some servers end a response they give up on — it opens
+ * the object again from the byte it had reached (the opener pins the same object, by version or ETag, so the
  * bytes are the same), a few times, then gives up with the failure.
  */
 final class ResumingInputStream extends InputStream {
@@ -18,19 +19,22 @@ final class ResumingInputStream extends InputStream {
     }
 
     private final Opener opener;
+    private final long length;
     private final int attempts;
     private final long backoffMillis;
     private InputStream current;
     private long position;
 
-    ResumingInputStream(Opener opener, InputStream first, int attempts) {
-        this(opener, first, attempts, 200);
+    /** @param length the object's length in bytes, or -1 if unknown (then an early end is not noticed) */
+    ResumingInputStream(Opener opener, InputStream first, long length, int attempts) {
+        this(opener, first, length, attempts, 200);
     }
 
     /** @param backoffMillis the first pause before reopening; it doubles with every attempt (at most 5 s) */
-    ResumingInputStream(Opener opener, InputStream first, int attempts, long backoffMillis) {
+    ResumingInputStream(Opener opener, InputStream first, long length, int attempts, long backoffMillis) {
         this.opener = opener;
         this.current = first;
+        this.length = length;
         this.attempts = attempts;
         this.backoffMillis = backoffMillis;
     }
@@ -53,6 +57,8 @@ final class ResumingInputStream extends InputStream {
                 int n = current.read(b, off, len);
                 if (n > 0) {
                     position += n;
+                } else if (n < 0 && length >= 0 && position < length) {
+                    throw new java.io.EOFException("the response ended at byte " + position + " of " + length);
                 }
                 return n;
             } catch (IOException e) {

@@ -54,8 +54,9 @@ public final class S3ObjectStore implements ObjectStore {
         ResponseInputStream<GetObjectResponse> first = open(bucket, key, versionId, ifMatch, 0);
         String pinnedETag = unquote(first.response().eTag());
         String pinnedVersion = first.response().versionId() == null ? versionId : first.response().versionId();
+        Long length = first.response().contentLength();
         return new ResumingInputStream(offset -> open(bucket, key, versionId.isEmpty() ? "" : pinnedVersion,
-                versionId.isEmpty() ? pinnedETag : "", offset), first, RESUME_ATTEMPTS);
+                versionId.isEmpty() ? pinnedETag : "", offset), first, length == null ? -1 : length, RESUME_ATTEMPTS);
     }
 
     private ResponseInputStream<GetObjectResponse> open(String bucket, String key, String versionId, String ifMatch,

@@ -42,7 +42,7 @@ class ResumingInputStreamTest {
         ResumingInputStream in = new ResumingInputStream(offset -> {
             offsets.add(offset);
             return breaking((int) offset, 30_000);
-        }, breaking(0, 12_345), 5, 1);
+        }, breaking(0, 12_345), OBJECT.length, 5, 1);
 
         byte[] all = in.readAllBytes();
 
@@ -52,7 +52,7 @@ class ResumingInputStreamTest {
 
     @Test
     void shouldGiveUp_afterItsAttempts() {
-        ResumingInputStream in = new ResumingInputStream(offset -> breaking((int) offset, 0), breaking(0, 10), 2, 1);
+        ResumingInputStream in = new ResumingInputStream(offset -> breaking((int) offset, 0), breaking(0, 10), OBJECT.length, 2, 1);
 
         assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class).hasMessage("Connection reset");
     }
@@ -61,16 +61,28 @@ class ResumingInputStreamTest {
     void shouldNotResume_whenTheObjectChangedOrWentAway() {
         ResumingInputStream in = new ResumingInputStream(offset -> {
             throw new dev.tally.delivery.ObjectStore.Changed("s3://b/k");
-        }, breaking(0, 10), 3, 1);
+        }, breaking(0, 10), OBJECT.length, 3, 1);
 
         assertThatThrownBy(in::readAllBytes).isInstanceOf(dev.tally.delivery.ObjectStore.Changed.class);
+    }
+
+    @Test
+    void shouldResume_whenTheResponseEndsBeforeTheObjectsLength() throws IOException {
+        List<Long> offsets = new ArrayList<>();
+        ResumingInputStream in = new ResumingInputStream(offset -> {
+            offsets.add(offset);
+            return new ByteArrayInputStream(OBJECT, (int) offset, OBJECT.length - (int) offset);
+        }, new ByteArrayInputStream(OBJECT, 0, 40_000), OBJECT.length, 3, 1);
+
+        assertThat(in.readAllBytes()).isEqualTo(OBJECT);
+        assertThat(offsets).containsExactly(40_000L);
     }
 
     @Test
     void shouldReadAWholeStream_untouched() throws IOException {
         ResumingInputStream in = new ResumingInputStream(offset -> {
             throw new AssertionError("no reopen expected");
-        }, new ByteArrayInputStream(OBJECT), 3);
+        }, new ByteArrayInputStream(OBJECT), OBJECT.length, 3);
 
         assertThat(in.readAllBytes()).isEqualTo(OBJECT);
     }
