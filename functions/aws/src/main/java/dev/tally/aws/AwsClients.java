@@ -5,6 +5,9 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.time.Duration;
 
@@ -14,6 +17,13 @@ import java.time.Duration;
  * from {@link AwsConfig}.
  */
 public final class AwsClients {
+    /** SES v2's name for endpoint overrides: {@code AWS_ENDPOINT_URL_SESV2}. */
+    public static final String SESV2 = "sesv2";
+    /** Secrets Manager's, as {@link AwsConfig} spells {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}. */
+    public static final String SECRETS_MANAGER = "secrets-manager";
+    /** SQS's: {@code AWS_ENDPOINT_URL_SQS}. */
+    public static final String SQS = "sqs";
+
     private AwsClients() {
     }
 
@@ -33,6 +43,20 @@ public final class AwsClients {
     public static S3Client s3(AwsConfig config, SdkHttpClient http) {
         return configure(S3Client.builder(), config, "s3").httpClient(http)
                 .forcePathStyle(config.endpoint("s3").isPresent()).build();
+    }
+
+    /** SES v2 ({@code SendEmail} of the confirmation codes). */
+    public static SesV2Client sesV2(AwsConfig config, SdkHttpClient http) {
+        return configure(SesV2Client.builder(), config, SESV2).httpClient(http).build();
+    }
+
+    /** Secrets Manager ({@code GetSecretValue}). */
+    public static SecretsManagerClient secretsManager(AwsConfig config, SdkHttpClient http) {
+        return configure(SecretsManagerClient.builder(), config, SECRETS_MANAGER).httpClient(http).build();
+    }
+
+    public static SqsClient sqs(AwsConfig config, SdkHttpClient http) {
+        return configure(SqsClient.builder(), config, SQS).httpClient(http).build();
     }
 
     /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */

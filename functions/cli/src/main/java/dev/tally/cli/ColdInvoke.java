@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.tally.functions.history.FileDeadLetters;
 import dev.tally.functions.history.LocalRuntime;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 public final class ColdInvoke {
     private static final String HISTORY_FUNCTIONS = "dev.tally.functions.history.";
     private static final String BILLING_FUNCTION = "dev.tally.functions.billing.";
+    private static final String PRIVACY_FUNCTIONS = "dev.tally.functions.privacy.";
 
     private ColdInvoke() {
     }
@@ -41,25 +43,40 @@ public final class ColdInvoke {
         }
     }
 
+    /** Only loaded for the privacy functions, whose jar has these classes. */
+    static final class PrivacyFunctionsLocally {
+        static void install() {
+            dev.tally.functions.privacy.LocalPrivacyRuntime.install(System.getenv(), new SummingCountMetrics());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         if (args[0].startsWith(HISTORY_FUNCTIONS)) {
             HistoryFunctionsLocally.install(Path.of(args[2]));
         } else if (args[0].startsWith(BILLING_FUNCTION)) {
             BillingFunctionLocally.install();
+        } else if (args[0].startsWith(PRIVACY_FUNCTIONS)) {
+            PrivacyFunctionsLocally.install();
         }
         long load = System.nanoTime();
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(args[0]).getConstructor().newInstance();
+        Object handler = Class.forName(args[0]).getConstructor().newInstance();
         long initialised = System.nanoTime();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        byte[] response = handler instanceof RequestStreamHandler stream ? invoke(stream, event)
+                : TypedInvoke.invoke((RequestHandler<?, ?>) handler, event);
         long responded = System.nanoTime();
-        Files.write(Path.of(args[3]), out.toByteArray());
+        Files.write(Path.of(args[3]), response);
         System.err.printf("cold start: handler class loaded and initialised in %d ms, first response after %d ms "
                         + "(JVM start to response %d ms)%n", (initialised - load) / 1_000_000,
                 (responded - load) / 1_000_000, ManagementFactory.getRuntimeMXBean().getUptime());
         System.err.printf("memory: heap pools' peaks summed %d MiB (max heap %d MiB), process peak RSS %s%n", heapPeak() >> 20,
                 Runtime.getRuntime().maxMemory() >> 20, peakRss());
+    }
+
+    private static byte[] invoke(RequestStreamHandler handler, byte[] event) throws java.io.IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(event), out, null);
+        return out.toByteArray();
     }
 
     /** The sum of the heap pools' peak usage: what the heap had to hold at most. */

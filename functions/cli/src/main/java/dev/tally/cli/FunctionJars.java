@@ -26,6 +26,10 @@ final class FunctionJars {
         return jar("billing");
     }
 
+    static Path privacyApiJar() {
+        return jar("privacy-api");
+    }
+
     private static Path jar(String module) {
         Path jar = home().resolve("functions/" + module + "/target/tally-" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -43,7 +47,8 @@ final class FunctionJars {
         try {
             Path dir = Files.createTempDirectory("tally-invoke-");
             for (Class<?> type : List.of(ColdInvoke.class, ColdInvoke.HistoryFunctionsLocally.class,
-                    ColdInvoke.BillingFunctionLocally.class)) {
+                    ColdInvoke.BillingFunctionLocally.class, ColdInvoke.PrivacyFunctionsLocally.class,
+                    TypedInvoke.class)) {
                 String resource = type.getName().replace('.', '/') + ".class";
                 try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
                     if (in == null) {

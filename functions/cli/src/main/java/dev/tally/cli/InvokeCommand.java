@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -44,7 +45,11 @@ final class InvokeCommand implements Callable<Integer> {
         /** Calls ECS and EC2: give their endpoints (AWS_ENDPOINT_URL_ECS/_EC2) or AWS credentials. */
         RECONCILER("reconciler", "dev.tally.functions.reconciler.ReconcilerHandler"),
         /** Rolls up the bills an S3 notification names, from the local S3, into the local S3 and warehouse. */
-        BILLING_ROLLUP("billing-rollup", "dev.tally.functions.billing.BillingRollupHandler");
+        BILLING_ROLLUP("billing-rollup", "dev.tally.functions.billing.BillingRollupHandler"),
+        /** The privacy HTTP API: one API Gateway payload-2.0 event against a fresh local privacy stack. */
+        PRIVACY_API("privacy-api", "dev.tally.functions.privacy.PrivacyApiHandler"),
+        /** The scheduled privacy sweep. */
+        PRIVACY_SWEEP("privacy-sweep", "dev.tally.functions.privacy.PrivacySweepHandler");
 
         final String id;
         final String handler;
@@ -66,13 +71,14 @@ final class InvokeCommand implements Callable<Integer> {
                 }
             }
             throw new InputException("unknown function '" + id + "'; one of: ecs-events, ec2-events, "
-                    + "product-area-publisher, reconciler, billing-rollup");
+                    + "product-area-publisher, reconciler, billing-rollup, privacy-api, privacy-sweep");
         }
 
         Path jar() {
             return switch (this) {
                 case RECONCILER -> FunctionJars.reconcilerJar();
                 case BILLING_ROLLUP -> FunctionJars.billingJar();
+                case PRIVACY_API, PRIVACY_SWEEP -> FunctionJars.privacyApiJar();
                 default -> FunctionJars.historyJar();
             };
         }
@@ -83,7 +89,8 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FUNCTION",
             description = "ecs-events, ec2-events, product-area-publisher, reconciler (which calls the ECS and EC2 "
-                    + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials) or billing-rollup")
+                    + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials), billing-rollup, "
+                    + "privacy-api or privacy-sweep")
     String function;
 
     @Parameters(index = "1", paramLabel = "EVENT", description = "The event JSON file (e.g. under events/).")
@@ -117,6 +124,9 @@ final class InvokeCommand implements Callable<Integer> {
                     + "and AWS_REGION to run it against an account");
         }
         Path jar = target.jar();
+        if (target == Function.PRIVACY_API || target == Function.PRIVACY_SWEEP) {
+            return invokePrivacy(target, jar);
+        }
         LocalService[] more = target == Function.BILLING_ROLLUP
                 ? new LocalService[] {LocalService.S3, LocalService.POSTGRES, LocalService.REDSHIFT_DATA}
                 : new LocalService[0];
@@ -134,6 +144,21 @@ final class InvokeCommand implements Callable<Integer> {
                 err.println("tally: the runs went to s3://" + LocalBilling.OUTPUT_BUCKET + " and the warehouse schema "
                         + LocalBilling.SCHEMA + " of the local stack, which stops now: " + LocalBilling.outputs(stack));
             }
+        }
+        return 0;
+    }
+
+    /** A privacy function against a fresh local privacy stack (as {@code tally serve} runs it, state in a temp dir). */
+    private int invokePrivacy(Function target, Path jar) throws IOException, InterruptedException {
+        Path state = Files.createTempDirectory("tally-invoke-privacy-");
+        try (LocalPrivacyStack stack = LocalPrivacyStack.start(state, Optional.empty(), Optional.empty())) {
+            Map<String, String> env = new TreeMap<>(System.getenv());
+            env.putAll(stack.environment);
+            var err = spec.commandLine().getErr();
+            JsonNode response = coldInvoke(target, event, env, List.of(), deadLetters, err);
+            spec.commandLine().getOut().println(JSON.writeValueAsString(response));
+            err.println("tally: " + target.id + " ran from " + jar.getFileName() + " in a fresh JVM against a local "
+                    + "privacy stack, which stops now");
         }
         return 0;
     }

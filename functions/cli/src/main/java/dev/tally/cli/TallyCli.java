@@ -10,9 +10,9 @@ import java.io.PrintWriter;
 @Command(name = "tally",
         mixinStandardHelpOptions = true,
         versionProvider = TallyCli.Version.class,
-        description = "Allocates an AWS bill to product areas and ECS services.",
+        description = "Allocates an AWS bill to product areas and ECS services, and serves privacy requests locally.",
         subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
-            MeasureBillingCommand.class,
+            MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class,
             CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */

@@ -75,4 +75,23 @@ class InvokeCommandIT {
         assertThat(record.path("outputs").path("finalized").asBoolean()).isTrue();
         assertThat(err.toString()).contains("cold start: handler class loaded", "1 runs, 4 finalized tables");
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldAnswerAnOpenDsrErasure_withThePrivacyApisOwnJar_fromItsTypedEvent() throws IOException {
+        Path samples = ROOT.resolve("events/functions/privacy-api");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+
+        int code = TallyCli.run(new String[] {"invoke", "privacy-api",
+            samples.resolve("opendsr-erasure-as-admin-jwt.json").toString(),
+            "--dead-letters", dir.resolve("dead.jsonl").toString()}, new PrintWriter(out), new PrintWriter(err));
+
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode response = JSON.readTree(out.toString());
+        assertThat(response.path("statusCode").asInt()).as(out.toString()).isEqualTo(201);
+        JsonNode body = JSON.readTree(response.path("body").asText());
+        assertThat(body.path("subject_request_id").asText()).isEqualTo("a7551968-d5d6-44b2-9831-815ac9017798");
+        assertThat(body.path("request_id").asText()).isNotBlank();
+        assertThat(err.toString()).contains("cold start: handler class loaded").doesNotContain("johndoe@example.com");
+    }
 }

@@ -13,6 +13,8 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,8 +22,8 @@ import java.util.function.Supplier;
 
 /**
  * The local AWS stack: emulators of DynamoDB (dynalite), S3 (S3Mock), SQS (ElasticMQ), a PostgreSQL
- * stand-in for Redshift and the Redshift Data API on it, each on a free loopback port, started on request and stopped by {@link #close()} (and on
- * JVM shutdown, should nobody close it).
+ * stand-in for Redshift and the Redshift Data API on it, SES v2 (an outbox directory) and Secrets Manager, each on a
+ * free loopback port, started on request and stopped by {@link #close()} (and on JVM shutdown, should nobody close it).
  *
  * <pre>{@code
  * try (LocalAws aws = LocalAws.start(LocalService.DYNAMODB)) {
@@ -39,7 +41,9 @@ import java.util.function.Supplier;
  * root) and {@link LocalService#POSTGRES} (the PostgreSQL server binaries). {@link LocalService#S3} and
  * {@link LocalService#SQS} run in this JVM and need S3Mock and ElasticMQ on the classpath, and
  * {@link LocalService#REDSHIFT_DATA} (which brings {@link LocalService#POSTGRES} along) the PostgreSQL JDBC driver;
- * without them only asking for that service fails, with a message naming the artifact. Thread-safe.
+ * without them only asking for that service fails, with a message naming the artifact. {@link LocalService#SES} and
+ * {@link LocalService#SECRETS_MANAGER} run in this JVM on the JDK alone; what they start with (the outbox directory,
+ * the secrets) is given by {@link Options}. Thread-safe.
  */
 public final class LocalAws implements AwsEndpoints, AutoCloseable {
     public static final String REGION = "us-east-1";
@@ -57,6 +61,7 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
 
     private final Supplier<Path> repoRoot;
     private final Path postgresBase;
+    private final Options options;
     private final Map<LocalService, Emulator> running = new EnumMap<>(LocalService.class);
     private final Thread shutdownHook;
     private final RedshiftDataFaults redshiftDataFaults = new RedshiftDataFaults();
@@ -65,9 +70,46 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
     private Path workDir;
     private boolean closed;
 
+    /**
+     * What the SES and Secrets Manager emulators start with: the directory SES writes its messages to (kept on
+     * {@link #close()}; by default a temporary one, deleted on close) and the secrets, name to value, Secrets Manager
+     * serves at first ({@link SecretsManagerEmulator#put} adds more). {@link #toString()} names the secrets, never
+     * their values.
+     */
+    public record Options(Optional<Path> sesOutbox, Map<String, String> secrets) {
+        public Options {
+            Objects.requireNonNull(sesOutbox, "sesOutbox");
+            secrets = Map.copyOf(secrets);
+        }
+
+        /** A temporary outbox, no secrets. */
+        public static Options defaults() {
+            return new Options(Optional.empty(), Map.of());
+        }
+
+        public Options withSesOutbox(Path outbox) {
+            return new Options(Optional.of(outbox), secrets);
+        }
+
+        public Options withSecrets(Map<String, String> secrets) {
+            return new Options(sesOutbox, secrets);
+        }
+
+        @Override
+        public String toString() {
+            return "Options[sesOutbox=" + sesOutbox.map(Path::toString).orElse("(temporary)") + ", secrets="
+                    + new java.util.TreeSet<>(secrets.keySet()) + "]";
+        }
+    }
+
     LocalAws(Supplier<Path> repoRoot, Path postgresBase) {
+        this(repoRoot, postgresBase, Options.defaults());
+    }
+
+    LocalAws(Supplier<Path> repoRoot, Path postgresBase, Options options) {
         this.repoRoot = repoRoot;
         this.postgresBase = postgresBase;
+        this.options = Objects.requireNonNull(options, "options");
         this.shutdownHook = new Thread(this::stopAll, "tally-local-aws-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -79,7 +121,20 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
 
     /** Starts the given services. On failure, whatever had started is stopped again and the failure thrown. */
     public static LocalAws start(Collection<LocalService> services) {
-        LocalAws aws = new LocalAws(RepoRoot::find, PostgresEmulator.DEFAULT_BASE);
+        return start(Options.defaults(), services);
+    }
+
+    /** Starts the given services, SES and Secrets Manager (now or when required later) with {@code options}. */
+    public static LocalAws start(Options options, LocalService... services) {
+        return start(options, Arrays.asList(services));
+    }
+
+    /**
+     * Starts the given services, SES and Secrets Manager (now or when required later) with {@code options}. On failure,
+     * whatever had started is stopped again and the failure thrown.
+     */
+    public static LocalAws start(Options options, Collection<LocalService> services) {
+        LocalAws aws = new LocalAws(RepoRoot::find, PostgresEmulator.DEFAULT_BASE, options);
         try {
             return aws.require(services);
         } catch (RuntimeException e) {
@@ -192,6 +247,10 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
                 return S3MockEmulator.start(dir.resolve("s3"), REGION);
             case SQS:
                 return ElasticMqEmulator.start(REGION, ACCOUNT_ID);
+            case SES:
+                return SesEmulator.start(options.sesOutbox().orElse(null));
+            case SECRETS_MANAGER:
+                return SecretsManagerEmulator.start(REGION, ACCOUNT_ID, options.secrets());
             default: // REDSHIFT_DATA starts after POSTGRES, in require
                 throw new IllegalArgumentException(service.name());
         }
@@ -232,7 +291,8 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
     }
 
     /**
-     * Where the service answers: {@code http://127.0.0.1:PORT} for DYNAMODB, S3, SQS and REDSHIFT_DATA;
+     * Where the service answers: {@code http://127.0.0.1:PORT} for DYNAMODB, S3, SQS, REDSHIFT_DATA, SES and
+     * SECRETS_MANAGER;
      * {@code postgresql://tally@127.0.0.1:PORT/dev} for POSTGRES (see {@link #jdbcUrl()} for JDBC).
      */
     @Override
@@ -242,7 +302,8 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
 
     /**
      * The endpoint overrides of the running AWS services by the services' names, as AWS SDK clients (and
-     * {@code AwsConfig.local}) take them: {@code dynamodb}, {@code s3}, {@code sqs}, {@code redshift-data}.
+     * {@code AwsConfig.local}) take them: {@code dynamodb}, {@code s3}, {@code sqs}, {@code redshift-data},
+     * {@code sesv2}, {@code secrets-manager}.
      */
     public synchronized Map<String, URI> serviceEndpoints() {
         Map<String, URI> endpoints = new LinkedHashMap<>();
@@ -255,7 +316,7 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
      * The environment that points the AWS SDKs and CLI (and a handler run by {@code tally invoke}) at this stack:
      * {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and, for each running AWS
      * service, its {@link LocalService#endpointVariable()} ({@code AWS_ENDPOINT_URL_DYNAMODB}, ...,
-     * {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}).
+     * {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}, {@code AWS_ENDPOINT_URL_SESV2}, {@code AWS_ENDPOINT_URL_SECRETS_MANAGER}).
      */
     public synchronized Map<String, String> environment() {
         Map<String, String> environment = new LinkedHashMap<>();
@@ -276,6 +337,26 @@ public final class LocalAws implements AwsEndpoints, AutoCloseable {
     public RedshiftDataFaults redshiftDataFaults() {
         emulator(LocalService.REDSHIFT_DATA);
         return redshiftDataFaults;
+    }
+
+    /**
+     * The directory the running SES emulator writes each accepted message to, one JSON file each; read it with
+     * {@link SesOutbox#read}.
+     *
+     * @throws LocalAwsException when SES is not running
+     */
+    public Path sesOutbox() {
+        return ((SesEmulator) emulator(LocalService.SES)).outbox();
+    }
+
+    /**
+     * The running Secrets Manager emulator, to {@link SecretsManagerEmulator#put put} (add or replace) or
+     * {@link SecretsManagerEmulator#remove remove} secrets.
+     *
+     * @throws LocalAwsException when SECRETS_MANAGER is not running
+     */
+    public SecretsManagerEmulator secrets() {
+        return (SecretsManagerEmulator) emulator(LocalService.SECRETS_MANAGER);
     }
 
     synchronized Emulator emulator(LocalService service) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a consumer such as the CLI gets without S3Mock, ElasticMQ, the PostgreSQL JDBC driver and JUnit on its
  * classpath: this module's classes alone, in a class loader that sees nothing else but the JDK, still run DynamoDB,
- * and asking for S3, SQS or REDSHIFT_DATA fails with a message naming the artifact to add.
+ * SES and SECRETS_MANAGER, and asking for S3, SQS or REDSHIFT_DATA fails with a message naming the artifact to add.
  */
 class OptionalDependenciesIT {
 
@@ -56,6 +56,19 @@ class OptionalDependenciesIT {
             Object dynamodb = Enum.valueOf((Class) service, "DYNAMODB");
             URI endpoint = (URI) aws.getClass().getMethod("endpoint", service).invoke(aws, dynamodb);
             assertThat(Processes.answers(endpoint.getPort())).isTrue();
+        }
+    }
+
+    @Test
+    void sesAndSecretsManagerRunWithoutThem() throws Throwable {
+        for (String name : new String[] {"SES", "SECRETS_MANAGER"}) {
+            try (URLClassLoader loader = moduleOnly(); AutoCloseable aws = (AutoCloseable) start(loader, name)) {
+                Class<?> service = loader.loadClass(LocalService.class.getName());
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Object constant = Enum.valueOf((Class) service, name);
+                URI endpoint = (URI) aws.getClass().getMethod("endpoint", service).invoke(aws, constant);
+                assertThat(Processes.answers(endpoint.getPort())).as(name).isTrue();
+            }
         }
     }
 

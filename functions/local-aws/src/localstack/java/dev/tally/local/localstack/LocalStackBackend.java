@@ -53,10 +53,13 @@ public final class LocalStackBackend implements LocalAwsBackend {
 
     @Override
     public synchronized AwsEndpoints require(Set<LocalService> services) {
-        if (services.contains(LocalService.REDSHIFT_DATA)) {
-            // LocalStack's community image has no Redshift Data API; the local emulator is this module's own.
-            throw new LocalAwsException("LocalService.REDSHIFT_DATA is not offered by the localstack backend: mark the"
-                    + " test class @LocalAwsTest(emulatorSpecific = true) or run it without -Plocalstack");
+        // LocalStack's community image has no Redshift Data API; these emulators are this module's own (SES's outbox
+        // and the secrets put into the emulator have no LocalStack counterpart here).
+        for (LocalService own : EnumSet.of(LocalService.REDSHIFT_DATA, LocalService.SES, LocalService.SECRETS_MANAGER)) {
+            if (services.contains(own)) {
+                throw new LocalAwsException("LocalService." + own + " is not offered by the localstack backend: mark"
+                        + " the test class @LocalAwsTest(emulatorSpecific = true) or run it without -Plocalstack");
+            }
         }
         EnumSet<LocalService> aws = EnumSet.copyOf(services);
         aws.remove(LocalService.POSTGRES);
