@@ -16,6 +16,8 @@ public final class Bootstrap<T> {
     private final Function<Map<String, String>, T> factory;
     private volatile Map<String, String> environment = System.getenv();
     private volatile T instance;
+    /** Where counts go in a local run, instead of CloudWatch; null in Lambda. */
+    private volatile CountMetrics localMetrics;
 
     /** @param factory builds the dependencies from an environment; called once */
     public Bootstrap(Function<Map<String, String>, T> factory) {
@@ -45,5 +47,20 @@ public final class Bootstrap<T> {
     public synchronized void useEnvironment(Map<String, String> env) {
         environment = Map.copyOf(env);
         instance = null;
+    }
+
+    /** For local runs: {@link #useEnvironment}, and counts to {@code metrics} instead of CloudWatch. */
+    public synchronized void useLocally(Map<String, String> env, CountMetrics metrics) {
+        localMetrics = metrics;
+        useEnvironment(env);
+    }
+
+    /**
+     * Where the function's counts go: CloudWatch through the embedded metric format with {@code service} as
+     * the dimension, or the sink a local run gave {@link #useLocally}.
+     */
+    public CountMetrics metrics(String service) {
+        CountMetrics local = localMetrics;
+        return local != null ? local : new EmfCountMetrics(service);
     }
 }

@@ -17,7 +17,6 @@ import dev.tally.delivery.Warehouse;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
-import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
@@ -40,8 +39,6 @@ final class BillingDependencies {
     static final String JDBC_PASSWORD = "WAREHOUSE_JDBC_PASSWORD";
 
     private static final Bootstrap<BillingDependencies> BOOTSTRAP = new Bootstrap<>(BillingDependencies::new);
-    /** Where counts go in a local run, instead of CloudWatch; null in Lambda. */
-    private static volatile CountMetrics localMetrics;
 
     private final DeliveryProcessor processor;
     private final BillingMetrics metrics;
@@ -59,8 +56,7 @@ final class BillingDependencies {
                 new DynamoDbProductAreaStore(dynamo, config.historyTable()), warehouse(config, env, aws, http, store),
                 new DeliveryProcessor.Settings(config.outputBucket(), config.outputPrefix(), config.tagKey(),
                         config.lease(), RollupRunner.Engine.FAST), clock);
-        CountMetrics sink = localMetrics;
-        metrics = new BillingMetrics(sink != null ? sink : new EmfCountMetrics("billing-rollup"));
+        metrics = new BillingMetrics(BOOTSTRAP.metrics("billing-rollup"));
     }
 
     private static Warehouse warehouse(BillingConfig config, Map<String, String> env, AwsConfig aws,
@@ -87,9 +83,8 @@ final class BillingDependencies {
     }
 
     /** For local runs ({@code tally invoke}, the demo): the environment to read, and where counts go. */
-    static synchronized void useLocally(Map<String, String> env, CountMetrics metrics) {
-        BOOTSTRAP.useEnvironment(env);
-        localMetrics = metrics;
+    static void useLocally(Map<String, String> env, CountMetrics metrics) {
+        BOOTSTRAP.useLocally(env, metrics);
     }
 
     DeliveryProcessor processor() {

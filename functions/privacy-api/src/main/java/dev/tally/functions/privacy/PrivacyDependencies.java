@@ -10,7 +10,6 @@ import dev.tally.privacy.PrivacyKeys;
 import dev.tally.privacy.PrivacyRequests;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
-import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 import java.security.SecureRandom;
@@ -26,8 +25,6 @@ import java.util.Optional;
  */
 final class PrivacyDependencies {
     private static final Bootstrap<PrivacyDependencies> BOOTSTRAP = new Bootstrap<>(PrivacyDependencies::new);
-    /** Where counts go in a local run, instead of CloudWatch; null in Lambda. */
-    private static volatile CountMetrics localMetrics;
 
     private final PrivacyRequests requests;
     private final PrivacyApi api;
@@ -47,10 +44,9 @@ final class PrivacyDependencies {
                         Optional.of(config.sesConfigurationSet()).filter(s -> !s.isEmpty())),
                 new SqsProcessingQueue(AwsClients.sqs(aws, http), config.queueUrl()), keys, config.privacy(),
                 new PrivacyRequests.Settings(config.codePolicy(), config.recordRetention()), clock, random);
-        CountMetrics local = localMetrics;
         api = new PrivacyApi(requests, new Callers(config.adminPrincipals(), config.adminScope()),
-                local != null ? local : new EmfCountMetrics("privacy-api"));
-        sweepMetrics = local != null ? local : new EmfCountMetrics("privacy-sweep");
+                BOOTSTRAP.metrics("privacy-api"));
+        sweepMetrics = BOOTSTRAP.metrics("privacy-sweep");
     }
 
     static PrivacyDependencies get() {
@@ -58,9 +54,8 @@ final class PrivacyDependencies {
     }
 
     /** For local runs ({@code tally serve}, {@code tally invoke}): the environment to read, and where counts go. */
-    static synchronized void useLocally(Map<String, String> env, CountMetrics metrics) {
-        BOOTSTRAP.useEnvironment(env);
-        localMetrics = metrics;
+    static void useLocally(Map<String, String> env, CountMetrics metrics) {
+        BOOTSTRAP.useLocally(env, metrics);
     }
 
     PrivacyRequests requests() {
