@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Values written into SQL text. A load is one Data API {@code BatchExecuteStatement}, whose parameters would apply
  * to every statement alike, so the load's statements carry their values as literals: each kind of value is validated against the narrow shape it has
  * (a run id, a period, a bucket) or, for free text, escaped so that it reads the same in Redshift and PostgreSQL
- * whatever their backslash rules. Anything else is refused before a statement is built.
+ * whatever their backslash rules. Anything else is refused before a statement is built. Privacy deletions' subject
+ * ids, which may be any text, are {@link #string dialect-aware string literals}.
  */
 final class SqlLiterals {
     private static final Pattern RUN_ID = Pattern.compile("[0-9A-Za-z-]{1,64}");
@@ -78,6 +79,29 @@ final class SqlLiterals {
             throw new IllegalArgumentException("text longer than " + MAX_TEXT_BYTES + " bytes");
         }
         return quote(out.toString());
+    }
+
+    /**
+     * Any string as a literal that reads back as exactly that string in the dialect, for values that cannot be
+     * bound (a Data API batch takes no parameters per statement): quotes are doubled; a backslash, which Redshift
+     * reads as an escape character inside {@code '...'} and PostgreSQL (standard_conforming_strings on) does not,
+     * is written so that no backslash rule applies to it — on Redshift as {@code CHR(92)} concatenated in, which
+     * means the same on every server (and so on the local Data API endpoint, which runs Redshift's SQL on
+     * PostgreSQL), on PostgreSQL as an {@code E'...'} string with the backslash doubled, which means the same
+     * whatever standard_conforming_strings says. Everything else, Unicode included, is kept as it is. A NUL
+     * character, which neither database can hold in text, is refused (without the value in the message).
+     */
+    static String string(WarehouseSql.Dialect dialect, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("a string literal cannot hold a NUL character");
+        }
+        String quoted = value.replace("'", "''");
+        if (value.indexOf('\\') < 0) {
+            return "'" + quoted + "'";
+        }
+        return dialect == WarehouseSql.Dialect.REDSHIFT
+                ? "('" + quoted.replace("\\", "' || CHR(92) || '") + "')"
+                : "E'" + quoted.replace("\\", "\\\\") + "'";
     }
 
     static String number(BigDecimal value) {

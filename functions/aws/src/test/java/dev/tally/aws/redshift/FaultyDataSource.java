@@ -20,7 +20,10 @@ import java.util.regex.Pattern;
  */
 final class FaultyDataSource {
     private final DataSource target;
-    private final List<Pattern> faults = new ArrayList<>();
+    private final List<Fault> faults = new ArrayList<>();
+
+    private record Fault(Pattern sql, String sqlState) {
+    }
 
     FaultyDataSource(DataSource target) {
         this.target = target;
@@ -28,7 +31,12 @@ final class FaultyDataSource {
 
     /** The next statement matching {@code sql} ({@link java.util.regex.Matcher#find()}) fails, once. */
     synchronized void failNextStatementMatching(Pattern sql) {
-        faults.add(sql);
+        failNextStatementMatching(sql, "XX000");
+    }
+
+    /** The same, the failure with this SQLSTATE (e.g. {@code 40001}, a serialization failure). */
+    synchronized void failNextStatementMatching(Pattern sql, String sqlState) {
+        faults.add(new Fault(sql, sqlState));
     }
 
     synchronized void clear() {
@@ -54,11 +62,12 @@ final class FaultyDataSource {
         if (!takesSql || args == null || args.length == 0 || !(args[0] instanceof String sql)) {
             return;
         }
-        for (Iterator<Pattern> it = faults.iterator(); it.hasNext(); ) {
-            Pattern fault = it.next();
-            if (fault.matcher(sql).find()) {
+        for (Iterator<Fault> it = faults.iterator(); it.hasNext(); ) {
+            Fault fault = it.next();
+            if (fault.sql().matcher(sql).find()) {
                 it.remove();
-                throw new SQLException("injected fault: statement matched /" + fault.pattern() + "/", "XX000");
+                throw new SQLException("injected fault: statement matched /" + fault.sql().pattern() + "/",
+                        fault.sqlState());
             }
         }
     }
