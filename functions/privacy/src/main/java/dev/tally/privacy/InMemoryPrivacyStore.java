@@ -69,6 +69,42 @@ public final class InMemoryPrivacyStore implements PrivacyStore {
     }
 
     @Override
+    public synchronized Optional<Receipt> claimReceipt(String requestId, String target, Instant at,
+                                                       Instant staleBefore) {
+        PrivacyRequest request = requests.get(requestId);
+        Receipt current = request == null ? null : receipt(request, target);
+        if (current == null || !(current.status() == ReceiptStatus.PENDING
+                || current.status() == ReceiptStatus.IN_PROGRESS && current.startedAt() != null
+                && current.startedAt().isBefore(staleBefore))) {
+            return Optional.empty();
+        }
+        Receipt taken = new Receipt(current.target(), current.kind(), ReceiptStatus.IN_PROGRESS,
+                current.attempts() + 1, current.lastError(), at, null, current.evidence());
+        requests.put(requestId, replaced(request, taken));
+        return Optional.of(taken);
+    }
+
+    @Override
+    public synchronized Optional<Receipt> updateReceipt(String requestId, Receipt next, Set<ReceiptStatus> from) {
+        PrivacyRequest request = requests.get(requestId);
+        Receipt current = request == null ? null : receipt(request, next.target());
+        if (current == null || !from.contains(current.status())) {
+            return Optional.empty();
+        }
+        requests.put(requestId, replaced(request, next));
+        return Optional.of(next);
+    }
+
+    private static Receipt receipt(PrivacyRequest request, String target) {
+        return request.receipts().stream().filter(r -> r.target().equals(target)).findFirst().orElse(null);
+    }
+
+    private static PrivacyRequest replaced(PrivacyRequest request, Receipt receipt) {
+        return request.withReceipts(request.receipts().stream()
+                .map(r -> r.target().equals(receipt.target()) ? receipt : r).toList());
+    }
+
+    @Override
     public synchronized void markHandedOver(String id, Instant at) {
         requests.computeIfPresent(id, (k, r) -> r.withHandedOver(true));
     }

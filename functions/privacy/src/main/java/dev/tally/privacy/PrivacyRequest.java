@@ -38,10 +38,13 @@ public record PrivacyRequest(String id, RequestStatus status, RequestType type, 
         receipts = List.copyOf(receipts);
     }
 
-    /** The same request in another status, as of {@code at}; a terminal status sets {@code finishedAt}. */
+    /**
+     * The same request in another status, as of {@code at}: a terminal status sets {@code finishedAt}, another
+     * (a retry running it again) clears it.
+     */
     public PrivacyRequest withStatus(RequestStatus next, Instant at, String reason) {
         return new PrivacyRequest(id, next, type, subjectType, subjectCount, regulation, receivedAt, dueAt,
-                next.terminal() ? at : finishedAt, requestedBy, owner, fingerprint, reason, handedOver, at, receipts);
+                next.terminal() ? at : null, requestedBy, owner, fingerprint, reason, handedOver, at, receipts);
     }
 
     public PrivacyRequest withHandedOver(boolean value) {

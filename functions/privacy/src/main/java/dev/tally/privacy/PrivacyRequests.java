@@ -210,6 +210,39 @@ public final class PrivacyRequests {
         return cancelled;
     }
 
+    /**
+     * Runs the failed targets of a request again (admins): its {@code FAILED} receipts back to {@code PENDING}
+     * with their attempts reset, the request {@code RUNNING} again and handed to processing; the targets that
+     * succeeded are not run again. CONFLICT unless the request ended {@code PARTIAL_SUCCESS} or {@code FAILED} in
+     * its targets (a request that failed confirmation has nothing to retry).
+     */
+    public PrivacyRequest retryFailed(Caller caller, String id) {
+        if (!caller.admin()) {
+            throw new PrivacyException(PrivacyError.FORBIDDEN, null, "retrying a request needs the admin role");
+        }
+        PrivacyRequest request = visible(caller, id);
+        boolean retryable = request.status() == RequestStatus.PARTIAL_SUCCESS
+                || request.status() == RequestStatus.FAILED && !CONFIRMATION_FAILED.equals(request.failureReason());
+        if (!retryable || store.subjects(id).map(s -> s.form() != StoredSubjects.Form.SEALED).orElse(true)) {
+            throw new PrivacyException(PrivacyError.CONFLICT, null, "the request is " + request.status()
+                    + "; only requests whose targets failed can be retried");
+        }
+        PrivacyRequest running = store.transition(id, EnumSet.of(RequestStatus.PARTIAL_SUCCESS, RequestStatus.FAILED),
+                RequestStatus.RUNNING, now(), null).orElseThrow(() -> new PrivacyException(PrivacyError.CONFLICT,
+                null, "the request changed meanwhile; read it and try again"));
+        int reset = 0;
+        for (Receipt receipt : running.receipts()) {
+            if (receipt.status() == ReceiptStatus.FAILED && store.updateReceipt(id, new Receipt(receipt.target(),
+                    receipt.kind(), ReceiptStatus.PENDING, 0, receipt.lastError(), null, null, receipt.evidence()),
+                    EnumSet.of(ReceiptStatus.FAILED)).isPresent()) {
+                reset++;
+            }
+        }
+        LOG.info("privacy request {}: {} failed target(s) to run again", id, reset);
+        handOver(running);
+        return store.request(id).orElseThrow();
+    }
+
     /** Since when a subject is suppressed, if it is (admins only). */
     public Optional<Instant> suppressedSince(Caller caller, SubjectType type, String subjectId) {
         if (!caller.admin()) {

@@ -52,6 +52,23 @@ public interface PrivacyStore {
     Optional<PrivacyRequest> transition(String id, Set<RequestStatus> from, RequestStatus to, Instant at,
                                         String reason);
 
+    /**
+     * Takes one receipt for a worker: if it is {@code PENDING}, or {@code IN_PROGRESS} since before
+     * {@code staleBefore} (its worker died; the queue brought the work again), it becomes {@code IN_PROGRESS}
+     * with {@code startedAt = at} and one more attempt. Of two workers taking the same receipt at once, one wins.
+     *
+     * @return the receipt as taken, or empty when it is not there to take (in progress elsewhere, or terminal)
+     */
+    Optional<Receipt> claimReceipt(String requestId, String target, Instant at, Instant staleBefore);
+
+    /**
+     * Replaces one receipt (matched by {@code next.target()}) if its status is one of {@code from}: the worker's
+     * outcome, or a retry putting a {@code FAILED} receipt back to {@code PENDING}.
+     *
+     * @return the receipt as stored now, or empty when it was not in one of {@code from}
+     */
+    Optional<Receipt> updateReceipt(String requestId, Receipt next, Set<ReceiptStatus> from);
+
     /** Records that the request was given to processing. */
     void markHandedOver(String id, Instant at);
 

@@ -403,7 +403,7 @@ public abstract class PrivacyStoreContract {
     }
 
     @Test
-    void shouldKeepFinishedAt_andClearTheReason_onLaterNonTerminalStatuses() {
+    void shouldClearFinishedAtAndTheReason_whenARetryRunsTheRequestAgain() {
         PrivacyStore store = newStore();
         store.create(request("req-1", RequestStatus.RUNNING, DUE), smallSubjects("req-1"), Optional.empty());
         Instant at = RECEIVED.plusSeconds(10);
@@ -412,7 +412,7 @@ public abstract class PrivacyStoreContract {
         PrivacyRequest rerun = store.transition("req-1", EnumSet.of(RequestStatus.PARTIAL_SUCCESS),
                 RequestStatus.RUNNING, at.plusSeconds(1), null).orElseThrow();
 
-        assertThat(rerun.finishedAt()).isEqualTo(at);
+        assertThat(rerun.finishedAt()).isNull();
         assertThat(rerun.failureReason()).isNull();
         assertThat(store.request("req-1")).contains(rerun);
         assertThat(store.openRequests()).containsExactly(rerun);
@@ -444,6 +444,183 @@ public abstract class PrivacyStoreContract {
 
         assertThat(store.request("req-1")).contains(queued.withHandedOver(true));
         assertThat(store.openRequests()).containsExactly(queued.withHandedOver(true));
+    }
+
+    // ---- receipts -----------------------------------------------------------------------------------------
+
+    /** A receipt put back to PENDING by a retry: it still carries its last error, evidence and dates. */
+    private static final Receipt RETRIED = new Receipt("billing", TargetKind.WEBHOOK, ReceiptStatus.PENDING, 1,
+            "HTTP 502 from destination", RECEIVED.plusSeconds(2).plusNanos(11), RECEIVED.plusSeconds(3),
+            Map.of("calls", 1L, "job_ids", List.of("job-0")));
+
+    /** {@link #request} with {@link #RETRIED} second among the fixture receipts, running. */
+    private static PrivacyRequest withPendingReceipt(String id) {
+        List<Receipt> all = new ArrayList<>(receipts());
+        all.add(1, RETRIED);
+        return request(id, RequestStatus.RUNNING, DUE).withReceipts(all);
+    }
+
+    /** The request's receipts with the one of {@code receipt.target()} replaced, in the same order. */
+    private static PrivacyRequest replacing(PrivacyRequest request, Receipt receipt) {
+        return request.withReceipts(request.receipts().stream()
+                .map(r -> r.target().equals(receipt.target()) ? receipt : r).toList());
+    }
+
+    @Test
+    void shouldClaimAPendingReceipt_once_whileItsClaimIsFresh() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        store.create(created, smallSubjects("req-1"), Optional.of(code("req-1")));
+        Instant at = Instant.parse("2024-05-01T12:40:00Z"); // a whole second: Instant.toString() would drop ".000…"
+
+        Optional<Receipt> claimed = store.claimReceipt("req-1", "billing", at, at.minus(Duration.ofMinutes(15)));
+
+        Receipt expected = new Receipt("billing", TargetKind.WEBHOOK, ReceiptStatus.IN_PROGRESS, 2,
+                "HTTP 502 from destination", at, null, RETRIED.evidence());
+        assertThat(claimed).contains(expected);
+        assertThat(store.request("req-1")).contains(replacing(created, expected));
+
+        assertThat(store.claimReceipt("req-1", "billing", at.plusSeconds(1), at)).isEmpty();
+        assertThat(store.claimReceipt("req-1", "billing", at.plusSeconds(1), at.minusNanos(1))).isEmpty();
+        assertThat(store.request("req-1")).contains(replacing(created, expected));
+    }
+
+    @Test
+    void shouldClaimAReceiptAgain_onceItsClaimIsStale() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        store.create(created, smallSubjects("req-1"), Optional.empty());
+        Instant first = Instant.parse("2024-05-01T12:40:00Z");
+        store.claimReceipt("req-1", "billing", first, first.minusSeconds(900)).orElseThrow();
+        Instant second = first.plus(Duration.ofMinutes(20)).plusNanos(3);
+
+        Optional<Receipt> again = store.claimReceipt("req-1", "billing", second, first.plusMillis(500));
+
+        Receipt expected = new Receipt("billing", TargetKind.WEBHOOK, ReceiptStatus.IN_PROGRESS, 3,
+                "HTTP 502 from destination", second, null, RETRIED.evidence());
+        assertThat(again).contains(expected);
+        assertThat(store.request("req-1")).contains(replacing(created, expected));
+
+        // the fixture's warehouse receipt is IN_PROGRESS since RECEIVED + 1.5 s + 7 ns
+        Instant warehouseStarted = RECEIVED.plusMillis(1500).plusNanos(7);
+        assertThat(store.claimReceipt("req-1", "warehouse", second, warehouseStarted)).isEmpty();
+        Receipt warehouse = store.claimReceipt("req-1", "warehouse", second, warehouseStarted.plusNanos(1))
+                .orElseThrow();
+        assertThat(warehouse.attempts()).isEqualTo(3);
+        assertThat(warehouse.startedAt()).isEqualTo(second);
+        assertThat(warehouse.lastError()).isEqualTo("statement timed out");
+        assertThat(warehouse.evidence()).isEqualTo(receipts().get(0).evidence());
+    }
+
+    @Test
+    void shouldNotClaimTerminalReceipts_norUnknownOnes_andCreateNothing() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        store.create(created, smallSubjects("req-1"), Optional.empty());
+        Instant at = RECEIVED.plusSeconds(100);
+        Instant farFuture = at.plus(Duration.ofDays(3650));
+
+        assertThat(store.claimReceipt("req-1", "archive", at, farFuture)).isEmpty(); // SUCCEEDED
+        assertThat(store.claimReceipt("req-1", "crm", at, farFuture)).isEmpty(); // FAILED
+        assertThat(store.claimReceipt("req-1", "ads", at, farFuture)).isEmpty(); // NOT_SUPPORTED
+        assertThat(store.claimReceipt("req-1", "nowhere", at, farFuture)).isEmpty();
+        assertThat(store.claimReceipt("req-2", "billing", at, farFuture)).isEmpty();
+        assertThat(store.updateReceipt("req-1", new Receipt("nowhere", TargetKind.WEBHOOK, ReceiptStatus.SUCCEEDED,
+                1, null, at, at, Map.of()), EnumSet.allOf(ReceiptStatus.class))).isEmpty();
+        assertThat(store.updateReceipt("req-2", RETRIED, EnumSet.allOf(ReceiptStatus.class))).isEmpty();
+
+        assertThat(store.request("req-1")).contains(created);
+        assertThat(store.request("req-2")).isEmpty();
+        PrivacyRequest later = request("req-2");
+        store.create(later, smallSubjects("req-2"), Optional.empty());
+        assertThat(store.request("req-2")).contains(later); // no stray "billing" receipt was left under req-2
+    }
+
+    @Test
+    void shouldGiveAReceiptToOneOfManyClaimingItAtOnce() throws Exception {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        store.create(created, smallSubjects("req-1"), Optional.empty());
+
+        List<Optional<Receipt>> results = race(i -> store.claimReceipt("req-1", "billing",
+                RECEIVED.plusSeconds(100 + i), RECEIVED));
+
+        List<Receipt> won = results.stream().flatMap(Optional::stream).toList();
+        assertThat(won).hasSize(1);
+        assertThat(won.get(0).attempts()).isEqualTo(2);
+        assertThat(store.request("req-1")).contains(replacing(created, won.get(0)));
+    }
+
+    @Test
+    void shouldStoreAWorkersOutcome_exactly_leavingTheRestOfTheRequestAsItWas() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        StoredSubjects subjects = smallSubjects("req-1");
+        store.create(created, subjects, Optional.of(code("req-1")));
+        Instant at = RECEIVED.plusSeconds(100).plusNanos(1);
+        store.claimReceipt("req-1", "billing", at, RECEIVED).orElseThrow();
+        Receipt outcome = new Receipt("billing", TargetKind.WEBHOOK, ReceiptStatus.SUCCEEDED, 2, null, at,
+                at.plusSeconds(42).plusNanos(999_999_998),
+                Map.of("calls", 3L, "rows_deleted", 12L, "bytes_scanned", 9_007_199_254_740_993L,
+                        "tables", Map.of("analytics.tracks", 9L, "analytics.pages", 3L),
+                        "job_ids", List.of("job-1", "job-2")));
+
+        Optional<Receipt> stored = store.updateReceipt("req-1", outcome, EnumSet.of(ReceiptStatus.IN_PROGRESS));
+
+        assertThat(stored).contains(outcome);
+        PrivacyRequest read = store.request("req-1").orElseThrow();
+        assertThat(read).isEqualTo(replacing(created, outcome));
+        assertThat(read.receipts()).extracting(Receipt::target)
+                .containsExactly("warehouse", "billing", "archive", "crm", "ads");
+        assertThat(read.receipts().get(1).evidence().get("tables"))
+                .isEqualTo(Map.of("analytics.tracks", 9L, "analytics.pages", 3L));
+        assertThat(read.receipts().get(1).evidence().get("bytes_scanned")).isEqualTo(9_007_199_254_740_993L);
+        assertSameSubjects(store.subjects("req-1"), subjects);
+        assertThat(store.code("req-1")).contains(code("req-1"));
+        assertThat(store.openRequests()).containsExactly(read);
+    }
+
+    @Test
+    void shouldNotUpdateAReceipt_outsideTheGivenStatuses() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        store.create(created, smallSubjects("req-1"), Optional.empty());
+        Receipt outcome = new Receipt("billing", TargetKind.WEBHOOK, ReceiptStatus.SUCCEEDED, 2, null,
+                RECEIVED.plusSeconds(9), RECEIVED.plusSeconds(10), Map.of("calls", 2L));
+
+        assertThat(store.updateReceipt("req-1", outcome, EnumSet.of(ReceiptStatus.IN_PROGRESS))).isEmpty();
+        assertThat(store.updateReceipt("req-1", outcome, EnumSet.of(ReceiptStatus.FAILED,
+                ReceiptStatus.SUCCEEDED))).isEmpty();
+        assertThat(store.updateReceipt("req-1", outcome, EnumSet.noneOf(ReceiptStatus.class))).isEmpty();
+        assertThat(store.request("req-1")).contains(created);
+
+        assertThat(store.updateReceipt("req-1", outcome, EnumSet.of(ReceiptStatus.PENDING, ReceiptStatus.FAILED)))
+                .contains(outcome);
+        assertThat(store.request("req-1")).contains(replacing(created, outcome));
+    }
+
+    @Test
+    void shouldPutAFailedReceiptBackToPending_forARetry_thenLetItBeClaimed() {
+        PrivacyStore store = newStore();
+        PrivacyRequest created = withPendingReceipt("req-1");
+        StoredSubjects subjects = smallSubjects("req-1");
+        store.create(created, subjects, Optional.empty());
+        Receipt failed = receipts().get(2); // crm: FAILED after 8 attempts
+        Receipt retry = new Receipt(failed.target(), failed.kind(), ReceiptStatus.PENDING, failed.attempts(),
+                failed.lastError(), null, null, failed.evidence());
+
+        Optional<Receipt> pending = store.updateReceipt("req-1", retry, EnumSet.of(ReceiptStatus.FAILED));
+        Optional<Receipt> twice = store.updateReceipt("req-1", retry, EnumSet.of(ReceiptStatus.FAILED));
+
+        assertThat(pending).contains(retry);
+        assertThat(twice).isEmpty();
+        assertThat(store.request("req-1")).contains(replacing(created, retry));
+        Instant at = RECEIVED.plusSeconds(7200).plusNanos(5);
+        Receipt taken = store.claimReceipt("req-1", "crm", at, RECEIVED).orElseThrow();
+        assertThat(taken).isEqualTo(new Receipt("crm", TargetKind.WEBHOOK, ReceiptStatus.IN_PROGRESS, 9,
+                failed.lastError(), at, null, failed.evidence()));
+        assertThat(store.request("req-1")).contains(replacing(created, taken));
+        assertSameSubjects(store.subjects("req-1"), subjects);
     }
 
     // ---- subjects -----------------------------------------------------------------------------------------

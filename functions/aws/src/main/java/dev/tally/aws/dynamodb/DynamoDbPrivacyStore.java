@@ -65,7 +65,8 @@ import static dev.tally.aws.dynamodb.PrivacyTable.SK;
  *       is seen whole or not at all, and a second {@code create} with the same id writes nothing at all: it loses
  *       the claim before it has written any of its items, so the first request's items are never overwritten;</li>
  *   <li>a transition is an {@code UpdateItem} of {@code META} on {@code status IN (from)}; a guess on
- *       {@code used = false AND attempts < max}; using a code on {@code used = false}; an idempotency key is taken
+ *       {@code used = false AND attempts < max}; using a code on {@code used = false}; a receipt is claimed, or
+ *       its outcome written, with an {@code UpdateItem} of its own item on its status; an idempotency key is taken
  *       with {@code attribute_not_exists(pk)} and taken over on {@code request_id = stale AND created_at = stale};
  *       a suppression is put with {@code attribute_not_exists(pk)} per subject, so the first one's {@code since}
  *       stays whatever the concurrency (a batch read followed by batch writes would let two suppressions both see
@@ -350,13 +351,14 @@ public final class DynamoDbPrivacyStore implements PrivacyStore {
             values.put(":reason", text(reason));
         }
         names.put("#open", OPEN_PK);
+        names.put("#finished", FINISHED_AT);
         if (to.terminal()) {
             set.add("#finished = :at");
-            names.put("#finished", FINISHED_AT);
             remove.add("#open");
-        } else {
+        } else { // a retry running it again: open, and not finished any more
             set.add("#open = :open");
             values.put(":open", text(OPEN));
+            remove.add("#finished");
         }
         String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         Map<String, AttributeValue> changed;
@@ -383,6 +385,85 @@ public final class DynamoDbPrivacyStore implements PrivacyStore {
                     .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true), ":at", instant(at))));
         } catch (ConditionalCheckFailedException absent) {
             // no such request: nothing to mark
+        }
+    }
+
+    /**
+     * One {@code UpdateItem} of the receipt's item, on {@code attribute_exists(pk) AND (status = PENDING OR
+     * (status = IN_PROGRESS AND started_at < :staleBefore))}: {@code started_at} is fixed-width text, so the text
+     * comparison is the time comparison, to the nanosecond. Of two workers taking the same receipt, one wins.
+     */
+    @Override
+    public Optional<Receipt> claimReceipt(String requestId, String target, Instant at, Instant staleBefore) {
+        Map<String, AttributeValue> taken;
+        try {
+            taken = dynamo.updateItem(b -> b.tableName(table).key(key(requestPk(requestId), RECEIPT_PREFIX + target))
+                    .updateExpression("SET #status = :inProgress, #attempts = #attempts + :one, #started = :at"
+                            + " REMOVE #finished")
+                    .conditionExpression("attribute_exists(#pk) AND (#status = :pending"
+                            + " OR (#status = :inProgress AND #started < :staleBefore))")
+                    .expressionAttributeNames(Map.of("#pk", PK, "#status", STATUS, "#attempts", ATTEMPTS,
+                            "#started", STARTED_AT, "#finished", FINISHED_AT))
+                    .expressionAttributeValues(Map.of(":inProgress", text(ReceiptStatus.IN_PROGRESS.name()),
+                            ":pending", text(ReceiptStatus.PENDING.name()), ":one", number(1), ":at", instant(at),
+                            ":staleBefore", instant(staleBefore)))
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+        } catch (ConditionalCheckFailedException takenOrAbsent) {
+            return Optional.empty();
+        }
+        return Optional.of(toReceipt(taken));
+    }
+
+    /**
+     * One {@code UpdateItem} of the receipt's item, on {@code attribute_exists(pk) AND status IN (:from...)}: every
+     * field of {@code next} is written (absent ones removed); {@code position} and {@code expires_at} stay.
+     */
+    @Override
+    public Optional<Receipt> updateReceipt(String requestId, Receipt next, Set<ReceiptStatus> from) {
+        if (from.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> names = new HashMap<>(Map.of("#pk", PK, "#status", STATUS, "#kind", KIND,
+                "#attempts", ATTEMPTS, "#evidence", EVIDENCE, "#lastError", LAST_ERROR, "#started", STARTED_AT,
+                "#finished", FINISHED_AT));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":status", text(next.status().name()),
+                ":kind", text(next.kind().name()), ":attempts", number(next.attempts()),
+                ":evidence", EvidenceValues.toAttribute(next.evidence())));
+        List<String> fromValues = new ArrayList<>();
+        for (ReceiptStatus status : from) {
+            String name = ":from" + status.ordinal();
+            fromValues.add(name);
+            values.put(name, text(status.name()));
+        }
+        List<String> set = new ArrayList<>(List.of("#status = :status", "#kind = :kind", "#attempts = :attempts",
+                "#evidence = :evidence"));
+        List<String> remove = new ArrayList<>();
+        setOrRemove(set, remove, values, "#lastError", next.lastError() == null ? null : text(next.lastError()));
+        setOrRemove(set, remove, values, "#started", next.startedAt() == null ? null : instant(next.startedAt()));
+        setOrRemove(set, remove, values, "#finished", next.finishedAt() == null ? null : instant(next.finishedAt()));
+        String update = "SET " + String.join(", ", set) + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
+        Map<String, AttributeValue> stored;
+        try {
+            stored = dynamo.updateItem(b -> b.tableName(table)
+                    .key(key(requestPk(requestId), RECEIPT_PREFIX + next.target()))
+                    .updateExpression(update)
+                    .conditionExpression("attribute_exists(#pk) AND #status IN (" + String.join(", ", fromValues) + ")")
+                    .expressionAttributeNames(names).expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW)).attributes();
+        } catch (ConditionalCheckFailedException movedOrAbsent) {
+            return Optional.empty();
+        }
+        return Optional.of(toReceipt(stored));
+    }
+
+    private static void setOrRemove(List<String> set, List<String> remove, Map<String, AttributeValue> values,
+                                    String name, AttributeValue value) {
+        if (value == null) {
+            remove.add(name);
+        } else {
+            String placeholder = ":" + name.substring(1);
+            set.add(name + " = " + placeholder);
+            values.put(placeholder, value);
         }
     }
 

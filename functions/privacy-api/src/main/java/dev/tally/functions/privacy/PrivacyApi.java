@@ -81,6 +81,10 @@ final class PrivacyApi {
                 PrivacyRequest request = method.equals("GET") ? requests.get(caller, id) : requests.cancel(caller, id);
                 return json(200, RequestJson.request(request));
             }
+            if (size == 3 && path.get(2).equals("retry")) {
+                allow(method, "POST");
+                return json(200, RequestJson.request(requests.retryFailed(caller, id)));
+            }
             if (size == 3 && path.get(2).equals("confirm")) {
                 allow(method, "POST");
                 String code = RequestBodies.confirmCode(body(event));
@@ -209,7 +213,7 @@ final class PrivacyApi {
         StringBuilder route = new StringBuilder(method).append(' ');
         for (int i = 0; i < path.size(); i++) {
             String segment = path.get(i);
-            boolean literal = List.of("privacy-requests", "confirm", "suppressions", "opendsr", "v1", "discovery",
+            boolean literal = List.of("privacy-requests", "confirm", "retry", "suppressions", "opendsr", "v1", "discovery",
                     "requests").contains(segment) && i < 3;
             route.append('/').append(literal ? segment : "{}");
         }

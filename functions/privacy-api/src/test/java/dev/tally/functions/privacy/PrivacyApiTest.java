@@ -242,6 +242,22 @@ class PrivacyApiTest {
     }
 
     @Test
+    void shouldRefuseToRetry_aRequestWhoseTargetsDidNotFail_orForAnEndUser() throws Exception {
+        String id = body(handler.handleRequest(sample("create-as-admin-iam.json"), null)).get("id").asText();
+        APIGatewayV2HTTPEvent retry = sample("create-as-admin-iam.json");
+        retry.setRawPath("/privacy-requests/" + id + "/retry");
+        retry.setBody(null);
+
+        APIGatewayV2HTTPResponse queued = handler.handleRequest(retry, null);
+        APIGatewayV2HTTPResponse asUser = handler.handleRequest(endUser("POST", "/privacy-requests/" + id + "/retry",
+                null, "user-1001", "jane.doe@example.com"), null);
+
+        assertThat(queued.getStatusCode()).isEqualTo(409);
+        assertThat(body(queued).at("/error/code").asText()).isEqualTo("CONFLICT");
+        assertThat(asUser.getStatusCode()).isEqualTo(403);
+    }
+
+    @Test
     void shouldAnswerSuppressionChecks_forAdminsOnly() throws Exception {
         APIGatewayV2HTTPEvent suppress = sample("create-as-admin-iam.json");
         suppress.setHeaders(Map.of());
