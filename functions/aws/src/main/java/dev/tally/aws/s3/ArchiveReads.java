@@ -4,7 +4,6 @@ import dev.tally.delivery.ObjectStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -74,18 +73,8 @@ final class ArchiveReads {
 
     private ResponseInputStream<GetObjectResponse> get(String key, String versionId, String ifMatch, long offset)
             throws ObjectStore.NotFound, ObjectStore.Changed {
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
-        if (versionId != null) {
-            request.versionId(versionId);
-        }
-        if (ifMatch != null) {
-            request.ifMatch(ifMatch);
-        }
-        if (offset > 0) {
-            request.range("bytes=" + offset + "-");
-        }
         try {
-            return s3.getObject(request.build());
+            return s3.getObject(RangedGet.of(bucket, key, versionId, ifMatch, offset));
         } catch (NoSuchKeyException e) {
             throw new ObjectStore.NotFound("object");
         } catch (S3Exception e) {

@@ -4,7 +4,6 @@ import dev.tally.delivery.ObjectStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -61,18 +60,8 @@ public final class S3ObjectStore implements ObjectStore {
 
     private ResponseInputStream<GetObjectResponse> open(String bucket, String key, String versionId, String ifMatch,
                                                         long offset) throws IOException {
-        GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(key);
-        if (!versionId.isEmpty()) {
-            request.versionId(versionId);
-        }
-        if (!ifMatch.isEmpty()) {
-            request.ifMatch(ifMatch);
-        }
-        if (offset > 0) {
-            request.range("bytes=" + offset + "-");
-        }
         try {
-            return s3.getObject(request.build());
+            return s3.getObject(RangedGet.of(bucket, key, versionId, ifMatch, offset));
         } catch (NoSuchKeyException e) {
             throw new NotFound(uri(bucket, key));
         } catch (S3Exception e) {
