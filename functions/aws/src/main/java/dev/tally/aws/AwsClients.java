@@ -4,6 +4,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -23,6 +24,8 @@ public final class AwsClients {
     public static final String SECRETS_MANAGER = "secrets-manager";
     /** SQS's: {@code AWS_ENDPOINT_URL_SQS}. */
     public static final String SQS = "sqs";
+    /** The Redshift Data API's: {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}. */
+    public static final String REDSHIFT_DATA = "redshift-data";
 
     private AwsClients() {
     }
@@ -57,6 +60,11 @@ public final class AwsClients {
 
     public static SqsClient sqs(AwsConfig config, SdkHttpClient http) {
         return configure(SqsClient.builder(), config, SQS).httpClient(http).build();
+    }
+
+    /** The Redshift Data API (the warehouse's statements). */
+    public static RedshiftDataClient redshiftData(AwsConfig config, SdkHttpClient http) {
+        return configure(RedshiftDataClient.builder(), config, REDSHIFT_DATA).httpClient(http).build();
     }
 
     /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */

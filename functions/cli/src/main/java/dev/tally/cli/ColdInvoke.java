@@ -25,6 +25,8 @@ public final class ColdInvoke {
     private static final String HISTORY_FUNCTIONS = "dev.tally.functions.history.";
     private static final String BILLING_FUNCTION = "dev.tally.functions.billing.";
     private static final String PRIVACY_FUNCTIONS = "dev.tally.functions.privacy.";
+    /** Within {@link #PRIVACY_FUNCTIONS}' package, but in a jar of their own. */
+    private static final String PRIVACY_WORKERS = "dev.tally.functions.privacy.worker.";
 
     private ColdInvoke() {
     }
@@ -50,12 +52,21 @@ public final class ColdInvoke {
         }
     }
 
+    /** Only loaded for the privacy workers, whose jar has these classes. */
+    static final class PrivacyWorkersLocally {
+        static void install() {
+            dev.tally.functions.privacy.worker.LocalWorkerRuntime.install(System.getenv(), new SummingCountMetrics());
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         byte[] event = Files.readAllBytes(Path.of(args[1]));
         if (args[0].startsWith(HISTORY_FUNCTIONS)) {
             HistoryFunctionsLocally.install(Path.of(args[2]));
         } else if (args[0].startsWith(BILLING_FUNCTION)) {
             BillingFunctionLocally.install();
+        } else if (args[0].startsWith(PRIVACY_WORKERS)) {
+            PrivacyWorkersLocally.install();
         } else if (args[0].startsWith(PRIVACY_FUNCTIONS)) {
             PrivacyFunctionsLocally.install();
         }

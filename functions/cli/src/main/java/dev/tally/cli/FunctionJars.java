@@ -30,6 +30,10 @@ final class FunctionJars {
         return jar("privacy-api");
     }
 
+    static Path privacyWorkerJar() {
+        return jar("privacy-worker");
+    }
+
     private static Path jar(String module) {
         Path jar = home().resolve("functions/" + module + "/target/tally-" + module + ".jar");
         if (!Files.isRegularFile(jar)) {
@@ -48,7 +52,7 @@ final class FunctionJars {
             Path dir = Files.createTempDirectory("tally-invoke-");
             for (Class<?> type : List.of(ColdInvoke.class, ColdInvoke.HistoryFunctionsLocally.class,
                     ColdInvoke.BillingFunctionLocally.class, ColdInvoke.PrivacyFunctionsLocally.class,
-                    TypedInvoke.class)) {
+                    ColdInvoke.PrivacyWorkersLocally.class, TypedInvoke.class)) {
                 String resource = type.getName().replace('.', '/') + ".class";
                 try (InputStream in = type.getClassLoader().getResourceAsStream(resource)) {
                     if (in == null) {

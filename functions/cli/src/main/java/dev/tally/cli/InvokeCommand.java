@@ -49,7 +49,11 @@ final class InvokeCommand implements Callable<Integer> {
         /** The privacy HTTP API: one API Gateway payload-2.0 event against a fresh local privacy stack. */
         PRIVACY_API("privacy-api", "dev.tally.functions.privacy.PrivacyApiHandler"),
         /** The scheduled privacy sweep. */
-        PRIVACY_SWEEP("privacy-sweep", "dev.tally.functions.privacy.PrivacySweepHandler");
+        PRIVACY_SWEEP("privacy-sweep", "dev.tally.functions.privacy.PrivacySweepHandler"),
+        /** The privacy start function: an SQS batch of the processing queue. */
+        PRIVACY_START("privacy-start", "dev.tally.functions.privacy.worker.StartRequestsHandler"),
+        /** The privacy work function: an SQS batch of the work queue. */
+        PRIVACY_WORK("privacy-work", "dev.tally.functions.privacy.worker.WorkHandler");
 
         final String id;
         final String handler;
@@ -71,7 +75,13 @@ final class InvokeCommand implements Callable<Integer> {
                 }
             }
             throw new InputException("unknown function '" + id + "'; one of: ecs-events, ec2-events, "
-                    + "product-area-publisher, reconciler, billing-rollup, privacy-api, privacy-sweep");
+                    + "product-area-publisher, reconciler, billing-rollup, privacy-api, privacy-sweep, privacy-start, "
+                    + "privacy-work");
+        }
+
+        /** Runs against a local privacy stack. */
+        boolean privacy() {
+            return this == PRIVACY_API || this == PRIVACY_SWEEP || this == PRIVACY_START || this == PRIVACY_WORK;
         }
 
         Path jar() {
@@ -79,6 +89,7 @@ final class InvokeCommand implements Callable<Integer> {
                 case RECONCILER -> FunctionJars.reconcilerJar();
                 case BILLING_ROLLUP -> FunctionJars.billingJar();
                 case PRIVACY_API, PRIVACY_SWEEP -> FunctionJars.privacyApiJar();
+                case PRIVACY_START, PRIVACY_WORK -> FunctionJars.privacyWorkerJar();
                 default -> FunctionJars.historyJar();
             };
         }
@@ -90,7 +101,7 @@ final class InvokeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FUNCTION",
             description = "ecs-events, ec2-events, product-area-publisher, reconciler (which calls the ECS and EC2 "
                     + "APIs of AWS_ENDPOINT_URL_ECS/_EC2, or of AWS with your credentials), billing-rollup, "
-                    + "privacy-api or privacy-sweep")
+                    + "privacy-api, privacy-sweep, privacy-start or privacy-work")
     String function;
 
     @Parameters(index = "1", paramLabel = "EVENT", description = "The event JSON file (e.g. under events/).")
@@ -124,7 +135,7 @@ final class InvokeCommand implements Callable<Integer> {
                     + "and AWS_REGION to run it against an account");
         }
         Path jar = target.jar();
-        if (target == Function.PRIVACY_API || target == Function.PRIVACY_SWEEP) {
+        if (target.privacy()) {
             return invokePrivacy(target, jar);
         }
         LocalService[] more = target == Function.BILLING_ROLLUP

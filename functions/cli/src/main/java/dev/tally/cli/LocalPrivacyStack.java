@@ -8,6 +8,7 @@ import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.PrivacyTable;
 import dev.tally.functions.privacy.PrivacyApiConfig;
+import dev.tally.functions.privacy.worker.WorkerConfig;
 import dev.tally.local.LocalAws;
 import dev.tally.local.LocalService;
 import dev.tally.privacy.PrivacyConfig;
@@ -36,14 +37,17 @@ import java.util.TreeMap;
 /**
  * The privacy functions' world on this machine ({@code tally serve}): the local stack with SES writing to
  * {@code <state>/outbox} and Secrets Manager serving the config document's {@code secrets} and the privacy key
- * (made once and kept in the state directory); the privacy table, the processing queue with its dead-letter queue
- * and the archive targets' buckets, each created only if absent (nothing is ever emptied); and the functions'
- * environment pointing there. {@link #writeServeFile} says where everything is, for scripts and tests.
+ * (made once and kept in the state directory); the privacy table, the processing queue with its dead-letter queue,
+ * the workers' work queue with the dead-letter queue they park failed work in, and the archive targets' buckets,
+ * each created only if absent (nothing is ever emptied); and the functions' environment pointing there.
+ * {@link #writeServeFile} says where everything is, for scripts and tests.
  */
 final class LocalPrivacyStack implements AutoCloseable {
     static final String TABLE = "tally-privacy";
     static final String QUEUE = "tally-privacy-processing";
     static final String DEAD_LETTER_QUEUE = QUEUE + "-dlq";
+    static final String WORK_QUEUE = "tally-privacy-work";
+    static final String WORK_DEAD_LETTER_QUEUE = WORK_QUEUE + "-dlq";
     /** Receives of one message before SQS moves it to the dead-letter queue. */
     static final int MAX_RECEIVES = 5;
     static final String KEY_SECRET_ID = "tally-privacy-key";
@@ -58,6 +62,8 @@ final class LocalPrivacyStack implements AutoCloseable {
     final Path outbox;
     final String queueUrl;
     final String deadLetterQueueUrl;
+    final String workQueueUrl;
+    final String workDeadLetterQueueUrl;
     final Map<String, String> environment;
 
     private LocalPrivacyStack(LocalAws aws, Path stateDir, PrivacyConfig config, Optional<Path> configFile,
@@ -76,6 +82,14 @@ final class LocalPrivacyStack implements AutoCloseable {
             queueUrl = queueIfAbsent(sqs, QUEUE, Map.of(QueueAttributeName.REDRIVE_POLICY,
                     "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES + "\"}",
                     QueueAttributeName.VISIBILITY_TIMEOUT, "120"));
+            // Work the worker parks on purpose (failed for good, malformed) goes to its own dead-letter queue;
+            // messages whose handling keeps throwing go there too, by the redrive policy.
+            workDeadLetterQueueUrl = queueIfAbsent(sqs, WORK_DEAD_LETTER_QUEUE, Map.of());
+            String workDeadLetterArn = sqs.getQueueAttributes(b -> b.queueUrl(workDeadLetterQueueUrl)
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+            workQueueUrl = queueIfAbsent(sqs, WORK_QUEUE, Map.of(QueueAttributeName.REDRIVE_POLICY,
+                    "{\"deadLetterTargetArn\":\"" + workDeadLetterArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES
+                            + "\"}", QueueAttributeName.VISIBILITY_TIMEOUT, "120"));
             for (Target target : config.targets()) {
                 String bucket = target.settings().path("bucket").asText("");
                 if (target.kind() == TargetKind.S3_ARCHIVE && !bucket.isEmpty()) {
@@ -93,6 +107,8 @@ final class LocalPrivacyStack implements AutoCloseable {
         env.put(PrivacyApiConfig.ADMIN_PRINCIPALS, "");
         configFile.ifPresent(file -> env.put(PrivacyApiConfig.CONFIG_FILE, file.toAbsolutePath().toString()));
         codeTtl.ifPresent(ttl -> env.put(PrivacyApiConfig.CODE_TTL_SECONDS, String.valueOf(ttl.toSeconds())));
+        env.put(WorkerConfig.WORK_QUEUE_URL, workQueueUrl);
+        env.put(WorkerConfig.DEAD_LETTER_QUEUE_URL, workDeadLetterQueueUrl);
         this.environment = Map.copyOf(env);
     }
 
@@ -169,6 +185,8 @@ final class LocalPrivacyStack implements AutoCloseable {
                 .put("outbox", outbox.toAbsolutePath().toString())
                 .put("queue_url", queueUrl)
                 .put("dead_letter_queue_url", deadLetterQueueUrl)
+                .put("work_queue_url", workQueueUrl)
+                .put("work_dead_letter_queue_url", workDeadLetterQueueUrl)
                 .put("secrets_manager", aws.endpoint(LocalService.SECRETS_MANAGER).toString())
                 .put("ses", aws.endpoint(LocalService.SES).toString())
                 .put("privacy_table", TABLE)

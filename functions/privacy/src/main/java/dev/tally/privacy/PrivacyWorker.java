@@ -75,7 +75,8 @@ public final class PrivacyWorker {
         }
         int items = 0;
         for (Receipt receipt : request.receipts()) {
-            if (receipt.status() == ReceiptStatus.PENDING) {
+            // A pending receipt with attempts is waiting out its backoff: its own item is on the way.
+            if (receipt.status() == ReceiptStatus.PENDING && receipt.attempts() == 0) {
                 queue.send(WorkItem.of(requestId, receipt.target()), Duration.ZERO);
                 items++;
             }
@@ -95,7 +96,13 @@ public final class PrivacyWorker {
         Optional<Target> target = config.target(item.target());
         Optional<Receipt> taken = store.claimReceipt(item.requestId(), item.target(), now(), now().minus(lease));
         if (taken.isEmpty()) {
-            LOG.info("privacy request {}: {} is taken or done already", item.requestId(), item.target());
+            boolean inProgress = request.get().receipts().stream().anyMatch(r -> r.target().equals(item.target())
+                    && r.status() == ReceiptStatus.IN_PROGRESS);
+            if (inProgress) {
+                // Another worker holds it, or held it and died: the item comes back, and takes it once the lease ends.
+                throw new ReceiptBusyException(item.requestId(), item.target());
+            }
+            LOG.info("privacy request {}: {} is done already", item.requestId(), item.target());
             return;
         }
         // A poll of a destination's job is not an attempt: what the receipt records next gives the count back.
@@ -132,12 +139,13 @@ public final class PrivacyWorker {
         } else if (outcome instanceof TargetOutcome.NotSupported not) {
             end(request, taken, ReceiptStatus.NOT_SUPPORTED, not.reason(), taken.evidence(), now);
         } else if (outcome instanceof TargetOutcome.Failed failed) {
-            end(request, taken, ReceiptStatus.FAILED, failed.error(), taken.evidence(), now);
+            // Dead-lettered first: if ending the receipt then fails, the item comes again and ends it.
             queue.deadLetter(item, failed.error());
+            end(request, taken, ReceiptStatus.FAILED, failed.error(), taken.evidence(), now);
         } else if (outcome instanceof TargetOutcome.Retry retry) {
             if (taken.attempts() >= config.retry().maxAttempts()) {
-                end(request, taken, ReceiptStatus.FAILED, retry.error(), taken.evidence(), now);
                 queue.deadLetter(item, retry.error());
+                end(request, taken, ReceiptStatus.FAILED, retry.error(), taken.evidence(), now);
                 return;
             }
             Receipt again = new Receipt(taken.target(), taken.kind(), ReceiptStatus.PENDING, taken.attempts(),
@@ -208,6 +216,17 @@ public final class PrivacyWorker {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /**
+     * A work item whose receipt is in progress under another worker's lease: the item must come again (an SQS
+     * batch failure), not be dropped, so that it takes the receipt over if that worker died.
+     */
+    public static final class ReceiptBusyException extends RuntimeException {
+        public ReceiptBusyException(String requestId, String target) {
+            super("privacy request " + requestId + ": " + target + " is in progress under another worker's lease",
+                    null, false, false);
+        }
     }
 
     /** The executors by kind, from a list. */

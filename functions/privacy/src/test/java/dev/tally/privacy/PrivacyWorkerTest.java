@@ -169,6 +169,40 @@ class PrivacyWorkerTest {
     }
 
     @Test
+    void shouldNotCutABackoffShort_whenTheStartIsRedelivered() {
+        String id = queuedDelete("u-1");
+        archive.script = work -> done(work, "records_removed", 1L);
+        webhooks.script = work -> new TargetOutcome.Retry("HTTP 503", Optional.of(Duration.ofMinutes(2)));
+        worker.start(id);
+        worker.work(queue.sent.remove(0).item());
+        worker.work(queue.sent.remove(0).item());
+        assertThat(queue.sent).singleElement().satisfies(s -> assertThat(s.delay()).isEqualTo(Duration.ofMinutes(2)));
+
+        worker.start(id);
+
+        assertThat(queue.sent).as("only the delayed retry").hasSize(1);
+    }
+
+    @Test
+    void shouldDeadLetterBeforeEnding_soThatAFailedParkingIsRetried() {
+        String id = queuedDelete("u-1");
+        archive.script = work -> new TargetOutcome.Failed("access denied");
+        webhooks.script = work -> done(work, "calls", 1L);
+        worker.start(id);
+        WorkItem item = queue.sent.remove(0).item();
+        queue.parkingDown = true;
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.work(item)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.request(id).orElseThrow().receipts().get(0).status()).isEqualTo(ReceiptStatus.IN_PROGRESS);
+        queue.parkingDown = false;
+        clock.advance(Duration.ofMinutes(16));
+        worker.work(item);
+
+        assertThat(store.request(id).orElseThrow().receipts().get(0).status()).isEqualTo(ReceiptStatus.FAILED);
+        assertThat(queue.deadLetters).containsExactly("archive: access denied");
+    }
+
+    @Test
     void shouldFailTheRequest_whenEveryTargetFailsForGood() {
         String id = queuedDelete("u-1");
         archive.script = work -> new TargetOutcome.Failed("access denied");
@@ -224,7 +258,8 @@ class PrivacyWorkerTest {
         store.claimReceipt(id, "archive", START, START);
         archive.script = work -> done(work, "records_removed", 1L);
 
-        worker.work(WorkItem.of(id, "archive"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> worker.work(WorkItem.of(id, "archive")))
+                .as("within the lease the item must come again").isInstanceOf(PrivacyWorker.ReceiptBusyException.class);
         assertThat(archive.seen).as("within the lease").isEmpty();
         clock.advance(Duration.ofMinutes(16));
         worker.work(WorkItem.of(id, "archive"));
@@ -277,6 +312,7 @@ class PrivacyWorkerTest {
     static final class RecordingWorkQueue implements WorkQueue {
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         final List<String> deadLetters = new CopyOnWriteArrayList<>();
+        volatile boolean parkingDown;
 
         @Override
         public void send(WorkItem item, Duration delay) {
@@ -285,6 +321,9 @@ class PrivacyWorkerTest {
 
         @Override
         public void deadLetter(WorkItem item, String error) {
+            if (parkingDown) {
+                throw new IllegalStateException("the dead-letter queue is down");
+            }
             deadLetters.add(item.target() + ": " + error);
         }
     }

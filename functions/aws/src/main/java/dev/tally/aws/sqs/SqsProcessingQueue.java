@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code {"request_id": "..."}} and the string message attribute {@code request_id} (so the workers' logs and a
  * dead-letter queue's console show it without parsing). On a FIFO queue (a URL ending in {@code .fifo}) the request
  * id is the message group (requests run side by side, each in order) and the deduplication id, so a request handed
- * over twice within SQS's five-minute window is delivered once.
+ * over twice within SQS's five-minute window is delivered once. {@link #requestId} reads such a body back.
  */
 public final class SqsProcessingQueue implements ProcessingQueue {
     public static final String REQUEST_ID = "request_id";
@@ -65,6 +65,16 @@ public final class SqsProcessingQueue implements ProcessingQueue {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e); // a map of one string always serializes
         }
+    }
+
+    /**
+     * The request id a processing-queue message's body names (what the start function reads).
+     *
+     * @throws MalformedMessageException when the body is not such a message; the message never echoes the body
+     */
+    public static String requestId(String body) {
+        String what = "processing message";
+        return MessageBodies.id(MessageBodies.object(body, what), REQUEST_ID, MessageBodies.REQUEST_ID, what);
     }
 
     /** SQS did not take the message; the request stays to be handed over by the sweep. */

@@ -1,7 +1,8 @@
 package dev.tally.functions.billing;
 
+import dev.tally.aws.redshift.WarehouseEnvironment;
+
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 
 import static dev.tally.aws.Environment.positive;
@@ -22,11 +23,12 @@ import static dev.tally.aws.Environment.required;
  *                       invocation may take it over; longer than the function's timeout (20)
  * @param ledgerRetention {@code DELIVERY_RETENTION_DAYS}: how long deliveries are remembered (400)
  * @param warehouse      {@code WAREHOUSE}: {@code none} (runs in S3 only), {@code redshift} (Data API) or
- *                       {@code jdbc} (PostgreSQL, for local runs)
+ *                       {@code jdbc} (PostgreSQL, for local runs); read by {@link WarehouseEnvironment}, as the
+ *                       privacy workers read it
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
-                            Warehouse warehouse) {
+                            WarehouseEnvironment.Kind warehouse) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -35,20 +37,10 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String TAG_KEY = "TAG_KEY";
     public static final String LEASE_MINUTES = "DELIVERY_LEASE_MINUTES";
     public static final String LEDGER_RETENTION_DAYS = "DELIVERY_RETENTION_DAYS";
-    public static final String WAREHOUSE = "WAREHOUSE";
-
-    /** Where runs are loaded besides S3. */
-    public enum Warehouse { NONE, REDSHIFT, JDBC }
+    public static final String WAREHOUSE = WarehouseEnvironment.KIND;
 
     public static BillingConfig fromEnvironment(Map<String, String> env) {
-        String warehouse = env.getOrDefault(WAREHOUSE, "none").trim().toUpperCase(Locale.ROOT);
-        Warehouse kind;
-        try {
-            kind = Warehouse.valueOf(warehouse.isEmpty() ? "NONE" : warehouse);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(WAREHOUSE + " must be none, redshift or jdbc, was '" + env.get(WAREHOUSE)
-                    + "'");
-        }
+        WarehouseEnvironment.Kind kind = WarehouseEnvironment.kind(env);
         String tagKey = env.getOrDefault(TAG_KEY, "product_area").trim();
         if (tagKey.isEmpty() || tagKey.contains(",")) {
             throw new IllegalStateException(TAG_KEY + " must be a tag key such as product_area, was '" + tagKey + "'");

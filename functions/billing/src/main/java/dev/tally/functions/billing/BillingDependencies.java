@@ -9,6 +9,7 @@ import dev.tally.aws.dynamodb.DynamoDbProductAreaStore;
 import dev.tally.aws.redshift.DataApiTarget;
 import dev.tally.aws.redshift.DataApiWarehouse;
 import dev.tally.aws.redshift.JdbcWarehouse;
+import dev.tally.aws.redshift.WarehouseEnvironment;
 import dev.tally.aws.redshift.WarehouseSql;
 import dev.tally.aws.s3.S3ObjectStore;
 import dev.tally.delivery.DeliveryProcessor;
@@ -19,7 +20,6 @@ import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 
 import java.time.Clock;
 import java.util.Map;
@@ -34,9 +34,9 @@ import java.util.Map;
 final class BillingDependencies {
     static final String COPY_ROLE = "TALLY_REDSHIFT_COPY_ROLE_ARN";
     static final String SCHEMA = "WAREHOUSE_SCHEMA";
-    static final String JDBC_URL = "WAREHOUSE_JDBC_URL";
-    static final String JDBC_USER = "WAREHOUSE_JDBC_USER";
-    static final String JDBC_PASSWORD = "WAREHOUSE_JDBC_PASSWORD";
+    static final String JDBC_URL = WarehouseEnvironment.JDBC_URL;
+    static final String JDBC_USER = WarehouseEnvironment.JDBC_USER;
+    static final String JDBC_PASSWORD = WarehouseEnvironment.JDBC_PASSWORD;
 
     private static final Bootstrap<BillingDependencies> BOOTSTRAP = new Bootstrap<>(BillingDependencies::new);
 
@@ -64,12 +64,14 @@ final class BillingDependencies {
         String schema = env.getOrDefault(SCHEMA, WarehouseSql.DEFAULT_SCHEMA).trim();
         return switch (config.warehouse()) {
             case NONE -> Warehouse.NONE;
-            case REDSHIFT -> new DataApiWarehouse(
-                    AwsClients.configure(RedshiftDataClient.builder(), aws, "redshift-data").httpClient(http).build(),
+            case REDSHIFT -> new DataApiWarehouse(AwsClients.redshiftData(aws, http),
                     DataApiTarget.fromEnvironment(env), Environment.required(env, COPY_ROLE),
                     new WarehouseSql(WarehouseSql.Dialect.REDSHIFT, schema));
-            case JDBC -> JdbcWarehouse.at(Environment.required(env, JDBC_URL), Environment.required(env, JDBC_USER),
-                    env.getOrDefault(JDBC_PASSWORD, ""), store, new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema));
+            case JDBC -> {
+                WarehouseEnvironment.Jdbc jdbc = WarehouseEnvironment.jdbc(env);
+                yield JdbcWarehouse.at(jdbc.url(), jdbc.user(), jdbc.password(), store,
+                        new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema));
+            }
         };
     }
 

@@ -1,11 +1,9 @@
 package dev.tally.functions.privacy;
 
+import dev.tally.aws.PrivacyEnvironment;
 import dev.tally.privacy.ConfirmationCode;
 import dev.tally.privacy.PrivacyConfig;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +15,9 @@ import static dev.tally.aws.Environment.required;
 /**
  * Configuration of the privacy functions (the API and the sweep), read once from the environment and validated
  * at start; a wrong value fails the cold start with a message naming the variable. The CDK stack sets the same
- * names.
+ * names. The variables the workers share ({@code PRIVACY_TABLE}, {@code PROCESSING_QUEUE_URL},
+ * {@code PRIVACY_KEY_SECRET_ID}, {@code RECORD_RETENTION_DAYS}, the config document) are read by
+ * {@link PrivacyEnvironment}.
  *
  * @param table           {@code PRIVACY_TABLE}: the DynamoDB table of requests, codes, keys and suppressions
  * @param queueUrl        {@code PROCESSING_QUEUE_URL}: the SQS queue confirmed requests are handed to
@@ -39,9 +39,9 @@ import static dev.tally.aws.Environment.required;
 public record PrivacyApiConfig(String table, String queueUrl, String keySecretId, String codeFrom,
                                String sesConfigurationSet, List<String> adminPrincipals, String adminScope,
                                ConfirmationCode.Policy codePolicy, Duration recordRetention, PrivacyConfig privacy) {
-    public static final String TABLE = "PRIVACY_TABLE";
-    public static final String QUEUE_URL = "PROCESSING_QUEUE_URL";
-    public static final String KEY_SECRET_ID = "PRIVACY_KEY_SECRET_ID";
+    public static final String TABLE = PrivacyEnvironment.TABLE;
+    public static final String QUEUE_URL = PrivacyEnvironment.PROCESSING_QUEUE_URL;
+    public static final String KEY_SECRET_ID = PrivacyEnvironment.KEY_SECRET_ID;
     public static final String CODE_FROM = "CODE_FROM_ADDRESS";
     public static final String SES_CONFIGURATION_SET = "SES_CONFIGURATION_SET";
     public static final String ADMIN_PRINCIPALS = "ADMIN_PRINCIPALS";
@@ -49,16 +49,12 @@ public record PrivacyApiConfig(String table, String queueUrl, String keySecretId
     public static final String CODE_TTL_MINUTES = "CODE_TTL_MINUTES";
     public static final String CODE_TTL_SECONDS = "CODE_TTL_SECONDS";
     public static final String CODE_MAX_ATTEMPTS = "CODE_MAX_ATTEMPTS";
-    public static final String RECORD_RETENTION_DAYS = "RECORD_RETENTION_DAYS";
-    public static final String CONFIG = "PRIVACY_CONFIG";
-    public static final String CONFIG_FILE = "PRIVACY_CONFIG_FILE";
+    public static final String RECORD_RETENTION_DAYS = PrivacyEnvironment.RECORD_RETENTION_DAYS;
+    public static final String CONFIG = PrivacyEnvironment.CONFIG;
+    public static final String CONFIG_FILE = PrivacyEnvironment.CONFIG_FILE;
 
     public static PrivacyApiConfig fromEnvironment(Map<String, String> env) {
-        long retention = positive(env, RECORD_RETENTION_DAYS, 760);
-        if (retention < 730) {
-            throw new IllegalStateException(RECORD_RETENTION_DAYS + " must be at least 730 (24 months), was "
-                    + retention);
-        }
+        Duration retention = PrivacyEnvironment.recordRetention(env);
         long maxAttempts = positive(env, CODE_MAX_ATTEMPTS, 5);
         if (maxAttempts > 10) {
             throw new IllegalStateException(CODE_MAX_ATTEMPTS + " must be at most 10, was " + maxAttempts);
@@ -75,7 +71,7 @@ public record PrivacyApiConfig(String table, String queueUrl, String keySecretId
                 required(env, CODE_FROM), env.getOrDefault(SES_CONFIGURATION_SET, "").trim(), admins,
                 scope.isEmpty() ? "privacy:admin" : scope,
                 new ConfirmationCode.Policy(codeTtl(env), (int) maxAttempts),
-                Duration.ofDays(retention), privacyConfig(env));
+                retention, PrivacyEnvironment.privacyConfig(env));
     }
 
     /** {@code CODE_TTL_SECONDS} if set, else {@code CODE_TTL_MINUTES} (15). */
@@ -85,24 +81,5 @@ public record PrivacyApiConfig(String table, String queueUrl, String keySecretId
             return Duration.ofSeconds(positive(env, CODE_TTL_SECONDS, 1));
         }
         return Duration.ofMinutes(positive(env, CODE_TTL_MINUTES, 15));
-    }
-
-    private static PrivacyConfig privacyConfig(Map<String, String> env) {
-        String inline = env.get(CONFIG);
-        String file = env.get(CONFIG_FILE);
-        try {
-            if (inline != null && !inline.isBlank()) {
-                return PrivacyConfig.parse(inline);
-            }
-            if (file != null && !file.isBlank()) {
-                return PrivacyConfig.parse(Files.readString(Path.of(file.trim())));
-            }
-            return PrivacyConfig.defaults();
-        } catch (IOException e) {
-            throw new IllegalStateException(CONFIG_FILE + " cannot be read: " + file);
-        } catch (PrivacyConfig.InvalidConfigException e) {
-            throw new IllegalStateException((inline != null && !inline.isBlank() ? CONFIG : CONFIG_FILE) + ": "
-                    + e.getMessage());
-        }
     }
 }

@@ -1,0 +1,127 @@
+package dev.tally.functions.privacy.worker;
+
+import dev.tally.aws.AwsClients;
+import dev.tally.aws.AwsConfig;
+import dev.tally.aws.dynamodb.DynamoDbPrivacyStore;
+import dev.tally.aws.redshift.DataApiWarehouseDeleter;
+import dev.tally.aws.redshift.JdbcWarehouseDeleter;
+import dev.tally.aws.redshift.WarehouseEnvironment;
+import dev.tally.aws.s3.S3ArchiveExecutor;
+import dev.tally.aws.secrets.SecretsManagerSecretSource;
+import dev.tally.aws.sqs.SqsWorkQueue;
+import dev.tally.privacy.CodeSender;
+import dev.tally.privacy.ConfirmationCode;
+import dev.tally.privacy.PrivacyKeys;
+import dev.tally.privacy.PrivacyRequests;
+import dev.tally.privacy.PrivacyStore;
+import dev.tally.privacy.PrivacyWorker;
+import dev.tally.privacy.ProcessingQueue;
+import dev.tally.privacy.SecretSource;
+import dev.tally.privacy.target.TargetExecutor;
+import dev.tally.privacy.warehouse.WarehouseExecutor;
+import dev.tally.privacy.webhook.WebhookExecutor;
+import dev.tally.runtime.Bootstrap;
+import dev.tally.runtime.CountMetrics;
+import software.amazon.awssdk.http.SdkHttpClient;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the privacy workers need, built once per execution environment ({@link Bootstrap}) from
+ * {@link WorkerConfig}: one HTTP client; the DynamoDB, S3, SQS and Secrets Manager clients (and the Redshift Data
+ * API's for {@code WAREHOUSE=redshift}); the keys (derived from the secret, read once at cold start); the store, the
+ * engine, the executors of the three target kinds, the work queue and the worker.
+ *
+ * <p>The engine ({@link PrivacyRequests}) is what opens and forgets a request's subject ids; the workers never
+ * send a confirmation code nor hand a request to the processing queue, so it gets a code sender and a processing
+ * queue that refuse — a call would be a bug, and fails loudly instead of mailing anyone.
+ */
+final class WorkerDependencies {
+    static final String SERVICE = "privacy-worker";
+    private static final Bootstrap<WorkerDependencies> BOOTSTRAP = new Bootstrap<>(WorkerDependencies::new);
+
+    private final PrivacyWorker worker;
+    private final CountingWorkQueue queue;
+    private final MalformedMessages malformed;
+    private final CountMetrics metrics;
+
+    private WorkerDependencies(Map<String, String> env) {
+        WorkerConfig config = WorkerConfig.fromEnvironment(env);
+        AwsConfig aws = AwsConfig.fromEnvironment(env);
+        SdkHttpClient http = AwsClients.httpClient();
+        SecureRandom random = new SecureRandom();
+        Clock clock = Clock.systemUTC();
+        SecretSource secrets = new SecretsManagerSecretSource(AwsClients.secretsManager(aws, http));
+        PrivacyKeys keys = PrivacyKeys.fromSecret(secrets.secret(config.keySecretId()), random);
+        PrivacyStore store = new DynamoDbPrivacyStore(AwsClients.dynamoDb(aws, http), config.table(),
+                config.recordRetention());
+        PrivacyRequests requests = new PrivacyRequests(store, NO_CODES, NO_HAND_OVER, keys, config.privacy(),
+                new PrivacyRequests.Settings(ConfirmationCode.Policy.DEFAULT, config.recordRetention()), clock, random);
+        SqsWorkQueue sqs = new SqsWorkQueue(AwsClients.sqs(aws, http), config.workQueueUrl(),
+                config.deadLetterQueueUrl());
+        queue = new CountingWorkQueue(sqs);
+        malformed = sqs::deadLetterMalformed;
+        worker = new PrivacyWorker(store, requests, PrivacyWorker.byKind(executors(config, aws, http, secrets)),
+                config.privacy(), queue, config.lease(), clock, random);
+        metrics = BOOTSTRAP.metrics(SERVICE);
+    }
+
+    /** One executor per kind; the webhook executor checks its targets as it is built (WorkerConfig did already). */
+    private static List<TargetExecutor> executors(WorkerConfig config, AwsConfig aws, SdkHttpClient http,
+                                                  SecretSource secrets) {
+        List<TargetExecutor> executors = new ArrayList<>();
+        executors.add(new S3ArchiveExecutor(AwsClients.s3(aws, http)));
+        executors.add(new WebhookExecutor(config.privacy().targets(), secrets));
+        if (config.warehouse() == WarehouseEnvironment.Kind.REDSHIFT) {
+            executors.add(new WarehouseExecutor(new DataApiWarehouseDeleter(AwsClients.redshiftData(aws, http),
+                    config.redshift().orElseThrow())));
+        } else if (config.warehouse() == WarehouseEnvironment.Kind.JDBC) {
+            WarehouseEnvironment.Jdbc jdbc = config.jdbc().orElseThrow();
+            executors.add(new WarehouseExecutor(JdbcWarehouseDeleter.at(jdbc.url(), jdbc.user(), jdbc.password())));
+        }
+        return executors;
+    }
+
+    private static final CodeSender NO_CODES = new CodeSender() {
+        @Override
+        public void send(String requestId, String recipient, String code, Instant expiresAt) {
+            throw new IllegalStateException("the privacy workers send no confirmation codes (request " + requestId
+                    + ")");
+        }
+    };
+
+    private static final ProcessingQueue NO_HAND_OVER = requestId -> {
+        throw new IllegalStateException("the privacy workers hand no request to the processing queue (request "
+                + requestId + ")");
+    };
+
+    static WorkerDependencies get() {
+        return BOOTSTRAP.get();
+    }
+
+    /** For local runs ({@code tally serve}, {@code tally invoke}): the environment to read, and where counts go. */
+    static void useLocally(Map<String, String> env, CountMetrics metrics) {
+        BOOTSTRAP.useLocally(env, metrics);
+    }
+
+    PrivacyWorker worker() {
+        return worker;
+    }
+
+    CountingWorkQueue queue() {
+        return queue;
+    }
+
+    MalformedMessages malformed() {
+        return malformed;
+    }
+
+    CountMetrics metrics() {
+        return metrics;
+    }
+}
