@@ -77,7 +77,8 @@ public final class PrivacyWorker {
         for (Receipt receipt : request.receipts()) {
             // A pending receipt with attempts is waiting out its backoff: its own item is on the way.
             if (receipt.status() == ReceiptStatus.PENDING && receipt.attempts() == 0) {
-                queue.send(WorkItem.of(requestId, receipt.target()), Duration.ZERO);
+                queue.send(WorkItem.of(requestId, receipt.target()), receipt.kind() == TargetKind.S3_ARCHIVE
+                        ? ArchiveBatching.delay(config.archiveBatch()) : Duration.ZERO);
                 items++;
             }
         }
@@ -108,24 +109,42 @@ public final class PrivacyWorker {
         // A poll of a destination's job is not an attempt: what the receipt records next gives the count back.
         Receipt receipt = item.polling() ? withAttempts(taken.get(), Math.max(0, taken.get().attempts() - 1))
                 : taken.get();
+        List<ArchiveBatching.Claim> claims = new java.util.ArrayList<>();
+        claims.add(new ArchiveBatching.Claim(request.get(), receipt, item));
+        if (target.isPresent() && target.get().kind() == TargetKind.S3_ARCHIVE && !item.polling()) {
+            Map<String, List<String>> subjects = new java.util.HashMap<>();
+            subjects.put(request.get().id(), requests.openSubjects(request.get().id()));
+            claims.addAll(ArchiveBatching.mates(store, target.get(), request.get(), subjects,
+                    config.archiveBatch().maxSubjects(), id -> requests.openSubjects(id), now(), now().minus(lease)));
+        }
         TargetOutcome outcome = target.isEmpty()
                 ? new TargetOutcome.Failed("target " + item.target() + " is no longer configured")
-                : run(request.get(), target.get(), receipt, item);
-        record(request.get(), receipt, item, outcome);
+                : run(claims, target.get(), item);
+        for (ArchiveBatching.Claim claim : claims) {
+            record(claim.request(), claim.receipt(), claim.item(), outcome);
+        }
     }
 
-    private TargetOutcome run(PrivacyRequest request, Target target, Receipt receipt, WorkItem item) {
+    /** Runs the work of the claims (one request, or the archive's batch) in one call of the target's executor. */
+    private TargetOutcome run(List<ArchiveBatching.Claim> claims, Target target, WorkItem item) {
+        PrivacyRequest first = claims.get(0).request();
         TargetExecutor executor = executors.get(target.kind());
-        if (executor == null || !target.supports(request.type())) {
+        if (executor == null || !target.supports(first.type())) {
             return new TargetOutcome.NotSupported(executor == null ? "no worker for " + target.kind()
-                    : target.name() + " does not carry out " + request.type());
+                    : target.name() + " does not carry out " + first.type());
         }
-        TargetWork work = new TargetWork(target, request.type(), request.subjectType(),
-                Map.of(request.id(), requests.openSubjects(request.id())), receipt.attempts());
+        Map<String, List<String>> subjects = new java.util.LinkedHashMap<>();
+        claims.forEach(claim -> subjects.put(claim.request().id(), requests.openSubjects(claim.request().id())));
+        TargetWork work = new TargetWork(target, first.type(), first.subjectType(), subjects,
+                claims.get(0).receipt().attempts());
+        if (claims.size() > 1) {
+            LOG.info("privacy request {}: {} in one pass with {} other request(s)", first.id(), target.name(),
+                    claims.size() - 1);
+        }
         try {
             return item.polling() ? executor.poll(work, item.pollState()) : executor.execute(work);
         } catch (RuntimeException e) {
-            LOG.warn("privacy request {}: {} failed with {}", request.id(), target.name(), e.getClass().getName());
+            LOG.warn("privacy request {}: {} failed with {}", first.id(), target.name(), e.getClass().getName());
             return new TargetOutcome.Retry(e.getClass().getSimpleName(), Optional.empty());
         }
     }

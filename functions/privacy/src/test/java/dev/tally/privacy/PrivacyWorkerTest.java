@@ -203,6 +203,51 @@ class PrivacyWorkerTest {
     }
 
     @Test
+    void shouldReadTheArchiveOnce_forTheRequestsQueuedWithinTheWindow() {
+        String first = queuedDelete("u-1");
+        String second = queuedDelete("u-2", "u-3");
+        archive.script = work -> done(work, "records_removed", 2L);
+        webhooks.script = work -> done(work, "calls", 1L);
+        worker.start(first);
+        worker.start(second);
+        assertThat(queue.sent).filteredOn(sent -> sent.item().target().equals("archive"))
+                .extracting(Sent::delay).containsOnly(Duration.ofMinutes(15));
+
+        drain();
+
+        assertThat(archive.seen).singleElement().satisfies(work -> assertThat(work.subjectsByRequest())
+                .containsEntry(first, List.of("u-1")).containsEntry(second, List.of("u-2", "u-3")));
+        for (String id : List.of(first, second)) {
+            PrivacyRequest request = store.request(id).orElseThrow();
+            assertThat(request.status()).isEqualTo(RequestStatus.FINISHED);
+            assertThat(request.receipts().get(0).evidence()).containsEntry("records_removed", 2L);
+        }
+    }
+
+    @Test
+    void shouldLeaveARequestForTheNextPass_whenItWouldExceedTheBatchsSubjects() {
+        PrivacyConfig small = PrivacyConfig.parse(CONFIG.replace("\"retry\"",
+                "\"archive_batch\": {\"window_seconds\": 60, \"max_subjects\": 2}, \"retry\""));
+        PrivacyWorker bounded = new PrivacyWorker(store, requests, PrivacyWorker.byKind(List.of(archive, webhooks)),
+                small, queue, Duration.ofMinutes(15), clock, new Random(7));
+        String first = queuedDelete("u-1");
+        String second = queuedDelete("u-2", "u-3");
+        archive.script = work -> done(work, "records_removed", 1L);
+        webhooks.script = work -> done(work, "calls", 1L);
+        bounded.start(first);
+        bounded.start(second);
+        assertThat(queue.sent).filteredOn(sent -> sent.item().target().equals("archive"))
+                .extracting(Sent::delay).containsOnly(Duration.ofSeconds(60));
+
+        while (!queue.sent.isEmpty()) {
+            bounded.work(queue.sent.remove(0).item());
+        }
+
+        assertThat(archive.seen).hasSize(2);
+        assertThat(archive.seen).allSatisfy(work -> assertThat(work.subjectsByRequest()).hasSize(1));
+    }
+
+    @Test
     void shouldFailTheRequest_whenEveryTargetFailsForGood() {
         String id = queuedDelete("u-1");
         archive.script = work -> new TargetOutcome.Failed("access denied");

@@ -128,6 +128,7 @@ class PrivacyWorkerIT {
                    "body": "{\\"request\\": \\"{{request_id}}\\", \\"ids\\": {{subject_ids_json}}}",
                    "headers": {"Content-Type": "application/json"},
                    "secret_header": {"name": "X-Api-Key", "secret_id": "%s"}}],
+                 "archive_batch": {"window_seconds": 1},
                  "retry": {"max_attempts": 3, "base_delay_seconds": 1}}""".formatted(bucket, crm.endpoint(), crmSecret);
         Map<String, String> env = new HashMap<>(stack.environment());
         env.put(WorkerConfig.TABLE, table);
