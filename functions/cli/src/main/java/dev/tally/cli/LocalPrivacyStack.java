@@ -7,6 +7,7 @@ import dev.tally.InputException;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.PrivacyTable;
+import dev.tally.aws.redshift.WarehouseEnvironment;
 import dev.tally.functions.privacy.PrivacyApiConfig;
 import dev.tally.functions.privacy.worker.WorkerConfig;
 import dev.tally.local.LocalAws;
@@ -50,6 +51,12 @@ final class LocalPrivacyStack implements AutoCloseable {
     static final String WORK_DEAD_LETTER_QUEUE = WORK_QUEUE + "-dlq";
     /** Receives of one message before SQS moves it to the dead-letter queue. */
     static final int MAX_RECEIVES = 5;
+    /**
+     * The work queue's visibility timeout, seconds: short locally, so that an item whose handling threw (returned in
+     * {@code batchItemFailures}) comes back within seconds, in tests and demos. In AWS it is longer than the work
+     * function's timeout.
+     */
+    static final int WORK_VISIBILITY_SECONDS = 10;
     static final String KEY_SECRET_ID = "tally-privacy-key";
     static final String KEY_FILE = "privacy-key.secret";
     static final String CODE_FROM = "privacy@tally.local";
@@ -89,7 +96,7 @@ final class LocalPrivacyStack implements AutoCloseable {
                     .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
             workQueueUrl = queueIfAbsent(sqs, WORK_QUEUE, Map.of(QueueAttributeName.REDRIVE_POLICY,
                     "{\"deadLetterTargetArn\":\"" + workDeadLetterArn + "\",\"maxReceiveCount\":\"" + MAX_RECEIVES
-                            + "\"}", QueueAttributeName.VISIBILITY_TIMEOUT, "120"));
+                            + "\"}", QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(WORK_VISIBILITY_SECONDS)));
             for (Target target : config.targets()) {
                 String bucket = target.settings().path("bucket").asText("");
                 if (target.kind() == TargetKind.S3_ARCHIVE && !bucket.isEmpty()) {
@@ -109,6 +116,13 @@ final class LocalPrivacyStack implements AutoCloseable {
         codeTtl.ifPresent(ttl -> env.put(PrivacyApiConfig.CODE_TTL_SECONDS, String.valueOf(ttl.toSeconds())));
         env.put(WorkerConfig.WORK_QUEUE_URL, workQueueUrl);
         env.put(WorkerConfig.DEAD_LETTER_QUEUE_URL, workDeadLetterQueueUrl);
+        if (config.targets().stream().anyMatch(target -> target.kind() == TargetKind.WAREHOUSE)) {
+            // The workers delete warehouse rows in the stack's PostgreSQL, as the billing function writes them.
+            env.put(WarehouseEnvironment.KIND, "jdbc");
+            env.put(WarehouseEnvironment.JDBC_URL, aws.jdbcUrl());
+            env.put(WarehouseEnvironment.JDBC_USER, aws.jdbcUser());
+            env.put(WarehouseEnvironment.JDBC_PASSWORD, aws.jdbcPassword());
+        }
         this.environment = Map.copyOf(env);
     }
 

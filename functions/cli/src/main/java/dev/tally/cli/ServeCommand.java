@@ -1,9 +1,14 @@
 package dev.tally.cli;
 
 import dev.tally.InputException;
+import dev.tally.aws.AwsClients;
+import dev.tally.aws.AwsConfig;
 import dev.tally.functions.privacy.LocalPrivacyRuntime;
 import dev.tally.functions.privacy.PrivacyApiHandler;
 import dev.tally.functions.privacy.PrivacySweepHandler;
+import dev.tally.functions.privacy.worker.LocalWorkerRuntime;
+import dev.tally.functions.privacy.worker.StartRequestsHandler;
+import dev.tally.functions.privacy.worker.WorkHandler;
 import dev.tally.runtime.SummingCountMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,12 +16,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,9 +35,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tally serve}: the privacy API on {@code 127.0.0.1} against the local AWS stack (privacy.md, "Local mode"),
- * with this process playing API Gateway ({@link LocalGateway}) in front of the API handler, the sweep every minute,
- * and {@code serve.json} in the state directory saying where everything is. Runs until Ctrl-C or SIGTERM, then
- * stops the server and the stack and deletes {@code serve.json}.
+ * with this process playing API Gateway ({@link LocalGateway}) in front of the API handler, the privacy workers fed
+ * by a {@link LocalQueuePoller} per queue as Lambda's event source mappings feed them (unless {@code --no-workers}),
+ * the sweep every minute, and {@code serve.json} in the state directory saying where everything is. Runs until Ctrl-C
+ * or SIGTERM, then stops the server, the pollers and the stack and deletes {@code serve.json}.
  */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
@@ -60,6 +70,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "expiring codes.")
     Duration codeTtl;
 
+    @Option(names = "--no-workers",
+            description = "Serve the API only: requests stay QUEUED and their messages wait on the processing queue "
+                    + "(for tests of the API alone).")
+    boolean noWorkers;
+
     @Override
     public Integer call() throws Exception {
         // The handlers' one line per call (route and status, never an id or a body) is the server's access log.
@@ -83,11 +98,23 @@ final class ServeCommand implements Callable<Integer> {
             thread.setDaemon(true);
             return thread;
         });
+        List<LocalQueuePoller> pollers = new ArrayList<>();
+        SdkHttpClient sqsHttp = AwsClients.httpClient();
+        SqsClient sqs = AwsClients.sqs(AwsConfig.local(stack.aws.serviceEndpoints()), sqsHttp);
         try {
             SummingCountMetrics metrics = new SummingCountMetrics();
             LocalPrivacyRuntime.install(stack.environment, metrics);
             PrivacyApiHandler api = new PrivacyApiHandler();
             PrivacySweepHandler sweep = new PrivacySweepHandler();
+            if (!noWorkers) {
+                // Lambda's event source mappings: the processing queue feeds the start function, the work queue the
+                // work function, each with ReportBatchItemFailures.
+                LocalWorkerRuntime.install(stack.environment, metrics);
+                String region = stack.aws.region();
+                pollers.add(LocalQueuePoller.start(sqs, stack.queueUrl, region, "processing",
+                        new StartRequestsHandler()));
+                pollers.add(LocalQueuePoller.start(sqs, stack.workQueueUrl, region, "work", new WorkHandler()));
+            }
             gateway = startGateway(api, jwt);
             sweeper.scheduleWithFixedDelay(() -> {
                 try {
@@ -102,6 +129,7 @@ final class ServeCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 sweeper.shutdownNow();
                 running.close();
+                stopPollers(pollers, sqs, sqsHttp);
                 stack.close();
                 stopped.countDown();
             }, "tally-serve-shutdown"));
@@ -118,9 +146,16 @@ final class ServeCommand implements Callable<Integer> {
             if (gateway != null) {
                 gateway.close();
             }
+            stopPollers(pollers, sqs, sqsHttp);
             stack.close();
             throw e;
         }
+    }
+
+    private static void stopPollers(List<LocalQueuePoller> pollers, SqsClient sqs, SdkHttpClient http) {
+        pollers.forEach(LocalQueuePoller::close);
+        sqs.close();
+        http.close();
     }
 
     private LocalGateway startGateway(PrivacyApiHandler api, LocalJwt jwt) throws IOException {

@@ -46,7 +46,9 @@ abstract class PrivacyServeFixture {
                   "request_types": ["DELETE", "SUPPRESS_WITH_DELETE"]}],
                  "secrets": {"crm-key": "crm-api-key-%s"}}
                 """.formatted(RUN));
-        server = ServeProcess.start(dir.resolve("main"), config);
+        // The API alone: its tests read the processing queue and set statuses themselves (PrivacyProcessingIT runs
+        // the workers).
+        server = ServeProcess.start(dir.resolve("main"), config, "--no-workers");
         api = new PrivacyHttp(server);
         admin = secret(server.tokenFromJar("--subject", "operator-" + RUN, "--scope", "privacy:admin"));
     }

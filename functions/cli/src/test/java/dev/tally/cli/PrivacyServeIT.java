@@ -189,7 +189,8 @@ class PrivacyServeIT extends PrivacyServeFixture {
     @Test
     @Order(9)
     void shouldLockARequestWhoseCodeExpired_onAServerWithShortCodes() throws Exception {
-        try (ServeProcess quick = ServeProcess.start(dir.resolve("quick"), config, "--code-ttl", "2s");
+        try (ServeProcess quick = ServeProcess.start(dir.resolve("quick"), config, "--code-ttl", "2s",
+                "--no-workers");
              PrivacyHttp quickApi = new PrivacyHttp(quick)) {
             String erin = subject("erin");
             String token = endUser(quick, erin);
