@@ -33,7 +33,7 @@ public final class PrivacyRequests {
     private final CodeSender codes;
     private final ProcessingQueue queue;
     private final PrivacyKeys keys;
-    private final SubjectVault vault;
+    private final RequestSubjects subjects;
     private final PrivacyConfig config;
     private final Settings settings;
     private final Clock clock;
@@ -62,7 +62,7 @@ public final class PrivacyRequests {
         this.codes = codes;
         this.queue = queue;
         this.keys = keys;
-        this.vault = new SubjectVault(keys);
+        this.subjects = new RequestSubjects(store, keys);
         this.config = config;
         this.settings = settings;
         this.clock = clock;
@@ -115,7 +115,7 @@ public final class PrivacyRequests {
                         "the confirmation code could not be sent; try again");
             }
         }
-        if (!store.create(request, vault.seal(id, asked.subjectIds()), code)) {
+        if (!store.create(request, subjects.seal(id, asked.subjectIds()), code)) {
             // Only a taken-over key can meet its request created meanwhile by the first creator.
             return new Created(store.request(id).orElseThrow(), false);
         }
@@ -191,7 +191,7 @@ public final class PrivacyRequests {
             throw new PrivacyException(PrivacyError.CONFLICT, null, "the request is " + current.status());
         }
         LOG.info("privacy request {} confirmed", id);
-        applySuppressions(queued.get(), openSubjects(id));
+        applySuppressions(queued.get(), subjects.open(id));
         return handOver(queued.get());
     }
 
@@ -206,7 +206,7 @@ public final class PrivacyRequests {
                 .orElseThrow(() -> new PrivacyException(PrivacyError.CONFLICT, null,
                         "processing has begun; the request can no longer be cancelled"));
         LOG.info("privacy request {} cancelled", id);
-        forgetSubjects(id);
+        subjects.forget(id);
         return cancelled;
     }
 
@@ -270,7 +270,7 @@ public final class PrivacyRequests {
                     && store.code(request.id()).map(c -> c.expired(now)).orElse(true)) {
                 if (store.transition(request.id(), EnumSet.of(RequestStatus.AWAITING_CONFIRMATION),
                         RequestStatus.FAILED, now, CONFIRMATION_FAILED).isPresent()) {
-                    forgetSubjects(request.id());
+                    subjects.forget(request.id());
                     expired++;
                 }
             } else if (request.status() == RequestStatus.QUEUED && !request.handedOver()
@@ -285,16 +285,9 @@ public final class PrivacyRequests {
         return new Sweep(open, overdue, handedOver, expired);
     }
 
-    /** Replaces a finished request's sealed subject ids by their keyed hashes (idempotent). */
-    public void forgetSubjects(String id) {
-        PrivacyRequest request = store.request(id).orElseThrow();
-        store.subjects(id).filter(s -> s.form() == StoredSubjects.Form.SEALED).ifPresent(sealed ->
-                store.replaceSubjects(id, vault.hashed(request.subjectType(), vault.open(id, sealed))));
-    }
-
-    /** The raw subject ids of an open request, for the workers. */
-    public List<String> openSubjects(String id) {
-        return vault.open(id, store.subjects(id).orElseThrow());
+    /** The request's subject ids, opened and forgotten for the API and the workers alike. */
+    public RequestSubjects subjects() {
+        return subjects;
     }
 
     private Optional<Created> existing(IdempotencyRecord held, IdempotencyRecord candidate, String fingerprint) {
@@ -395,7 +388,7 @@ public final class PrivacyRequests {
                 RequestStatus.FAILED, now(), CONFIRMATION_FAILED);
         failed.ifPresent(r -> {
             LOG.info("privacy request {} failed confirmation: {}", id, why);
-            forgetSubjects(id);
+            subjects.forget(id);
         });
     }
 

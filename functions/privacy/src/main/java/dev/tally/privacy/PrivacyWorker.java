@@ -33,7 +33,7 @@ public final class PrivacyWorker {
     static final Duration MAX_DELAY = Duration.ofMinutes(15);
 
     private final PrivacyStore store;
-    private final PrivacyRequests requests;
+    private final RequestSubjects subjects;
     private final Map<TargetKind, TargetExecutor> executors;
     private final PrivacyConfig config;
     private final WorkQueue queue;
@@ -45,10 +45,10 @@ public final class PrivacyWorker {
      * @param lease how long a taken receipt belongs to its worker; after that a redelivered item may take it over
      *              (longer than the worker's timeout)
      */
-    public PrivacyWorker(PrivacyStore store, PrivacyRequests requests, Map<TargetKind, TargetExecutor> executors,
+    public PrivacyWorker(PrivacyStore store, RequestSubjects subjects, Map<TargetKind, TargetExecutor> executors,
                          PrivacyConfig config, WorkQueue queue, Duration lease, Clock clock, RandomGenerator random) {
         this.store = store;
-        this.requests = requests;
+        this.subjects = subjects;
         this.executors = Map.copyOf(executors);
         this.config = config;
         this.queue = queue;
@@ -111,31 +111,45 @@ public final class PrivacyWorker {
                 : taken.get();
         List<ArchiveBatching.Claim> claims = new java.util.ArrayList<>();
         claims.add(new ArchiveBatching.Claim(request.get(), receipt, item));
-        if (target.isPresent() && target.get().kind() == TargetKind.S3_ARCHIVE && !item.polling()) {
-            Map<String, List<String>> subjects = new java.util.HashMap<>();
-            subjects.put(request.get().id(), requests.openSubjects(request.get().id()));
-            claims.addAll(ArchiveBatching.mates(store, target.get(), request.get(), subjects,
-                    config.archiveBatch().maxSubjects(), id -> requests.openSubjects(id), now(), now().minus(lease)));
+        Optional<TargetOutcome> refused = refusal(target, item.target(), request.get().type());
+        TargetOutcome outcome;
+        if (refused.isPresent()) {
+            outcome = refused.get();
+        } else {
+            // Each request's ids are opened once: for the batch's count, and then for the work.
+            Map<String, List<String>> ids = new java.util.LinkedHashMap<>();
+            ids.put(request.get().id(), subjects.open(request.get().id()));
+            if (target.get().kind() == TargetKind.S3_ARCHIVE && !item.polling()) {
+                claims.addAll(ArchiveBatching.mates(store, target.get(), request.get(), ids,
+                        config.archiveBatch().maxSubjects(), subjects::open, now(), now().minus(lease)));
+            }
+            outcome = run(claims, ids, target.get(), item);
         }
-        TargetOutcome outcome = target.isEmpty()
-                ? new TargetOutcome.Failed("target " + item.target() + " is no longer configured")
-                : run(claims, target.get(), item);
         for (ArchiveBatching.Claim claim : claims) {
             record(claim.request(), claim.receipt(), claim.item(), outcome);
         }
     }
 
+    /** Why the work cannot run at all (no such target, no executor of its kind, a type it does not do), if so. */
+    private Optional<TargetOutcome> refusal(Optional<Target> target, String name, RequestType type) {
+        if (target.isEmpty()) {
+            return Optional.of(new TargetOutcome.Failed("target " + name + " is no longer configured"));
+        }
+        if (!executors.containsKey(target.get().kind())) {
+            return Optional.of(new TargetOutcome.NotSupported("no worker for " + target.get().kind()));
+        }
+        if (!target.get().supports(type)) {
+            return Optional.of(new TargetOutcome.NotSupported(name + " does not carry out " + type));
+        }
+        return Optional.empty();
+    }
+
     /** Runs the work of the claims (one request, or the archive's batch) in one call of the target's executor. */
-    private TargetOutcome run(List<ArchiveBatching.Claim> claims, Target target, WorkItem item) {
+    private TargetOutcome run(List<ArchiveBatching.Claim> claims, Map<String, List<String>> ids, Target target,
+                              WorkItem item) {
         PrivacyRequest first = claims.get(0).request();
         TargetExecutor executor = executors.get(target.kind());
-        if (executor == null || !target.supports(first.type())) {
-            return new TargetOutcome.NotSupported(executor == null ? "no worker for " + target.kind()
-                    : target.name() + " does not carry out " + first.type());
-        }
-        Map<String, List<String>> subjects = new java.util.LinkedHashMap<>();
-        claims.forEach(claim -> subjects.put(claim.request().id(), requests.openSubjects(claim.request().id())));
-        TargetWork work = new TargetWork(target, first.type(), first.subjectType(), subjects,
+        TargetWork work = new TargetWork(target, first.type(), first.subjectType(), ids,
                 claims.get(0).receipt().attempts());
         if (claims.size() > 1) {
             LOG.info("privacy request {}: {} in one pass with {} other request(s)", first.id(), target.name(),
@@ -215,7 +229,7 @@ public final class PrivacyWorker {
             // Done everywhere: the ids go. A target that failed still holds the subject's data, so the sealed ids
             // stay for a retry (POST /privacy-requests/{id}/retry) until it succeeds.
             if (ending.get() == RequestStatus.FINISHED) {
-                requests.forgetSubjects(requestId);
+                subjects.forget(requestId);
             }
             LOG.info("privacy request {} {}", requestId, ending.get());
         }

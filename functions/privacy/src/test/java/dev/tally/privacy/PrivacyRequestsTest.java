@@ -63,7 +63,7 @@ class PrivacyRequestsTest {
                 org.assertj.core.groups.Tuple.tuple("archive", ReceiptStatus.PENDING),
                 org.assertj.core.groups.Tuple.tuple("warehouse", ReceiptStatus.PENDING),
                 org.assertj.core.groups.Tuple.tuple("crm", ReceiptStatus.PENDING));
-        assertThat(requests.openSubjects(request.id())).containsExactly("u-1", "u-2");
+        assertThat(requests.subjects().open(request.id())).containsExactly("u-1", "u-2");
         assertThat(codes.sent).isEmpty();
     }
 

@@ -45,7 +45,7 @@ class PrivacyWorkerTest {
     private final RecordingWorkQueue queue = new RecordingWorkQueue();
     private final ScriptedExecutor archive = new ScriptedExecutor(TargetKind.S3_ARCHIVE);
     private final ScriptedExecutor webhooks = new ScriptedExecutor(TargetKind.WEBHOOK);
-    private final PrivacyWorker worker = new PrivacyWorker(store, requests,
+    private final PrivacyWorker worker = new PrivacyWorker(store, requests.subjects(),
             PrivacyWorker.byKind(List.of(archive, webhooks)), config, queue, Duration.ofMinutes(15), clock,
             new Random(7));
 
@@ -228,7 +228,7 @@ class PrivacyWorkerTest {
     void shouldLeaveARequestForTheNextPass_whenItWouldExceedTheBatchsSubjects() {
         PrivacyConfig small = PrivacyConfig.parse(CONFIG.replace("\"retry\"",
                 "\"archive_batch\": {\"window_seconds\": 60, \"max_subjects\": 2}, \"retry\""));
-        PrivacyWorker bounded = new PrivacyWorker(store, requests, PrivacyWorker.byKind(List.of(archive, webhooks)),
+        PrivacyWorker bounded = new PrivacyWorker(store, requests.subjects(), PrivacyWorker.byKind(List.of(archive, webhooks)),
                 small, queue, Duration.ofMinutes(15), clock, new Random(7));
         String first = queuedDelete("u-1");
         String second = queuedDelete("u-2", "u-3");

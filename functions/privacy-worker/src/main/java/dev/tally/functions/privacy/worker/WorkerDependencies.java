@@ -9,13 +9,10 @@ import dev.tally.aws.redshift.WarehouseEnvironment;
 import dev.tally.aws.s3.S3ArchiveExecutor;
 import dev.tally.aws.secrets.SecretsManagerSecretSource;
 import dev.tally.aws.sqs.SqsWorkQueue;
-import dev.tally.privacy.CodeSender;
-import dev.tally.privacy.ConfirmationCode;
 import dev.tally.privacy.PrivacyKeys;
-import dev.tally.privacy.PrivacyRequests;
 import dev.tally.privacy.PrivacyStore;
 import dev.tally.privacy.PrivacyWorker;
-import dev.tally.privacy.ProcessingQueue;
+import dev.tally.privacy.RequestSubjects;
 import dev.tally.privacy.SecretSource;
 import dev.tally.privacy.target.TargetExecutor;
 import dev.tally.privacy.warehouse.WarehouseExecutor;
@@ -26,7 +23,6 @@ import software.amazon.awssdk.http.SdkHttpClient;
 
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +31,8 @@ import java.util.Map;
  * Everything the privacy workers need, built once per execution environment ({@link Bootstrap}) from
  * {@link WorkerConfig}: one HTTP client; the DynamoDB, S3, SQS and Secrets Manager clients (and the Redshift Data
  * API's for {@code WAREHOUSE=redshift}); the keys (derived from the secret, read once at cold start); the store, the
- * engine, the executors of the three target kinds, the work queue and the worker.
- *
- * <p>The engine ({@link PrivacyRequests}) is what opens and forgets a request's subject ids; the workers never
- * send a confirmation code nor hand a request to the processing queue, so it gets a code sender and a processing
- * queue that refuse — a call would be a bug, and fails loudly instead of mailing anyone.
+ * request subjects (opened for the targets, forgotten once a request is finished), the executors of the three
+ * target kinds, the work queue and the worker.
  */
 final class WorkerDependencies {
     static final String SERVICE = "privacy-worker";
@@ -60,13 +53,11 @@ final class WorkerDependencies {
         PrivacyKeys keys = PrivacyKeys.fromSecret(secrets.secret(config.keySecretId()), random);
         PrivacyStore store = new DynamoDbPrivacyStore(AwsClients.dynamoDb(aws, http), config.table(),
                 config.recordRetention());
-        PrivacyRequests requests = new PrivacyRequests(store, NO_CODES, NO_HAND_OVER, keys, config.privacy(),
-                new PrivacyRequests.Settings(ConfirmationCode.Policy.DEFAULT, config.recordRetention()), clock, random);
         SqsWorkQueue sqs = new SqsWorkQueue(AwsClients.sqs(aws, http), config.workQueueUrl(),
                 config.deadLetterQueueUrl());
         queue = new CountingWorkQueue(sqs);
         malformed = sqs::deadLetterMalformed;
-        worker = new PrivacyWorker(store, requests, PrivacyWorker.byKind(executors(config, aws, http, secrets)),
+        worker = new PrivacyWorker(store, new RequestSubjects(store, keys), PrivacyWorker.byKind(executors(config, aws, http, secrets)),
                 config.privacy(), queue, config.lease(), clock, random);
         metrics = BOOTSTRAP.metrics(SERVICE);
     }
@@ -87,18 +78,7 @@ final class WorkerDependencies {
         return executors;
     }
 
-    private static final CodeSender NO_CODES = new CodeSender() {
-        @Override
-        public void send(String requestId, String recipient, String code, Instant expiresAt) {
-            throw new IllegalStateException("the privacy workers send no confirmation codes (request " + requestId
-                    + ")");
-        }
-    };
 
-    private static final ProcessingQueue NO_HAND_OVER = requestId -> {
-        throw new IllegalStateException("the privacy workers hand no request to the processing queue (request "
-                + requestId + ")");
-    };
 
     static WorkerDependencies get() {
         return BOOTSTRAP.get();

@@ -66,7 +66,7 @@ final class WorkerFixtures {
     final CountingWorkQueue queue = new CountingWorkQueue(sent);
     final ScriptedExecutor archive = new ScriptedExecutor(TargetKind.S3_ARCHIVE);
     final ScriptedExecutor webhooks = new ScriptedExecutor(TargetKind.WEBHOOK);
-    final PrivacyWorker worker = new PrivacyWorker(store, requests, PrivacyWorker.byKind(List.of(archive, webhooks)),
+    final PrivacyWorker worker = new PrivacyWorker(store, requests.subjects(), PrivacyWorker.byKind(List.of(archive, webhooks)),
             config, queue, Duration.ofMinutes(15), clock, new Random(7));
     final RecordingMalformed malformed = new RecordingMalformed();
     final List<Map<String, Long>> published = new CopyOnWriteArrayList<>();
