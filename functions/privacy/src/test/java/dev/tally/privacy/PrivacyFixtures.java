@@ -100,4 +100,72 @@ public final class PrivacyFixtures {
             enqueued.add(requestId);
         }
     }
+
+    /** A work item as sent, with its delay. */
+    public record Sent(WorkItem item, java.time.Duration delay) {
+    }
+
+    /**
+     * Keeps what is sent and dead-lettered; refuses items of the requests in {@link #downFor}, and dead letters
+     * while {@link #parkingDown} is set.
+     */
+    public static final class RecordingWorkQueue implements WorkQueue {
+        public final List<Sent> sent = new CopyOnWriteArrayList<>();
+        public final List<String> deadLetters = new CopyOnWriteArrayList<>();
+        public final java.util.Set<String> downFor = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        public volatile boolean parkingDown;
+
+        @Override
+        public void send(WorkItem item, java.time.Duration delay) {
+            if (downFor.contains(item.requestId())) {
+                throw new IllegalStateException("the work queue is down");
+            }
+            sent.add(new Sent(item, delay));
+        }
+
+        @Override
+        public void deadLetter(WorkItem item, String error) {
+            if (parkingDown) {
+                throw new IllegalStateException("the dead-letter queue is down");
+            }
+            deadLetters.add(item.target() + ": " + error);
+        }
+
+        public List<WorkItem> items() {
+            return sent.stream().map(Sent::item).toList();
+        }
+    }
+
+    /** An executor of one kind that answers what its script says, and keeps the work it was given. */
+    public static final class ScriptedExecutor implements dev.tally.privacy.target.TargetExecutor {
+        private final TargetKind kind;
+        public final List<dev.tally.privacy.target.TargetWork> seen = new CopyOnWriteArrayList<>();
+        public volatile java.util.function.Function<dev.tally.privacy.target.TargetWork,
+                dev.tally.privacy.target.TargetOutcome> script =
+                work -> new dev.tally.privacy.target.TargetOutcome.Failed("no script");
+        public volatile java.util.function.BiFunction<dev.tally.privacy.target.TargetWork, java.util.Map<String, String>,
+                dev.tally.privacy.target.TargetOutcome> poll =
+                (work, state) -> new dev.tally.privacy.target.TargetOutcome.Failed("no poll");
+
+        public ScriptedExecutor(TargetKind kind) {
+            this.kind = kind;
+        }
+
+        @Override
+        public TargetKind kind() {
+            return kind;
+        }
+
+        @Override
+        public dev.tally.privacy.target.TargetOutcome execute(dev.tally.privacy.target.TargetWork work) {
+            seen.add(work);
+            return script.apply(work);
+        }
+
+        @Override
+        public dev.tally.privacy.target.TargetOutcome poll(dev.tally.privacy.target.TargetWork work,
+                                                            java.util.Map<String, String> state) {
+            return poll.apply(work, state);
+        }
+    }
 }

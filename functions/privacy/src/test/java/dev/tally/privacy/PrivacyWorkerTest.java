@@ -1,6 +1,9 @@
 package dev.tally.privacy;
 
 import dev.tally.privacy.PrivacyFixtures.MutableClock;
+import dev.tally.privacy.PrivacyFixtures.RecordingWorkQueue;
+import dev.tally.privacy.PrivacyFixtures.ScriptedExecutor;
+import dev.tally.privacy.PrivacyFixtures.Sent;
 import dev.tally.privacy.target.TargetExecutor;
 import dev.tally.privacy.target.TargetOutcome;
 import dev.tally.privacy.target.TargetWork;
@@ -349,55 +352,5 @@ class PrivacyWorkerTest {
         assertThat(worker.backoff(12, Optional.empty())).isBetween(Duration.ofMinutes(7), Duration.ofMinutes(15));
         assertThat(worker.backoff(1, Optional.of(Duration.ofMinutes(5)))).isEqualTo(Duration.ofMinutes(5));
         assertThat(worker.backoff(1, Optional.of(Duration.ofHours(2)))).isEqualTo(Duration.ofMinutes(15));
-    }
-
-    record Sent(WorkItem item, Duration delay) {
-    }
-
-    static final class RecordingWorkQueue implements WorkQueue {
-        final List<Sent> sent = new CopyOnWriteArrayList<>();
-        final List<String> deadLetters = new CopyOnWriteArrayList<>();
-        volatile boolean parkingDown;
-
-        @Override
-        public void send(WorkItem item, Duration delay) {
-            sent.add(new Sent(item, delay));
-        }
-
-        @Override
-        public void deadLetter(WorkItem item, String error) {
-            if (parkingDown) {
-                throw new IllegalStateException("the dead-letter queue is down");
-            }
-            deadLetters.add(item.target() + ": " + error);
-        }
-    }
-
-    static final class ScriptedExecutor implements TargetExecutor {
-        private final TargetKind kind;
-        final List<TargetWork> seen = new CopyOnWriteArrayList<>();
-        volatile Function<TargetWork, TargetOutcome> script = work -> new TargetOutcome.Failed("no script");
-        volatile java.util.function.BiFunction<TargetWork, Map<String, String>, TargetOutcome> poll =
-                (work, state) -> new TargetOutcome.Failed("no poll");
-
-        ScriptedExecutor(TargetKind kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public TargetKind kind() {
-            return kind;
-        }
-
-        @Override
-        public TargetOutcome execute(TargetWork work) {
-            seen.add(work);
-            return script.apply(work);
-        }
-
-        @Override
-        public TargetOutcome poll(TargetWork work, Map<String, String> state) {
-            return poll.apply(work, state);
-        }
     }
 }

@@ -6,6 +6,9 @@ import dev.tally.privacy.InMemoryPrivacyStore;
 import dev.tally.privacy.NewRequest;
 import dev.tally.privacy.PrivacyConfig;
 import dev.tally.privacy.PrivacyFixtures;
+import dev.tally.privacy.PrivacyFixtures.RecordingWorkQueue;
+import dev.tally.privacy.PrivacyFixtures.ScriptedExecutor;
+import dev.tally.privacy.PrivacyFixtures.Sent;
 import dev.tally.privacy.PrivacyRequests;
 import dev.tally.privacy.PrivacyWorker;
 import dev.tally.privacy.Regulation;
@@ -93,54 +96,6 @@ final class WorkerFixtures {
         Map<String, Map<String, Object>> evidence = new HashMap<>();
         work.subjectsByRequest().keySet().forEach(id -> evidence.put(id, Map.of(field, value)));
         return new TargetOutcome.Done(evidence);
-    }
-
-    record Sent(WorkItem item, Duration delay) {
-    }
-
-    /** Keeps what is sent; refuses items of the requests in {@link #downFor}. */
-    static final class RecordingWorkQueue implements WorkQueue {
-        final List<Sent> sent = new CopyOnWriteArrayList<>();
-        final List<String> deadLetters = new CopyOnWriteArrayList<>();
-        final Set<String> downFor = ConcurrentHashMap.newKeySet();
-
-        @Override
-        public void send(WorkItem item, Duration delay) {
-            if (downFor.contains(item.requestId())) {
-                throw new IllegalStateException("the work queue is down");
-            }
-            sent.add(new Sent(item, delay));
-        }
-
-        @Override
-        public void deadLetter(WorkItem item, String error) {
-            deadLetters.add(item.target() + ": " + error);
-        }
-
-        List<WorkItem> items() {
-            return sent.stream().map(Sent::item).toList();
-        }
-    }
-
-    static final class ScriptedExecutor implements TargetExecutor {
-        private final TargetKind kind;
-        final List<TargetWork> seen = new CopyOnWriteArrayList<>();
-        volatile Function<TargetWork, TargetOutcome> script = work -> new TargetOutcome.Failed("no script");
-
-        ScriptedExecutor(TargetKind kind) {
-            this.kind = kind;
-        }
-
-        @Override
-        public TargetKind kind() {
-            return kind;
-        }
-
-        @Override
-        public TargetOutcome execute(TargetWork work) {
-            seen.add(work);
-            return script.apply(work);
-        }
     }
 
     record Parked(String source, String messageId, String body, String reason) {
