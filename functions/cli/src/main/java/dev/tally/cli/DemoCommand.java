@@ -18,11 +18,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tally demo}: the rollup of the sample month kept in {@code events/demo} (a bill, the ECS and
- * EBS events of that month, and a product-area map), printed as tables.
+ * EBS events of that month, and a product-area map), printed as tables; then the privacy part
+ * ({@link DemoPrivacy}): one sample user deleted through the privacy API from every target.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = "Rolls up the bundled sample month (events/demo) and prints the result.")
+        description = "Rolls up the bundled sample month (events/demo) and prints the result; then deletes one sample "
+                + "user through the privacy API from an event archive, a warehouse table and a webhook destination.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_DIR = "events/demo";
 
@@ -40,6 +42,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "Read the events straight from the file instead of replaying them through the handlers "
                     + "into the local DynamoDB (no Node.js needed).")
     boolean fromFiles;
+
+    @Option(names = "--no-privacy", negatable = false,
+            description = "Leave out the privacy part (one sample user deleted through the privacy API from an event "
+                    + "archive in S3, a warehouse table and a webhook destination).")
+    boolean noPrivacy;
 
     @Override
     public Integer call() throws Exception {
@@ -60,6 +67,12 @@ final class DemoCommand implements Callable<Integer> {
         SummaryPrinter.print(rollup, stdout);
         TablePrinter.print(rollup, stdout);
         stdout.println("Wrote the tables, summary.json and report.json to " + target);
+        if (fromFiles || noPrivacy) {
+            stdout.println("Privacy part left out (" + (noPrivacy ? "--no-privacy" : "--from-files: no local stack")
+                    + ").");
+        } else {
+            new DemoPrivacy(stdout).run();
+        }
         return 0;
     }
 

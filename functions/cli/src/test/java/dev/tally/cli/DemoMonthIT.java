@@ -63,6 +63,23 @@ class DemoMonthIT {
     }
 
     @Test
+    void shouldDeleteOneSampleUserThroughThePrivacyApi_fromEveryTarget_leavingTheOthersUnchanged() {
+        // The demo checks the data where it lives and fails (non-zero) on any difference; these are its findings.
+        assertThat(exitCode).isZero();
+        assertThat(printed).contains("3,040 events of 300 users in 8 objects (4 gzip, 4 plain)",
+                "warehouse analytics.tracks in PostgreSQL: 2,736 rows", "→ 201 AWAITING_CONFIRMATION",
+                "→ 200 QUEUED", "u-0042 is gone from all three; every other user's data is unchanged.",
+                "5 objects rewritten (gzip still gzip), 3 objects without the user untouched (same version), "
+                        + "1 older version holding the user deleted; 3,020 other users' lines",
+                "0 rows of the user (15 before); the other 2,721 rows as they were",
+                "called once, POST /privacy/delete");
+        assertThat(printed).containsPattern("Request [0-9a-f-]{36}: FINISHED after");
+        assertThat(printed).containsPattern("archive +SUCCEEDED +\\{.*\"records_removed\":20");
+        assertThat(printed).containsPattern("warehouse +SUCCEEDED +\\{\"rows_deleted\":15,\"tables\":\\{\"analytics.tracks\":15\\}");
+        assertThat(printed).containsPattern("crm +SUCCEEDED +\\{\"calls\":1");
+    }
+
+    @Test
     void shouldMatchTheManifestsTotalAndRowCounts() throws IOException {
         JsonNode manifest = JSON.readTree(DEMO.resolve("manifest.json").toFile());
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());

@@ -3,7 +3,7 @@ package dev.tally.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
-import dev.tally.cli.PrivacyHttp.Answer;
+import dev.tally.cli.PrivacyApiClient.Answer;
 import dev.tally.local.LocalWebhookDestination;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,6 +18,9 @@ import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import dev.tally.aws.sqs.WorkItems;
+import dev.tally.privacy.WorkItem;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -39,7 +42,7 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
-import static dev.tally.cli.PrivacyHttp.create;
+import static dev.tally.cli.PrivacyApiClient.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -47,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pollers ({@link LocalQueuePoller}), one target of each kind — an S3_ARCHIVE in S3Mock (a versioned bucket with a
  * gzip and a plain JSON-lines object), a WAREHOUSE table in the stack's PostgreSQL and a WEBHOOK at a
  * {@link LocalWebhookDestination} with its API key a config secret — a request made over HTTP and read back until it
- * has ended, and the data checked where it lives. Then a destination that keeps failing: the receipt ends FAILED,
+ * has ended, and the data checked where it lives; an ASYNC_JOB destination is polled until its job is done. The
+ * finished request's work items delivered again change nothing. Then a destination that keeps failing: the receipt ends FAILED,
  * the item is dead-lettered, and a retry runs only that target again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +70,8 @@ class PrivacyProcessingIT {
 
     private static Path dir;
     private static LocalWebhookDestination crm;
+    private static LocalWebhookDestination ticketing;
+    private static String finishedId;
     private static ServeProcess server;
     private static PrivacyHttp api;
     private static String admin;
@@ -80,6 +86,7 @@ class PrivacyProcessingIT {
     static void startServer() throws Exception {
         dir = Files.createTempDirectory("tally-processing-it-");
         crm = LocalWebhookDestination.start(LocalWebhookDestination.Mode.sync());
+        ticketing = LocalWebhookDestination.start(LocalWebhookDestination.Mode.asyncJobs(2));
         Path config = dir.resolve("privacy.json");
         Files.writeString(config, """
                 {"targets": [
@@ -90,10 +97,15 @@ class PrivacyProcessingIT {
                   {"name": "crm", "kind": "WEBHOOK", "url": "%s/privacy/delete", "method": "POST", "mode": "SYNC",
                    "body": "{\\"request\\": \\"{{request_id}}\\", \\"ids\\": {{subject_ids_json}}}",
                    "headers": {"Content-Type": "application/json"},
-                   "secret_header": {"name": "X-Api-Key", "secret_id": "crm-key"}}],
+                   "secret_header": {"name": "X-Api-Key", "secret_id": "crm-key"}},
+                  {"name": "ticketing", "kind": "WEBHOOK", "url": "%s/erasures", "method": "POST",
+                   "mode": "ASYNC_JOB", "body": "{\\"ids\\": {{subject_ids_json}}}",
+                   "headers": {"Content-Type": "application/json"}, "job_id_path": "$.job.id",
+                   "status_url": "%s/jobs/{{job_id}}", "status_path": "$.state", "done_values": ["done"],
+                   "failed_values": ["failed"], "poll_interval_seconds": 1}],
                  "retry": {"max_attempts": 2, "base_delay_seconds": 1}, "archive_batch": {"window_seconds": 1},
                  "secrets": {"crm-key": "%s"}}
-                """.formatted(BUCKET, crm.endpoint(), API_KEY));
+                """.formatted(BUCKET, crm.endpoint(), ticketing.endpoint(), ticketing.endpoint(), API_KEY));
         server = ServeProcess.start(dir.resolve("main"), config);
         api = new PrivacyHttp(server);
         admin = PrivacyServeFixture.secret(server.token("operator-" + RUN, "privacy:admin"));
@@ -105,7 +117,7 @@ class PrivacyProcessingIT {
 
     @AfterAll
     static void stopServer() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {api, sqs, s3, http, crm}) {
+        for (AutoCloseable closeable : new AutoCloseable[] {api, sqs, s3, http, crm, ticketing}) {
             if (closeable != null) {
                 closeable.close();
             }
@@ -161,6 +173,15 @@ class PrivacyProcessingIT {
         JsonNode webhook = receipt(ended, "crm");
         assertThat(webhook.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(webhook.path("evidence").path("calls").asLong()).isEqualTo(1);
+        JsonNode async = receipt(ended, "ticketing");
+        assertThat(async.path("status").asText()).as("the async job polled to done").isEqualTo("SUCCEEDED");
+        assertThat(async.path("evidence").path("job_ids")).singleElement()
+                .satisfies(job -> assertThat(job.asText()).startsWith("job-"));
+        String job = async.path("evidence").path("job_ids").get(0).asText();
+        assertThat(ticketing.calls()).extracting(LocalWebhookDestination.Call::path)
+                .containsExactly("/erasures", "/jobs/" + job, "/jobs/" + job);
+        assertThat(ticketing.calls().get(0).body()).isEqualTo("{\"ids\": [\"" + GONE + "\"]}");
+        finishedId = created.id();
 
         byte[] gz = object(GZIP_KEY);
         assertThat(gz[0] & 0xff).as("still gzip").isEqualTo(0x1f);
@@ -185,6 +206,32 @@ class PrivacyProcessingIT {
 
     @Test
     @Order(2)
+    void shouldDoNothingTwice_whenTheWorkItemsOfAFinishedRequestAreDeliveredAgain() throws Exception {
+        assertThat(finishedId).as("the request of the first test").isNotNull();
+        JsonNode before = api.get("/privacy-requests/" + finishedId, admin).body();
+        List<String> versionsBefore = versionIds();
+        List<String> usersBefore = warehouseUsers();
+        int crmCalls = crm.calls().size();
+        int ticketingCalls = ticketing.calls().size();
+        String work = server.serve.path("work_queue_url").asText();
+
+        for (String target : List.of("archive", "warehouse", "crm", "ticketing")) {
+            sqs.sendMessage(b -> b.queueUrl(work).messageBody(WorkItems.body(WorkItem.of(finishedId, target))));
+        }
+        awaitDrained(work);
+
+        assertThat(api.get("/privacy-requests/" + finishedId, admin).body()).as("request and receipts")
+                .isEqualTo(before);
+        assertThat(versionIds()).as("no archive object rewritten or version deleted").isEqualTo(versionsBefore);
+        assertThat(warehouseUsers()).containsExactlyInAnyOrderElementsOf(usersBefore);
+        assertThat(crm.calls()).hasSize(crmCalls);
+        assertThat(ticketing.calls()).hasSize(ticketingCalls);
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(server.serve.path("work_dead_letter_queue_url").asText())
+                .waitTimeSeconds(1)).messages()).as("nothing dead-lettered").isEmpty();
+    }
+
+    @Test
+    @Order(3)
     void shouldFailTheTargetThatKeepsFailing_deadLetterIt_andRunOnlyItAgainOnRetry() throws Exception {
         crm.mode(LocalWebhookDestination.Mode.failing(500));
         String deadLetters = server.serve.path("work_dead_letter_queue_url").asText();
@@ -215,14 +262,14 @@ class PrivacyProcessingIT {
         assertThat(again.path("status").asText()).isEqualTo("FINISHED");
         assertThat(receipt(again, "crm").path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(callsFor(created.id())).hasSize(3);
-        for (String target : List.of("archive", "warehouse")) {
+        for (String target : List.of("archive", "warehouse", "ticketing")) {
             assertThat(receipt(again, target)).as("only the failed target ran again")
                     .isEqualTo(receipt(ended, target));
         }
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void shouldStop_withALogHoldingNoSubjectId() throws Exception {
         server.stop();
         PrivacyServeFixture.assertLogHoldsNothingPersonal(server.logText());
@@ -242,6 +289,27 @@ class PrivacyProcessingIT {
                     .isBefore(deadline);
             Thread.sleep(500);
         }
+    }
+
+    /** Waits until the queue holds no message, visible, in flight or delayed, twice in a row. */
+    private static void awaitDrained(String queueUrl) throws InterruptedException {
+        Instant deadline = Instant.now().plus(UNTIL_ENDED);
+        int emptyInARow = 0;
+        while (emptyInARow < 2) {
+            Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+            boolean empty = counts.values().stream().allMatch("0"::equals);
+            emptyInARow = empty ? emptyInARow + 1 : 0;
+            assertThat(Instant.now()).as("the work queue drained, still " + counts).isBefore(deadline);
+            Thread.sleep(1000);
+        }
+    }
+
+    private static List<String> versionIds() {
+        return s3.listObjectVersions(b -> b.bucket(BUCKET)).versions().stream()
+                .map(v -> v.key() + "@" + v.versionId()).sorted().toList();
     }
 
     private static JsonNode receipt(JsonNode request, String target) {

@@ -1,7 +1,7 @@
 package dev.tally.cli;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.tally.cli.PrivacyHttp.Answer;
+import dev.tally.cli.PrivacyApiClient.Answer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
-import static dev.tally.cli.PrivacyHttp.create;
+import static dev.tally.cli.PrivacyApiClient.create;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
