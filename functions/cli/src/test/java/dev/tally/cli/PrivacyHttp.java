@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,6 +74,14 @@ final class PrivacyHttp extends PrivacyApiClient implements AutoCloseable {
                     .key(Map.of("pk", AttributeValue.fromS("REQ#" + requestId), "sk", AttributeValue.fromS("META")))
                     .updateExpression("SET #s = :running").expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(Map.of(":running", AttributeValue.fromS("RUNNING"))));
+        }
+    }
+
+    /** Every item of the request in the privacy table (its META and its receipts), as DynamoDB returns them. */
+    List<Map<String, AttributeValue>> items(String requestId) {
+        try (DynamoDbClient dynamo = AwsClients.dynamoDb(AwsConfig.local(Map.of("dynamodb", dynamoDb)), sdkHttp)) {
+            return dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk")
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("REQ#" + requestId)))).items();
         }
     }
 

@@ -60,6 +60,7 @@ class PrivacyProcessingIT {
     private static final String BUCKET = "tally-events-" + RUN;
     private static final String GZIP_KEY = "raw/2026/12/01/events-1.jsonl.gz";
     private static final String PLAIN_KEY = "raw/2026/12/01/events-2.jsonl";
+    private static final String OTHERS_KEY = "raw/2026/12/01/events-3.jsonl";
     private static final String API_KEY = PrivacyServeFixture.secret("crm-api-key-" + RUN);
     private static final Duration UNTIL_ENDED = Duration.ofSeconds(90);
 
@@ -149,6 +150,9 @@ class PrivacyProcessingIT {
                 RequestBody.fromString(line(GONE, "Old") + "\n", StandardCharsets.UTF_8)).versionId();
         s3.putObject(b -> b.bucket(BUCKET).key(PLAIN_KEY), RequestBody.fromString(text(plainLines),
                 StandardCharsets.UTF_8));
+        String othersVersion = s3.putObject(b -> b.bucket(BUCKET).key(OTHERS_KEY),
+                RequestBody.fromString(text(List.of(line(KEPT_1, "Pricing"), line(KEPT_2, "Logged In"))),
+                        StandardCharsets.UTF_8)).versionId();
         try (Connection db = warehouse(); Statement sql = db.createStatement()) {
             sql.execute("CREATE SCHEMA IF NOT EXISTS analytics");
             sql.execute("CREATE TABLE analytics.tracks (user_id text, email text, event text)");
@@ -195,7 +199,15 @@ class PrivacyProcessingIT {
                     .asUtf8String();
             assertThat(content).doesNotContain(GONE);
         }
+        assertThat(s3.listObjectVersions(b -> b.bucket(BUCKET).prefix(OTHERS_KEY)).versions())
+                .as("the object without the subject is not rewritten").singleElement()
+                .satisfies(v -> assertThat(v.versionId()).isEqualTo(othersVersion));
         assertThat(warehouseUsers()).containsExactlyInAnyOrder(KEPT_1, KEPT_2);
+        assertThat(api.items(created.id())).as("the finished request's items").isNotEmpty().allSatisfy(item ->
+                assertThat(item.toString()).doesNotContain(GONE));
+        assertThat(api.items(created.id())).filteredOn(item -> item.get("sk").s().equals("META")).singleElement()
+                .satisfies(meta -> assertThat(meta.get("subjects_form").s()).as("ids replaced by keyed hashes")
+                        .isEqualTo("HASHED"));
         assertThat(callsFor(created.id())).singleElement().satisfies(call -> {
             assertThat(call.method()).isEqualTo("POST");
             assertThat(call.path()).isEqualTo("/privacy/delete");
