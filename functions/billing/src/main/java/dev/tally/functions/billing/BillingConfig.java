@@ -38,6 +38,8 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String LEASE_MINUTES = "DELIVERY_LEASE_MINUTES";
     public static final String LEDGER_RETENTION_DAYS = "DELIVERY_RETENTION_DAYS";
     public static final String WAREHOUSE = WarehouseEnvironment.KIND;
+    /** With {@code WAREHOUSE=redshift}: the role Redshift reads the run's tables from S3 with ({@code COPY … IAM_ROLE}). */
+    public static final String COPY_ROLE_ARN = "TALLY_REDSHIFT_COPY_ROLE_ARN";
 
     public static BillingConfig fromEnvironment(Map<String, String> env) {
         WarehouseEnvironment.Kind kind = WarehouseEnvironment.kind(env);

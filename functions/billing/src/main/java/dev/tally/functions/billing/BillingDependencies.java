@@ -32,7 +32,7 @@ import java.util.Map;
  * S3 with); for {@code jdbc} (local runs) {@value #JDBC_URL}, {@value #JDBC_USER}, {@value #JDBC_PASSWORD}.
  */
 final class BillingDependencies {
-    static final String COPY_ROLE = "TALLY_REDSHIFT_COPY_ROLE_ARN";
+    static final String COPY_ROLE = BillingConfig.COPY_ROLE_ARN;
     static final String SCHEMA = "WAREHOUSE_SCHEMA";
     static final String JDBC_URL = WarehouseEnvironment.JDBC_URL;
     static final String JDBC_USER = WarehouseEnvironment.JDBC_USER;

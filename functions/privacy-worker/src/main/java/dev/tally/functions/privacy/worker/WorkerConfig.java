@@ -90,9 +90,10 @@ public record WorkerConfig(String table, String keySecretId, Duration recordRete
     /**
      * Each target read as its kind's executor will read it, so that a mistake fails the cold start naming the
      * field rather than the first request that reaches it. A warehouse target without a warehouse would end
-     * {@code NOT_SUPPORTED} and its data would stay: that is a mistake too.
+     * {@code NOT_SUPPORTED} and its data would stay: that is a mistake too. The CDK app checks the document it deploys
+     * with this too, so that the mistake fails synthesis.
      */
-    static void checkTargets(PrivacyConfig privacy, WarehouseEnvironment.Kind warehouse, String variable) {
+    public static void checkTargets(PrivacyConfig privacy, WarehouseEnvironment.Kind warehouse, String variable) {
         for (Target target : privacy.targets()) {
             try {
                 switch (target.kind()) {

@@ -1,10 +1,8 @@
-package dev.tally.infra;
+package dev.tally.infra.billing;
 
-import software.amazon.awscdk.CfnOutput;
+import dev.tally.infra.nag.Nag;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
-import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
@@ -15,39 +13,41 @@ import software.constructs.Construct;
 import java.util.List;
 
 /**
- * Where rollups land: an encrypted, private, versioned S3 bucket for the monthly tables (run-partitioned,
- * append-only), with its own access-log bucket. The functions, tables and warehouse join this app as
- * they are built.
+ * Where rollups land: the output bucket (encrypted, private, TLS only, versioned, access-logged), and the bucket
+ * the access logs of the stack's buckets go to.
  */
-public final class TallyDataStack extends Stack {
-    private final Bucket rollupBucket;
+final class RollupBuckets extends Construct {
+    private final Bucket accessLogs;
+    private final Bucket output;
 
-    public TallyDataStack(Construct scope, String id, StackProps props) {
-        super(scope, id, props);
-
-        Bucket accessLogs = Bucket.Builder.create(this, "AccessLogs")
+    RollupBuckets(Construct scope, String id) {
+        super(scope, id);
+        accessLogs = Bucket.Builder.create(this, "AccessLogs")
                 .encryption(BucketEncryption.S3_MANAGED)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .enforceSsl(true)
-                .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(365)).build()))
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-
-        rollupBucket = Bucket.Builder.create(this, "Rollups")
+        Nag.suppress(accessLogs, "AwsSolutions-S1",
+                "This is the access-log bucket; logging its own accesses into itself would log forever");
+        output = Bucket.Builder.create(this, "Output")
                 .encryption(BucketEncryption.S3_MANAGED)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                 .enforceSsl(true)
                 .versioned(true)
                 .serverAccessLogsBucket(accessLogs)
-                .serverAccessLogsPrefix("rollups/")
+                .serverAccessLogsPrefix("output/")
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-
-        CfnOutput.Builder.create(this, "RollupBucketName").value(rollupBucket.getBucketName()).build();
     }
 
-    public Bucket rollupBucket() {
-        return rollupBucket;
+    Bucket accessLogs() {
+        return accessLogs;
+    }
+
+    Bucket output() {
+        return output;
     }
 }

@@ -1,0 +1,69 @@
+package dev.tally.infra.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code billing}: where bills arrive and where rollups go.
+ *
+ * @param billBucketName      {@code billBucket.name}: the existing bucket AWS delivers bills to; empty with
+ *                            {@code billBucket.create: true}, which makes the stack create one
+ * @param prefix              {@code notifications.prefix}: only keys under it start a rollup (may be empty)
+ * @param suffixes            {@code notifications.suffixes}: the key endings that are deliveries (manifests and DBR
+ *                            zips); one S3 notification per suffix, so no two may overlap
+ * @param outputPrefix        a key prefix in the output bucket (may be empty)
+ * @param reservedConcurrency the billing function's reserved concurrency (1: one rollup at a time)
+ * @param glueDatabase        the Glue database of the rollup tables ({@code tally}); unique in the account and region
+ * @param warehouse           {@code warehouse}: where runs are loaded besides S3
+ */
+public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
+                             String outputPrefix, int reservedConcurrency, String glueDatabase,
+                             WarehouseSection warehouse) {
+    /** Legacy CUR and Data Exports manifests ({@code <name>-Manifest.json}) and DBR zips. */
+    public static final List<String> DEFAULT_SUFFIXES = List.of("-Manifest.json", ".csv.zip");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern GLUE_NAME = Pattern.compile("[a-z0-9_]{1,255}");
+    private static final Pattern KEY_PART = Pattern.compile("[^\\s*?]{1,200}");
+
+    public boolean createBillBucket() {
+        return billBucketName.isEmpty();
+    }
+
+    static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
+        in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
+                "warehouse"));
+        ConfigReader bucket = in.section("billBucket");
+        bucket.only(Set.of("name", "create"));
+        Optional<String> name = bucket.optionalString("name");
+        boolean create = bucket.bool("create", false);
+        if (name.isPresent() == create) {
+            in.problem("billBucket", "give either name (an existing bucket) or create: true");
+        }
+        name.filter(n -> !BUCKET.matcher(n).matches())
+                .ifPresent(n -> bucket.problem("name", "must be an S3 bucket name, was '" + n + "'"));
+
+        ConfigReader notifications = in.section("notifications");
+        notifications.only(Set.of("prefix", "suffixes"));
+        String prefix = notifications.text("prefix", "");
+        List<String> suffixes = notifications.strings("suffixes", KEY_PART, "a key suffix", DEFAULT_SUFFIXES);
+        if (notifications.has("suffixes") && suffixes.isEmpty()) {
+            notifications.problem("suffixes", "must name at least one suffix");
+        }
+        for (int i = 0; i < suffixes.size(); i++) {
+            for (int j = 0; j < suffixes.size(); j++) {
+                if (i != j && suffixes.get(i).endsWith(suffixes.get(j))) {
+                    notifications.problem("suffixes", "'" + suffixes.get(i) + "' overlaps '" + suffixes.get(j)
+                            + "' (S3 refuses overlapping notifications)");
+                }
+            }
+        }
+        String outputPrefix = in.text("outputPrefix", "");
+        int concurrency = in.positiveInt("reservedConcurrency", 1);
+        String glueDatabase = in.has("glueDatabase")
+                ? in.matching("glueDatabase", GLUE_NAME, "a Glue database name (a-z, 0-9, _)") : "tally";
+        WarehouseSection warehouse = WarehouseSection.read(in.section("warehouse"), environment);
+        return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.tally.infra;
+
+import dev.tally.aws.dynamodb.DeliveryTable;
+import dev.tally.aws.redshift.DataApiTarget;
+import dev.tally.functions.billing.BillingConfig;
+import dev.tally.functions.billing.BillingRollupHandler;
+import dev.tally.rollup.RollupTables;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class BillingStackTest {
+    private static final String WORKGROUP =
+            "arn:aws:redshift-serverless:eu-west-1:123456789012:workgroup/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    private static final String SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tally/redshift-AbCdEf";
+
+    private final Template template = SynthesizedApp.get().billing;
+
+    @Test
+    void shouldNotifyTheFunctionOfManifestsAndDbrZipsUnderThePrefixOnly() {
+        template.hasResourceProperties("Custom::S3BucketNotifications", Map.of(
+                "BucketName", "example-billing-reports",
+                "Managed", false,
+                "NotificationConfiguration", Map.of("LambdaFunctionConfigurations", List.of(
+                        notification("-Manifest.json"), notification(".csv.zip")))));
+    }
+
+    private Map<String, Object> notification(String suffix) {
+        return Map.of(
+                "Events", List.of("s3:ObjectCreated:*"),
+                "Filter", Map.of("Key", Map.of("FilterRules", List.of(
+                        Map.of("Name", "suffix", "Value", suffix), Map.of("Name", "prefix", "Value", "cur/")))),
+                "LambdaFunctionArn", Map.of("Fn::GetAtt", List.of(functionId(), "Arn")));
+    }
+
+    @Test
+    void shouldSizeTheFunctionAsTheBillingDocSays() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", BillingRollupHandler.class.getName(),
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "MemorySize", 3008,
+                "Timeout", 900,
+                "EphemeralStorage", Map.of("Size", 512),
+                "ReservedConcurrentExecutions", 1,
+                "TracingConfig", Map.of("Mode", "Active")));
+    }
+
+    @Test
+    void shouldConfigureTheFunctionWithTheNamesItsConfigReads() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", BillingRollupHandler.class.getName(),
+                "Environment", Map.of("Variables", Match.exact(Map.ofEntries(
+                        Map.entry(BillingConfig.OUTPUT_BUCKET, Map.of("Ref", id("AWS::S3::Bucket", "RollupsOutput"))),
+                        Map.entry(BillingConfig.OUTPUT_PREFIX, ""),
+                        Map.entry(BillingConfig.DELIVERIES_TABLE, Map.of("Ref", id("AWS::DynamoDB::Table", "Deliveries"))),
+                        Map.entry(BillingConfig.HISTORY_TABLE, Map.of("Fn::ImportValue", Match.stringLikeRegexp("TallyHistory:.*HistoryTable.*"))),
+                        Map.entry(BillingConfig.RETENTION_DAYS, "400"),
+                        Map.entry(BillingConfig.TAG_KEY, "product_area"),
+                        Map.entry(BillingConfig.LEASE_MINUTES, "20"),
+                        Map.entry(BillingConfig.LEDGER_RETENTION_DAYS, "400"),
+                        Map.entry(BillingConfig.WAREHOUSE, "redshift"),
+                        Map.entry(DataApiTarget.WORKGROUP, WORKGROUP),
+                        Map.entry(DataApiTarget.DATABASE, "dev"),
+                        Map.entry(DataApiTarget.SECRET_ARN, SECRET),
+                        Map.entry(BillingConfig.COPY_ROLE_ARN, "arn:aws:iam::123456789012:role/tally-redshift-copy"))))));
+    }
+
+    @Test
+    void shouldRetryFailedInvocationsThenKeepThemInADeadLetterQueue() {
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", functionId()),
+                "MaximumRetryAttempts", 2,
+                "MaximumEventAgeInSeconds", 21600,
+                "DestinationConfig", Map.of("OnFailure", Map.of("Destination",
+                        Map.of("Fn::GetAtt", List.of(id("AWS::SQS::Queue", "DeadLetters"), "Arn"))))));
+    }
+
+    @Test
+    void shouldKeepDeliveriesInATableShapedAsTheLedgerCreatesIt() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "KeySchema", List.of(
+                        Map.of("AttributeName", DeliveryTable.PK, "KeyType", "HASH"),
+                        Map.of("AttributeName", DeliveryTable.SK, "KeyType", "RANGE")),
+                "TimeToLiveSpecification", Map.of("AttributeName", DeliveryTable.EXPIRES_AT, "Enabled", true),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "SSESpecification", Map.of("SSEEnabled", true)));
+    }
+
+    @Test
+    void shouldKeepRollupsInAnEncryptedPrivateVersionedLoggedBucket() {
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                "BucketEncryption", Map.of("ServerSideEncryptionConfiguration",
+                        List.of(Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "LoggingConfiguration", Map.of(
+                        "DestinationBucketName", Map.of("Ref", id("AWS::S3::Bucket", "RollupsAccessLogs")),
+                        "LogFilePrefix", "output/")));
+        template.allResourcesProperties("AWS::S3::Bucket", Map.of("PublicAccessBlockConfiguration", Map.of(
+                "BlockPublicAcls", true, "BlockPublicPolicy", true, "IgnorePublicAcls", true,
+                "RestrictPublicBuckets", true)));
+    }
+
+    @Test
+    void shouldDeclareGlueTablesOverEveryRunWithProjectedPeriodAndRunId() {
+        for (RollupTables table : RollupTables.values()) {
+            String runs = "/rollups/" + table.id() + "/";
+            template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
+                    "Name", table.id() + "_rollup",
+                    "TableType", "EXTERNAL_TABLE",
+                    "PartitionKeys", List.of(Map.of("Name", "billing_period", "Type", "string"),
+                            Map.of("Name", "run_id", "Type", "string")),
+                    "Parameters", Match.exact(Map.ofEntries(
+                            Map.entry("classification", "csv"),
+                            Map.entry("skip.header.line.count", "1"),
+                            Map.entry("projection.enabled", "true"),
+                            Map.entry("projection.billing_period.type", "date"),
+                            Map.entry("projection.billing_period.format", "yyyy-MM"),
+                            Map.entry("projection.billing_period.range", "2015-01,NOW"),
+                            Map.entry("projection.billing_period.interval", "1"),
+                            Map.entry("projection.billing_period.interval.unit", "MONTHS"),
+                            Map.entry("projection.run_id.type", "injected"),
+                            Map.entry("storage.location.template", s3(runs
+                                    + "billing_period=${billing_period}/run_id=${run_id}/")))),
+                    "StorageDescriptor", Match.objectLike(Map.of(
+                            "Location", s3(runs),
+                            "Columns", columns(table),
+                            "SerdeInfo", Match.objectLike(Map.of(
+                                    "SerializationLibrary", "org.apache.hadoop.hive.serde2.OpenCSVSerde"))))))));
+        }
+    }
+
+    @Test
+    void shouldDeclareGlueTablesOverTheFinalizedTablesWithProjectedPeriod() {
+        for (RollupTables table : RollupTables.values()) {
+            String finalized = "/finalized/" + table.id() + "/";
+            template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
+                    "Name", table.id() + "_finalized",
+                    "PartitionKeys", List.of(Map.of("Name", "billing_period", "Type", "string")),
+                    "Parameters", Match.objectLike(Map.of(
+                            "projection.billing_period.type", "date",
+                            "storage.location.template", s3(finalized + "billing_period=${billing_period}/"))),
+                    "StorageDescriptor", Match.objectLike(Map.of("Location", s3(finalized), "Columns", columns(table)))))));
+        }
+        template.hasResourceProperties("AWS::Glue::Database", Map.of(
+                "CatalogId", "123456789012", "DatabaseInput", Match.objectLike(Map.of("Name", "tally"))));
+    }
+
+    /** The code's columns without the period, the cost as an exact decimal. */
+    private static List<Map<String, String>> columns(RollupTables table) {
+        List<Map<String, String>> columns = new ArrayList<>();
+        for (String column : table.columns().subList(1, table.columns().size())) {
+            columns.add(Map.of("Name", column, "Type", column.equals("cost") ? "decimal(38,10)" : "string"));
+        }
+        assertThat(table.columns().get(0)).isEqualTo("billing_period");
+        return columns;
+    }
+
+    private Map<String, Object> s3(String path) {
+        return Map.of("Fn::Join", List.of("", List.of("s3://", Map.of("Ref", id("AWS::S3::Bucket", "RollupsOutput")), path)));
+    }
+
+    @Test
+    void shouldLetTheFunctionRunStatementsOnTheConfiguredWorkgroupAndReadItsSecretOnly() {
+        String statements = Templates.statementsOf(template, "BillingRollupRoleDefaultPolicy").values().toString();
+        assertThat(statements)
+                .contains("Action=[redshift-data:ExecuteStatement, redshift-data:BatchExecuteStatement], Effect=Allow, Resource="
+                        + WORKGROUP)
+                .contains("Action=[secretsmanager:GetSecretValue, secretsmanager:DescribeSecret], Effect=Allow, Resource="
+                        + SECRET)
+                .contains("redshift-data:statement-owner-iam-userid=${aws:userid}");
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of("tally-redshift-copy"),
+                "PolicyDocument", Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Action", List.of("s3:GetObject*", "s3:GetBucket*", "s3:List*")))))));
+    }
+
+    private String functionId() {
+        return id("AWS::Lambda::Function", "BillingRollupFunction");
+    }
+
+    private String id(String type, String prefix) {
+        return Templates.logicalId(template, type, prefix);
+    }
+}
