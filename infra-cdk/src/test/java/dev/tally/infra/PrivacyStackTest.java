@@ -8,6 +8,7 @@ import dev.tally.functions.privacy.PrivacyApiConfig;
 import dev.tally.functions.privacy.PrivacyApiHandler;
 import dev.tally.functions.privacy.PrivacyRoutes;
 import dev.tally.functions.privacy.PrivacySweepHandler;
+import dev.tally.functions.privacy.worker.ArchiveSliceHandler;
 import dev.tally.functions.privacy.worker.StartRequestsHandler;
 import dev.tally.functions.privacy.worker.WorkHandler;
 import dev.tally.functions.privacy.worker.WorkerConfig;
@@ -142,6 +143,32 @@ class PrivacyStackTest {
                 "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5))));
         template.hasResourceProperties("AWS::Events::Rule", Map.of(
                 "ScheduleExpression", "rate(1 hour)", "State", "ENABLED"));
+    }
+
+    @Test
+    void shouldRunTheArchiveAsADistributedMap_theWorkFunctionStartingRunsAndTheSlicesRewritingObjects() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "TallyPrivacy-archive-pass",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", false))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", ArchiveSliceHandler.class.getName(), "MemorySize", 2048, "Timeout", 900,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(WorkerConfig.TABLE, Match.anyValue())))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", WorkHandler.class.getName(),
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                        WorkerConfig.ARCHIVE_PASS_STATE_MACHINE_ARN, Match.anyValue())))));
+        Map<String, List<Object>> actionsByPolicy = new java.util.HashMap<>();
+        Templates.policyStatements(template).forEach(entry -> actionsByPolicy
+                .computeIfAbsent(entry.getKey(), k -> new java.util.ArrayList<>()).add(entry.getValue().get("Action")));
+        String work = Templates.logicalId(template, "AWS::IAM::Policy", "WorkersWorkRoleDefaultPolicy");
+        String slice = Templates.logicalId(template, "AWS::IAM::Policy", "ArchivePassSliceRoleDefaultPolicy");
+        assertThat(actionsByPolicy.get(work).toString()).contains("states:StartExecution")
+                .as("the work function no longer rewrites the archive itself").doesNotContain("s3:PutObject\"");
+        assertThat(actionsByPolicy.get(work)).doesNotContain(List.of("s3:GetObject", "s3:GetObjectVersion",
+                "s3:PutObject", "s3:DeleteObjectVersion"));
+        assertThat(actionsByPolicy.get(slice)).contains(List.of("s3:GetObject", "s3:GetObjectVersion",
+                "s3:PutObject", "s3:DeleteObjectVersion"));
     }
 
     @Test

@@ -30,6 +30,7 @@ final class SynthesizedApp {
     final Template history;
     final Template billing;
     final Template privacy;
+    final Template monitoring;
 
     private SynthesizedApp() {
         deleteRecursively(OUTDIR);
@@ -38,6 +39,7 @@ final class SynthesizedApp {
         history = Template.fromStack(stacks.history());
         billing = Template.fromStack(stacks.billing());
         privacy = Template.fromStack(stacks.privacy());
+        monitoring = Template.fromStack(stacks.monitoring());
     }
 
     /** A fresh assembly each run: assets of earlier builds' jars would otherwise stay beside the new ones. */

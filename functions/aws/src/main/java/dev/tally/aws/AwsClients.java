@@ -6,6 +6,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,6 +27,8 @@ public final class AwsClients {
     public static final String SQS = "sqs";
     /** The Redshift Data API's: {@code AWS_ENDPOINT_URL_REDSHIFT_DATA}. */
     public static final String REDSHIFT_DATA = "redshift-data";
+    /** Step Functions': {@code AWS_ENDPOINT_URL_SFN}. */
+    public static final String SFN = "sfn";
 
     private AwsClients() {
     }
@@ -65,6 +68,10 @@ public final class AwsClients {
     /** The Redshift Data API (the warehouse's statements). */
     public static RedshiftDataClient redshiftData(AwsConfig config, SdkHttpClient http) {
         return configure(RedshiftDataClient.builder(), config, REDSHIFT_DATA).httpClient(http).build();
+    }
+
+    public static SfnClient sfn(AwsConfig config, SdkHttpClient http) {
+        return configure(SfnClient.builder(), config, SFN).httpClient(http).build();
     }
 
     /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */

@@ -21,11 +21,13 @@ import software.amazon.awscdk.services.s3.EventType;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -159,5 +161,15 @@ public final class BillingStack extends Stack {
 
     public Queue deadLetters() {
         return deadLetters;
+    }
+
+    /** Every function of the stack, for the alarms. */
+    public List<TallyFunction> functions() {
+        return List.of(function);
+    }
+
+    /** Every dead-letter queue of the stack, for the alarms. */
+    public List<IQueue> deadLetterQueues() {
+        return List.of(deadLetters);
     }
 }

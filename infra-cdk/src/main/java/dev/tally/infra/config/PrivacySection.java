@@ -34,15 +34,18 @@ import java.util.regex.Pattern;
  * @param rateLimit           {@code throttle.rateLimit}: requests per second the API accepts, all callers together
  * @param burstLimit          {@code throttle.burstLimit}
  * @param sweepEveryMinutes   how often the sweep looks for overdue and stuck requests (publishes OverdueRequests)
+ * @param distributedArchivePass {@code distributedArchivePass}: archive targets are carried out by a Step Functions
+ *                            Distributed Map over their objects, a slice function per batch of keys (for archives
+ *                            beyond one function's reach); false: the work function reads the archive itself
  */
 public record PrivacySection(String codeFromAddress, String sesIdentity, boolean createSesIdentity,
                              Optional<String> sesConfigurationSet, String jwtIssuer, List<String> jwtAudiences,
                              List<String> adminPrincipals, String adminScope, int recordRetentionDays,
                              Optional<PrivacyConfig> document, Optional<String> documentText, int rateLimit,
-                             int burstLimit, int sweepEveryMinutes) {
+                             int burstLimit, int sweepEveryMinutes, boolean distributedArchivePass) {
     static final Set<String> KEYS = Set.of("codeFromAddress", "sesIdentity", "createSesIdentity",
             "sesConfigurationSet", "jwt", "adminPrincipals", "adminScope", "recordRetentionDays", "configDocument",
-            "throttle", "sweepEveryMinutes");
+            "throttle", "sweepEveryMinutes", "distributedArchivePass");
     public static final int MIN_RECORD_RETENTION_DAYS = 730;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@([^@\\s]+\\.[^@\\s]+)");
     private static final Pattern IDENTITY = Pattern.compile("([^@\\s]+@)?[a-z0-9-]+(\\.[a-z0-9-]+)+");
@@ -119,6 +122,7 @@ public record PrivacySection(String codeFromAddress, String sesIdentity, boolean
             in.problem("sweepEveryMinutes", "must be at most 1440 (a day), was " + sweep);
         }
         return new PrivacySection(from, identity, in.bool("createSesIdentity", false), configurationSet, issuer,
-                audiences, admins, scope, retention, document, documentText, rate, burst, sweep);
+                audiences, admins, scope, retention, document, documentText, rate, burst, sweep,
+                in.bool("distributedArchivePass", false));
     }
 }

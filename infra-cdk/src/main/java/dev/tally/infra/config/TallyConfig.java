@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * The deployment's settings, from one JSON file ({@code config/example.json} shows every key). Each concern has a
  * section record of its own that reads and checks its keys ({@link HistorySection}, {@link BillingSection},
- * {@link PrivacySection}); a new
+ * {@link PrivacySection}, {@link MonitoringSection}); a new
  * concern adds its section here and its key to {@link #KEYS}.
  *
  * @param environment      {@code environment.account}, {@code environment.region}: where the stacks go
@@ -26,12 +26,13 @@ import java.util.regex.Pattern;
  * @param logRetentionDays how long the functions' logs are kept (a CloudWatch Logs retention period)
  * @param alarmEmail       who alarms go to
  * @param stagingAccounts  accounts whose ECS/EC2 events are forwarded to this one (may be empty)
+ * @param monitoring       the alarms' thresholds (defaults when the section is absent)
  */
 public record TallyConfig(DeployEnvironment environment, String tagKey, String ownerArea, Path areasFile,
                           int logRetentionDays, String alarmEmail, HistorySection history, BillingSection billing,
-                          PrivacySection privacy, List<String> stagingAccounts) {
+                          PrivacySection privacy, List<String> stagingAccounts, MonitoringSection monitoring) {
     static final Set<String> KEYS = Set.of("environment", "tagKey", "ownerArea", "areasFile", "logRetentionDays",
-            "alarmEmail", "history", "billing", "privacy", "stagingAccounts");
+            "alarmEmail", "history", "billing", "privacy", "stagingAccounts", "monitoring");
     /** The retention periods CloudWatch Logs accepts, in days. */
     public static final Set<Integer> LOG_RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545,
             731, 1096, 1827, 2192, 2557, 2922, 3288, 3653);
@@ -96,10 +97,11 @@ public record TallyConfig(DeployEnvironment environment, String tagKey, String o
         if (staging.contains(environment.account())) {
             in.problem("stagingAccounts", "must not contain the deployment's own account " + environment.account());
         }
+        MonitoringSection monitoring = MonitoringSection.read(in.section("monitoring"));
         if (!problems.isEmpty()) {
             throw new ConfigException(source, problems);
         }
         return new TallyConfig(environment, tagKey, ownerArea, baseDir.resolve(areas).normalize(), logRetention,
-                alarmEmail, history, billing, privacy, staging);
+                alarmEmail, history, billing, privacy, staging, monitoring);
     }
 }

@@ -4,19 +4,24 @@ import dev.tally.aws.PrivacyEnvironment;
 import dev.tally.infra.Deployment;
 import dev.tally.infra.config.PrivacySection;
 import dev.tally.infra.function.TallyFunction;
+import dev.tally.privacy.TargetKind;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.LayerVersion;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Forgetting users who ask (docs/privacy.md): the records table and key secret, the privacy API behind its two HTTP
- * APIs with the sweep, and the workers that carry each request out in every target of the config document.
+ * APIs with the sweep, and the workers that carry each request out in every target of the config document (with
+ * the distributed archive pass, {@link ArchivePass}, when the config asks for it).
  */
 public final class PrivacyStack extends Stack {
     /** The service these resources belong to, in the areas file. */
@@ -25,6 +30,7 @@ public final class PrivacyStack extends Stack {
     private final PrivacyRecords records;
     private final PrivacyApiFunctions api;
     private final PrivacyWorkers workers;
+    private final Optional<ArchivePass> archivePass;
 
     public PrivacyStack(Construct scope, String id, StackProps props, Deployment deployment) {
         super(scope, id, props);
@@ -40,6 +46,9 @@ public final class PrivacyStack extends Stack {
         Map<String, String> withQueue = new HashMap<>(shared);
         withQueue.put(PrivacyEnvironment.PROCESSING_QUEUE_URL, workers.processing().getQueueUrl());
         api = new PrivacyApiFunctions(this, "Api", deployment, records, workers.processing(), withQueue);
+        archivePass = privacy.document().filter(document -> privacy.distributedArchivePass()
+                        && document.targets().stream().anyMatch(t -> t.kind() == TargetKind.S3_ARCHIVE))
+                .map(document -> new ArchivePass(this, "ArchivePass", deployment, records, workers, document));
 
         privacy.documentText().ifPresent(text -> {
             LayerVersion layer = PrivacyDocumentLayer.create(this, "ConfigDocument", text);
@@ -53,7 +62,15 @@ public final class PrivacyStack extends Stack {
 
     /** Every function of the stack, for the alarms. */
     public List<TallyFunction> functions() {
-        return List.of(api.api(), api.sweep(), workers.start(), workers.worker());
+        List<TallyFunction> functions = new ArrayList<>(List.of(api.api(), api.sweep(), workers.start(),
+                workers.worker()));
+        archivePass.ifPresent(pass -> functions.add(pass.slices()));
+        return List.copyOf(functions);
+    }
+
+    /** Every dead-letter queue of the stack, for the alarms. */
+    public List<IQueue> deadLetterQueues() {
+        return List.of(workers.processingDeadLetters(), workers.workDeadLetters(), api.sweepDeadLetters());
     }
 
     PrivacyRecords records() {

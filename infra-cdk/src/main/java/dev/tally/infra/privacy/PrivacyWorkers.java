@@ -44,6 +44,7 @@ final class PrivacyWorkers extends Construct {
     private final Queue workDeadLetters;
     private final TallyFunction start;
     private final TallyFunction worker;
+    private final Map<String, String> environment;
 
     /** @param shared the variables every privacy function reads alike ({@code PrivacyEnvironment}) */
     PrivacyWorkers(Construct scope, String id, Deployment deployment, PrivacyRecords records,
@@ -90,7 +91,14 @@ final class PrivacyWorkers extends Construct {
             function.acceptWildcards(PrivacyRecords.TABLE_GRANT_WILDCARDS, records.tableGrantWildcards());
         }
         deployment.config().privacy().document().ifPresent(document ->
-                TargetAccess.grant(this, document, deployment.config().billing().warehouse(), worker));
+                TargetAccess.grant(this, document, deployment.config().billing().warehouse(), worker,
+                        !deployment.config().privacy().distributedArchivePass()));
+        this.environment = Map.copyOf(env);
+    }
+
+    /** The workers' environment, which a distributed pass's slice function shares. */
+    Map<String, String> environment() {
+        return environment;
     }
 
     Queue processing() {

@@ -6,6 +6,7 @@ import dev.tally.infra.nag.Nag;
 import dev.tally.infra.warehouse.DataApiAccess;
 import dev.tally.privacy.PrivacyConfig;
 import dev.tally.privacy.Target;
+import dev.tally.privacy.TargetKind;
 import dev.tally.privacy.archive.ArchiveTarget;
 import dev.tally.privacy.webhook.WebhookConfig;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -22,23 +23,49 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What the work function may touch, read from the config document it carries out, target by target and nothing
- * more: an {@code S3_ARCHIVE}'s bucket — list it and its versions, and read, rewrite and delete versions of objects
+ * What the work function (and a distributed pass's slice function) may touch, read from the config document it
+ * carries out, target by target and nothing more: an {@code S3_ARCHIVE}'s bucket — list it and its versions, and read, rewrite and delete versions of objects
  * under the target's prefixes only; a {@code WEBHOOK}'s secret header — read that secret's value; a
  * {@code WAREHOUSE} — the Data API on the deployment's warehouse.
  */
 final class TargetAccess {
+    private static final String ARCHIVE_WILDCARDS = "The function rewrites and deletes the versions of the archive "
+            + "objects under its targets' prefixes (any object there may hold a subject)";
+
     private TargetAccess() {
     }
 
-    static void grant(Construct scope, PrivacyConfig document, WarehouseSection warehouse, TallyFunction work) {
+    /**
+     * The archive targets' grants alone, for the slice function of a distributed pass (it reads and rewrites objects
+     * of the archive, nothing else).
+     */
+    static void grantArchives(Construct scope, PrivacyConfig document, TallyFunction slices) {
+        Stack stack = Stack.of(scope);
+        List<Object> wildcards = new ArrayList<>();
+        for (Target target : document.targets()) {
+            if (target.kind() == TargetKind.S3_ARCHIVE) {
+                wildcards.addAll(archive(stack, ArchiveTarget.from(target), slices));
+            }
+        }
+        if (!wildcards.isEmpty()) {
+            slices.acceptWildcards(ARCHIVE_WILDCARDS, wildcards.toArray());
+        }
+    }
+
+    /** @param archives whether the work function reads the archive targets itself (not with a distributed pass) */
+    static void grant(Construct scope, PrivacyConfig document, WarehouseSection warehouse, TallyFunction work,
+                      boolean archives) {
         Stack stack = Stack.of(scope);
         List<Object> archiveWildcards = new ArrayList<>();
         Set<String> secretIds = new LinkedHashSet<>();
         boolean warehouseTarget = false;
         for (Target target : document.targets()) {
             switch (target.kind()) {
-                case S3_ARCHIVE -> archiveWildcards.addAll(archive(stack, ArchiveTarget.from(target), work));
+                case S3_ARCHIVE -> {
+                    if (archives) {
+                        archiveWildcards.addAll(archive(stack, ArchiveTarget.from(target), work));
+                    }
+                }
                 case WEBHOOK -> WebhookConfig.from(target).secretHeader()
                         .ifPresent(header -> secretIds.add(header.secretId()));
                 case WAREHOUSE -> warehouseTarget = true;
@@ -59,9 +86,8 @@ final class TargetAccess {
                     .regex("/^Resource::arn:<AWS::Partition>:secretsmanager:[^:]+:[0-9]+:secret:.+-\\?{6}$/").build());
         }
         if (!archiveWildcards.isEmpty()) {
-            work.acceptWildcards("The work function rewrites and deletes the versions of the archive objects under its "
-                    + "targets' prefixes (any object there may hold a subject), and reads its webhook secrets by name "
-                    + "(Secrets Manager adds a random suffix to a secret's ARN)", archiveWildcards.toArray());
+            work.acceptWildcards(ARCHIVE_WILDCARDS + ", and reads its webhook secrets by name (Secrets Manager adds a "
+                    + "random suffix to a secret's ARN)", archiveWildcards.toArray());
         }
     }
 

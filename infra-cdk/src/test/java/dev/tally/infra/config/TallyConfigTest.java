@@ -148,6 +148,33 @@ class TallyConfigTest {
     }
 
     @Test
+    void shouldReadTheMonitoringThresholds_andTheirDefaultsWithoutTheSection() throws IOException {
+        assertThat(TallyConfig.load(EXAMPLE).monitoring()).isEqualTo(new MonitoringSection(90, 36));
+
+        ObjectNode config = example();
+        config.remove("monitoring");
+        assertThat(TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent()).monitoring())
+                .isEqualTo(MonitoringSection.defaults()).isEqualTo(new MonitoringSection(90, 36));
+
+        config.putObject("monitoring").put("minCoveragePercent", 97);
+        assertThat(TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent()).monitoring())
+                .isEqualTo(new MonitoringSection(97, 36));
+    }
+
+    @Test
+    void shouldNameTheMonitoringKeys_whenWrong() {
+        assertProblems(c -> ((ObjectNode) c.get("monitoring")).put("minCoveragePercent", 120).put("billRunWithinHours", 200)
+                        .put("coverage", 90),
+                "monitoring.minCoveragePercent: must be a percentage from 1 to 100, was 120",
+                "monitoring.billRunWithinHours: must be from 24 to 168 hours",
+                "monitoring.coverage: unknown key");
+        assertProblems(c -> ((ObjectNode) c.get("monitoring")).put("minCoveragePercent", 0).put("billRunWithinHours", 12),
+                "monitoring.minCoveragePercent: must be a positive integer",
+                "monitoring.billRunWithinHours: must be from 24 to 168 hours");
+        assertProblems(c -> c.put("monitoring", "90%"), "monitoring: must be an object");
+    }
+
+    @Test
     void shouldRefuseAFileThatIsNoJson() {
         assertThatThrownBy(() -> TallyConfig.parse("{ nope", "bad.json", EXAMPLE.getParent()))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("bad.json: not valid JSON");

@@ -15,6 +15,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Deletes subjects' records from a JSON-lines event archive in S3 ({@code S3_ARCHIVE}; docs/privacy-archive.md):
@@ -82,19 +83,11 @@ public final class S3ArchiveExecutor implements TargetExecutor {
      * {@link ArchiveEvidence#add}.
      */
     public TargetOutcome execute(TargetWork work, ArchiveSlice slice) {
-        if (!work.type().deletes()) {
-            return new TargetOutcome.NotSupported("the archive only deletes; " + work.type() + " is not carried out");
+        Optional<TargetOutcome> refused = ArchiveTarget.refusal(work);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        ArchiveTarget target;
-        try {
-            target = ArchiveTarget.from(work.target());
-        } catch (IllegalArgumentException e) {
-            return new TargetOutcome.Failed(e.getMessage());
-        }
-        if (!target.matcher().covers(work.subjectType())) {
-            return new TargetOutcome.NotSupported("target " + target.name() + " has no match paths for "
-                    + work.subjectType());
-        }
+        ArchiveTarget target = ArchiveTarget.from(work.target());
         String outside = outsideTarget(target, slice);
         if (outside != null) {
             return new TargetOutcome.Failed(outside);

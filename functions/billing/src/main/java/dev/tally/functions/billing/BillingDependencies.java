@@ -56,7 +56,7 @@ final class BillingDependencies {
                 new DynamoDbProductAreaStore(dynamo, config.historyTable()), warehouse(config, env, aws, http, store),
                 new DeliveryProcessor.Settings(config.outputBucket(), config.outputPrefix(), config.tagKey(),
                         config.lease(), RollupRunner.Engine.FAST), clock);
-        metrics = new BillingMetrics(BOOTSTRAP.metrics("billing-rollup"));
+        metrics = new BillingMetrics(BOOTSTRAP.metrics(BillingMetrics.SERVICE));
     }
 
     private static Warehouse warehouse(BillingConfig config, Map<String, String> env, AwsConfig aws,

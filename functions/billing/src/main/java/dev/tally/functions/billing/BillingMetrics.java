@@ -12,21 +12,24 @@ import java.util.Map;
 /**
  * The billing function's counts of one invocation, as CloudWatch metrics: records by outcome, the rows of
  * what was rolled up, its total cost (in whole cents, a metric is no ledger) and coverage (in basis
- * points), the bill's bytes read from S3, and the invocation's duration.
+ * points), the bill's bytes read from S3, and the invocation's duration. The names are public for the alarms
+ * and the dashboard of the CDK app.
  */
-final class BillingMetrics {
-    static final String ROLLED_UP = "BillsRolledUp";
-    static final String IGNORED = "BillsIgnored";
-    static final String DUPLICATE = "BillsDuplicate";
-    static final String SUPERSEDED = "BillsSuperseded";
-    static final String FAILED = "BillsFailed";
-    static final String LINE_ITEMS = "BillLineItems";
-    static final String MALFORMED_ROWS = "BillMalformedRows";
-    static final String SKIPPED_ROWS = "BillSkippedRows";
-    static final String TOTAL_COST_CENTS = "BillTotalCostCents";
-    static final String COVERAGE_BASIS_POINTS = "BillCoverageBasisPoints";
-    static final String DURATION_MILLIS = "BillingDurationMillis";
-    static final String BYTES_READ = "BillBytesRead";
+public final class BillingMetrics {
+    /** The {@code Service} dimension of the billing function's metrics. */
+    public static final String SERVICE = "billing-rollup";
+    public static final String ROLLED_UP = "BillsRolledUp";
+    public static final String IGNORED = "BillsIgnored";
+    public static final String DUPLICATE = "BillsDuplicate";
+    public static final String SUPERSEDED = "BillsSuperseded";
+    public static final String FAILED = "BillsFailed";
+    public static final String LINE_ITEMS = "BillLineItems";
+    public static final String MALFORMED_ROWS = "BillMalformedRows";
+    public static final String SKIPPED_ROWS = "BillSkippedRows";
+    public static final String TOTAL_COST_CENTS = "BillTotalCostCents";
+    public static final String COVERAGE_BASIS_POINTS = "BillCoverageBasisPoints";
+    public static final String DURATION_MILLIS = "BillingDurationMillis";
+    public static final String BYTES_READ = "BillBytesRead";
 
     private final CountMetrics sink;
 

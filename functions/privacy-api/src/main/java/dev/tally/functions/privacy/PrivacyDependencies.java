@@ -46,7 +46,7 @@ final class PrivacyDependencies {
                 new PrivacyRequests.Settings(config.codePolicy(), config.recordRetention()), clock, random);
         api = new PrivacyApi(requests, new Callers(config.adminPrincipals(), config.adminScope()),
                 BOOTSTRAP.metrics("privacy-api"));
-        sweepMetrics = BOOTSTRAP.metrics("privacy-sweep");
+        sweepMetrics = BOOTSTRAP.metrics(PrivacySweepHandler.SERVICE);
     }
 
     static PrivacyDependencies get() {

@@ -15,6 +15,13 @@ import java.util.Map;
  * for the alarm, with {@code OpenRequests} beside it.
  */
 public final class PrivacySweepHandler implements RequestHandler<Map<String, Object>, Map<String, Integer>> {
+    /** The {@code Service} dimension of the sweep's metrics. */
+    public static final String SERVICE = "privacy-sweep";
+    /** Open requests past their due date (the alarm's metric). */
+    public static final String OVERDUE_REQUESTS = "OverdueRequests";
+    /** Requests not yet finished. */
+    public static final String OPEN_REQUESTS = "OpenRequests";
+
     private final PrivacyRequests requests;
     private final CountMetrics metrics;
 
@@ -31,7 +38,7 @@ public final class PrivacySweepHandler implements RequestHandler<Map<String, Obj
     public Map<String, Integer> handleRequest(Map<String, Object> event, Context context) {
         return Invocations.logged(context, () -> {
             PrivacyRequests.Sweep sweep = requests.sweep();
-            metrics.publish(Map.of("OverdueRequests", (long) sweep.overdue(), "OpenRequests", (long) sweep.open(),
+            metrics.publish(Map.of(OVERDUE_REQUESTS, (long) sweep.overdue(), OPEN_REQUESTS, (long) sweep.open(),
                     "HandedOverAgain", (long) sweep.handedOver(), "ConfirmationsLapsed",
                     (long) sweep.confirmationsExpired()));
             return Map.of("open", sweep.open(), "overdue", sweep.overdue(), "handed_over", sweep.handedOver(),

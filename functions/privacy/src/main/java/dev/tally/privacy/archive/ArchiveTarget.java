@@ -3,9 +3,12 @@ package dev.tally.privacy.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.privacy.Target;
 import dev.tally.privacy.TargetKind;
+import dev.tally.privacy.target.TargetOutcome;
+import dev.tally.privacy.target.TargetWork;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * An {@code S3_ARCHIVE} target's settings (privacy.md, "Local mode"): {@code bucket}, {@code prefixes} (at
@@ -41,6 +44,29 @@ public record ArchiveTarget(String name, String bucket, List<String> prefixes, R
         }
         RecordMatcher matcher = RecordMatcher.fromConfig(settings.get("match"), field + ": match");
         return new ArchiveTarget(target.name(), bucket.asText(), outermost(prefixes), matcher);
+    }
+
+    /**
+     * Why the work cannot run in its archive target at all, if so — the request type does not delete, the target's
+     * settings are wrong, it has no match paths for the subject type — checked before any object is read, by every
+     * archive executor alike.
+     */
+    public static Optional<TargetOutcome> refusal(TargetWork work) {
+        if (!work.type().deletes()) {
+            return Optional.of(new TargetOutcome.NotSupported("the archive only deletes; " + work.type()
+                    + " is not carried out"));
+        }
+        ArchiveTarget target;
+        try {
+            target = from(work.target());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(new TargetOutcome.Failed(e.getMessage()));
+        }
+        if (!target.matcher().covers(work.subjectType())) {
+            return Optional.of(new TargetOutcome.NotSupported("target " + target.name() + " has no match paths for "
+                    + work.subjectType()));
+        }
+        return Optional.empty();
     }
 
     /** Whether the key is under one of the prefixes. */

@@ -22,6 +22,10 @@ import java.util.Map;
  * {@code FAILED} and were parked) and {@code MalformedMessages}.
  */
 public final class WorkHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    /** The {@code Service} dimension of the worker functions' metrics (this one's and the start function's). */
+    public static final String SERVICE = "privacy-worker";
+    /** Receipts that ended {@code FAILED} and were parked in the dead-letter queue (the alarm's metric). */
+    public static final String RECEIPTS_DEAD_LETTERED = "ReceiptsDeadLettered";
     /** How the work queue is named in logs and on a parked message's {@code source}. */
     static final String SOURCE = "work";
 
@@ -49,7 +53,7 @@ public final class WorkHandler implements RequestHandler<SQSEvent, SQSBatchRespo
             long deadLetteredBefore = queue.deadLettered();
             SqsBatch.Result result = SqsBatch.run(event, SOURCE, WorkItems::parse, worker::work, malformed);
             metrics.publish(Map.of("WorkItems", (long) result.records(), "WorkFailed", (long) result.failed(),
-                    "ReceiptsDeadLettered", queue.deadLettered() - deadLetteredBefore,
+                    RECEIPTS_DEAD_LETTERED, queue.deadLettered() - deadLetteredBefore,
                     "MalformedMessages", (long) result.malformed()));
             return result.response();
         });

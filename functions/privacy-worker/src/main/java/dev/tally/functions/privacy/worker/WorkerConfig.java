@@ -42,11 +42,14 @@ import static dev.tally.aws.Environment.required;
  * @param warehouse          {@code WAREHOUSE}: {@code none}, {@code redshift} (the Data API, {@link DataApiTarget}'s
  *                           variables) or {@code jdbc} (local runs: {@code WAREHOUSE_JDBC_URL}, {@code _USER},
  *                           {@code _PASSWORD}); a {@code WAREHOUSE} target needs one that is not {@code none}
+ * @param archivePass        {@code ARCHIVE_PASS_STATE_MACHINE_ARN}: when set, archive targets are carried out by
+ *                           that Step Functions state machine (a Distributed Map over the archive's objects, for
+ *                           archives beyond one function's reach); unset, the work function reads the archive itself
  */
 public record WorkerConfig(String table, String keySecretId, Duration recordRetention, PrivacyConfig privacy,
                            String workQueueUrl, String deadLetterQueueUrl, Duration lease,
                            WarehouseEnvironment.Kind warehouse, Optional<DataApiTarget> redshift,
-                           Optional<WarehouseEnvironment.Jdbc> jdbc) {
+                           Optional<WarehouseEnvironment.Jdbc> jdbc, Optional<String> archivePass) {
     public static final String TABLE = PrivacyEnvironment.TABLE;
     public static final String KEY_SECRET_ID = PrivacyEnvironment.KEY_SECRET_ID;
     public static final String RECORD_RETENTION_DAYS = PrivacyEnvironment.RECORD_RETENTION_DAYS;
@@ -56,6 +59,7 @@ public record WorkerConfig(String table, String keySecretId, Duration recordRete
     public static final String DEAD_LETTER_QUEUE_URL = "WORK_DEAD_LETTER_QUEUE_URL";
     public static final String LEASE_MINUTES = "WORK_LEASE_MINUTES";
     public static final String WAREHOUSE = WarehouseEnvironment.KIND;
+    public static final String ARCHIVE_PASS_STATE_MACHINE_ARN = "ARCHIVE_PASS_STATE_MACHINE_ARN";
 
     public static WorkerConfig fromEnvironment(Map<String, String> env) {
         String table = required(env, TABLE);
@@ -74,8 +78,14 @@ public record WorkerConfig(String table, String keySecretId, Duration recordRete
         Optional<WarehouseEnvironment.Jdbc> jdbc = warehouse == WarehouseEnvironment.Kind.JDBC
                 ? Optional.of(WarehouseEnvironment.jdbc(env)) : Optional.empty();
         checkTargets(privacy, warehouse, PrivacyEnvironment.configVariable(env));
+        Optional<String> archivePass = Optional.ofNullable(env.get(ARCHIVE_PASS_STATE_MACHINE_ARN))
+                .map(String::trim).filter(arn -> !arn.isEmpty());
+        archivePass.filter(arn -> !arn.startsWith("arn:") || !arn.contains(":states:")).ifPresent(arn -> {
+            throw new IllegalStateException(ARCHIVE_PASS_STATE_MACHINE_ARN + " must be a Step Functions state machine "
+                    + "ARN, was '" + arn + "'");
+        });
         return new WorkerConfig(table, keySecretId, retention, privacy, work, deadLetters, lease, warehouse, redshift,
-                jdbc);
+                jdbc, archivePass);
     }
 
     private static String standardQueue(Map<String, String> env, String name) {
@@ -119,6 +129,6 @@ public record WorkerConfig(String table, String keySecretId, Duration recordRete
         return "WorkerConfig[table=" + table + ", keySecretId=" + keySecretId + ", recordRetention=" + recordRetention
                 + ", targets=" + privacy.targets().stream().map(Target::name).toList() + ", workQueueUrl="
                 + workQueueUrl + ", deadLetterQueueUrl=" + deadLetterQueueUrl + ", lease=" + lease + ", warehouse="
-                + warehouse + ", redshift=" + redshift + ", jdbc=" + jdbc + "]";
+                + warehouse + ", redshift=" + redshift + ", jdbc=" + jdbc + ", archivePass=" + archivePass + "]";
     }
 }

@@ -41,6 +41,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -77,6 +79,10 @@ class PrivacyWorkerIT {
     private static final String OTHER_LINES = "{\"type\":\"track\",\"userId\":\"u-2\",\"event\":\"Logged In\"}\n"
             + "{\"type\":\"track\",\"userId\":\"u-3\",\"event\":\"Logged In\"}\n";
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final java.nio.file.Path SAMPLES = java.nio.file.Path.of(System.getProperty("tally.repo.root",
+            "../.."), "events/functions/privacy-worker");
     private static SdkHttpClient http;
     private static DynamoDbClient dynamo;
     private static S3Client s3;
@@ -220,6 +226,14 @@ class PrivacyWorkerIT {
                 .visibilityTimeout(0).messageAttributeNames("All")).messages();
     }
 
+    private static byte[] gzip(String text) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(bytes)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+
     private static byte[] object(String key) {
         return s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray();
     }
@@ -248,6 +262,37 @@ class PrivacyWorkerIT {
         assertThat(worked.getBatchItemFailures()).isEmpty();
         deleteHandled(workQueue, items, worked);
         return items;
+    }
+
+    @Test
+    void shouldCarryOutOneSliceOfADistributedPass_openingTheSubjectsFromTheStore() throws Exception {
+        String slice1 = "raw/2026/12/02/slice-1.jsonl";
+        String slice2 = "raw/2026/12/02/slice-2.jsonl.gz";
+        String outside = "raw/2026/12/02/slice-3.jsonl";
+        String lines = "{\"userId\":\"u-7\",\"event\":\"A\"}\n{\"userId\":\"u-8\",\"event\":\"B\"}\n";
+        put(slice1, lines);
+        put(outside, lines);
+        s3.putObject(b -> b.bucket(bucket).key(slice2), RequestBody.fromBytes(gzip(lines)));
+        String id = createDelete("u-7");
+        SQSEvent handedOver = receive(processingQueue, processingQueueArn, 1); // not started here: the slice alone
+        handedOver.getRecords().forEach(r -> sqs.deleteMessage(b -> b.queueUrl(processingQueue)
+                .receiptHandle(r.getReceiptHandle())));
+        ObjectNode batch = (ObjectNode) JSON.readTree(SAMPLES.resolve("archive-slice-batch.json").toFile());
+        ((ObjectNode) batch.get("BatchInput")).put("bucket", bucket).putArray("request_ids").add(id);
+        Map<String, Object> event = JSON.convertValue(batch, new TypeReference<>() { });
+
+        Map<String, Object> answer = new ArchiveSliceHandler().handleRequest(event, null);
+
+        assertThat(JSON.valueToTree(answer).toString()).doesNotContain("u-7");
+        assertThat(JSON.valueToTree(answer).path("keys").asInt()).isEqualTo(2);
+        assertThat(JSON.valueToTree(answer).path("evidence").path(id).path("records_removed").asLong()).isEqualTo(2);
+        assertThat(JSON.valueToTree(answer).path("evidence").path(id).path("objects_rewritten").asLong()).isEqualTo(2);
+        assertThat(new String(object(slice1), StandardCharsets.UTF_8)).isEqualTo("{\"userId\":\"u-8\",\"event\":\"B\"}\n");
+        assertThat(object(outside)).as("a key outside the slice is left to other slices")
+                .isEqualTo(lines.getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> again = new ArchiveSliceHandler().handleRequest(event, null);
+        assertThat(JSON.valueToTree(again).path("evidence").path(id).path("records_removed").asLong())
+                .as("a retried slice removes nothing twice").isZero();
     }
 
     @Test

@@ -65,6 +65,18 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldReadTheArchivePassStateMachine_whenSet_namingTheVariableWhenItIsNoStateMachine() {
+        String arn = "arn:aws:states:eu-west-1:123456789012:stateMachine:tally-archive-pass";
+
+        assertThat(WorkerConfig.fromEnvironment(env()).archivePass()).isEmpty();
+        assertThat(WorkerConfig.fromEnvironment(env(WorkerConfig.ARCHIVE_PASS_STATE_MACHINE_ARN, arn)).archivePass())
+                .contains(arn);
+        assertThatThrownBy(() -> WorkerConfig.fromEnvironment(env(WorkerConfig.ARCHIVE_PASS_STATE_MACHINE_ARN,
+                "tally-archive-pass"))).hasMessageStartingWith("ARCHIVE_PASS_STATE_MACHINE_ARN must be a Step "
+                + "Functions state machine ARN");
+    }
+
+    @Test
     void shouldReadTheLease_andTheRetention_namingThemWhenWrong() {
         assertThat(WorkerConfig.fromEnvironment(env(WorkerConfig.LEASE_MINUTES, "20")).lease())
                 .isEqualTo(Duration.ofMinutes(20));
