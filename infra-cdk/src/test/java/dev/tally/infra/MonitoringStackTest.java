@@ -197,6 +197,19 @@ class MonitoringStackTest {
     }
 
     @Test
+    void shouldAlarmOnArchivePassExecutionsThatDidNotSucceed() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "Threshold", 0,
+                "ComparisonOperator", "GreaterThanThreshold",
+                "TreatMissingData", "notBreaching",
+                "Metrics", Match.arrayWith(List.of(
+                        Match.objectLike(Map.of("Expression", "failed + timedOut + aborted")),
+                        Match.objectLike(Map.of("Id", "failed", "MetricStat", Match.objectLike(Map.of(
+                                "Metric", Match.objectLike(Map.of("Namespace", "AWS/States",
+                                        "MetricName", "ExecutionsFailed")), "Period", 300)))))))));
+    }
+
+    @Test
     void shouldAlarmOnACoverageDropBelowTheConfiguredPercent_andOnNoBillRolledUpIn36Hours() {
         assertThat(config.monitoring()).isEqualTo(new MonitoringSection(90, 36));
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(

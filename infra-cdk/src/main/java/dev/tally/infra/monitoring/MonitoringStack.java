@@ -55,7 +55,8 @@ public final class MonitoringStack extends Stack {
         deadLetters.forEach((name, queue) -> alarms.add(new QueueAlarms(this, idOf(queue), queue, name, topic).alarm()));
         alarms.addAll(new BillingAlarms(this, "Billing", monitoring, topic).alarms());
         alarms.addAll(new PrivacyAlarms(this, "Privacy",
-                Duration.minutes(deployment.config().privacy().sweepEveryMinutes()), topic).alarms());
+                Duration.minutes(deployment.config().privacy().sweepEveryMinutes()),
+                privacy.archivePassStateMachine(), topic).alarms());
 
         new TallyDashboard(this, "Dashboard", deadLetters, functions,
                 BillingAlarms.coverageThresholdBasisPoints(monitoring), alarms);

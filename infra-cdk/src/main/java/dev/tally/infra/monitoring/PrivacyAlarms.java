@@ -6,9 +6,15 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.MathExpressionProps;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The privacy requests' alarms, on the functions' own metrics:
@@ -17,7 +23,10 @@ import java.util.List;
  *       ({@value PrivacySweepHandler#OVERDUE_REQUESTS} > 0, the most in one sweep interval); it stays on until a
  *       sweep finds none;</li>
  *   <li>receipts dead-lettered: a request's work in a target failed for good and was parked
- *       ({@value WorkHandler#RECEIPTS_DEAD_LETTERED} > 0 in 5 minutes).</li>
+ *       ({@value WorkHandler#RECEIPTS_DEAD_LETTERED} > 0 in 5 minutes);</li>
+ *   <li>with the distributed archive pass: an execution of its state machine failed, timed out or was aborted
+ *       (> 0 in 5 minutes); the work function starts the pass again, but a pass that keeps failing is for a person
+ *       to look at before the receipt fails.</li>
  * </ul>
  */
 final class PrivacyAlarms extends Construct {
@@ -25,9 +34,11 @@ final class PrivacyAlarms extends Construct {
 
     private final Alarm overdue;
     private final Alarm deadLettered;
+    private final Optional<Alarm> archivePassFailed;
 
     /** @param sweepEvery how often the sweep runs (and publishes): the overdue alarm's period */
-    PrivacyAlarms(Construct scope, String id, Duration sweepEvery, AlarmTopic topic) {
+    PrivacyAlarms(Construct scope, String id, Duration sweepEvery, Optional<StateMachine> archivePass,
+                  AlarmTopic topic) {
         super(scope, id);
         overdue = TallyMetrics.of(PrivacySweepHandler.SERVICE, PrivacySweepHandler.OVERDUE_REQUESTS, "Maximum",
                 sweepEvery).createAlarm(this, "OverdueRequests", Alarms.options(
@@ -39,12 +50,26 @@ final class PrivacyAlarms extends Construct {
                 "a privacy request's work in a target failed for good (" + WorkHandler.RECEIPTS_DEAD_LETTERED
                         + " > 0 in 5 minutes); see the work dead-letter queue", 0,
                 ComparisonOperator.GREATER_THAN_THRESHOLD, 1, TreatMissingData.NOT_BREACHING));
+        archivePassFailed = archivePass.map(machine -> new MathExpression(MathExpressionProps.builder()
+                .expression("failed + timedOut + aborted")
+                .usingMetrics(Map.of(
+                        "failed", machine.metricFailed(MetricOptions.builder().period(RECEIPTS_PERIOD).build()),
+                        "timedOut", machine.metricTimedOut(MetricOptions.builder().period(RECEIPTS_PERIOD).build()),
+                        "aborted", machine.metricAborted(MetricOptions.builder().period(RECEIPTS_PERIOD).build())))
+                .period(RECEIPTS_PERIOD)
+                .label("archive pass executions that did not succeed")
+                .build()).createAlarm(this, "ArchivePassFailed", Alarms.options(
+                "a distributed archive pass execution failed, timed out or was aborted (> 0 in 5 minutes); see the "
+                        + "state machine's executions", 0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
+                TreatMissingData.NOT_BREACHING)));
         for (Alarm alarm : alarms()) {
             topic.notify(alarm);
         }
     }
 
     List<Alarm> alarms() {
-        return List.of(overdue, deadLettered);
+        List<Alarm> all = new java.util.ArrayList<>(List.of(overdue, deadLettered));
+        archivePassFailed.ifPresent(all::add);
+        return List.copyOf(all);
     }
 }

@@ -9,6 +9,7 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.lambda.LayerVersion;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
@@ -71,6 +72,11 @@ public final class PrivacyStack extends Stack {
     /** Every dead-letter queue of the stack, for the alarms. */
     public List<IQueue> deadLetterQueues() {
         return List.of(workers.processingDeadLetters(), workers.workDeadLetters(), api.sweepDeadLetters());
+    }
+
+    /** The distributed archive pass's state machine, when the config turns it on (for the alarms). */
+    public Optional<StateMachine> archivePassStateMachine() {
+        return archivePass.map(ArchivePass::stateMachine);
     }
 
     PrivacyRecords records() {
