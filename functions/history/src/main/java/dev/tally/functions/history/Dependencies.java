@@ -6,7 +6,6 @@ import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
 import dev.tally.history.EventKind;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
-import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,11 +22,8 @@ import java.util.concurrent.Executors;
  */
 final class Dependencies {
     private static final Bootstrap<Dependencies> BOOTSTRAP = new Bootstrap<>(Dependencies::new);
-    /** Where dead letters and counts go in a local run, instead of SQS and CloudWatch; null in Lambda. */
-    private static volatile LocalSinks local;
-
-    private record LocalSinks(DeadLetters deadLetters, CountMetrics metrics) {
-    }
+    /** Where dead letters go in a local run, instead of SQS; null in Lambda (counts: {@link Bootstrap#metrics}). */
+    private static volatile DeadLetters localDeadLetters;
 
     final HistoryFunctionConfig config;
     final DynamoDbClient dynamo;
@@ -41,8 +37,8 @@ final class Dependencies {
         SdkHttpClient http = AwsClients.httpClient();
         dynamo = AwsClients.dynamoDb(aws, http);
         store = new DynamoDbHistoryStore(dynamo, config.table(), config.retention(), Clock.systemUTC());
-        LocalSinks sinks = local;
-        deadLetters = sinks != null ? sinks.deadLetters()
+        DeadLetters local = localDeadLetters;
+        deadLetters = local != null ? local
                 : new SqsDeadLetters(AwsClients.configure(SqsClient.builder(), aws, "sqs").httpClient(http).build(),
                         config.deadLetterQueueUrl());
         executor = Executors.newFixedThreadPool(config.concurrency(), runnable -> {
@@ -61,13 +57,11 @@ final class Dependencies {
      * process's, and where dead letters and counts go. Must be called before the first handler is created.
      */
     static synchronized void useLocally(Map<String, String> env, DeadLetters deadLetters, CountMetrics metrics) {
-        BOOTSTRAP.useEnvironment(env);
-        local = new LocalSinks(deadLetters, metrics);
+        localDeadLetters = deadLetters;
+        BOOTSTRAP.useLocally(env, metrics);
     }
 
     EventBatchProcessor processor(Set<EventKind> kinds, String service) {
-        LocalSinks sinks = local;
-        CountMetrics metrics = sinks != null ? sinks.metrics() : new EmfCountMetrics(service);
-        return new EventBatchProcessor(store, kinds, deadLetters, metrics, executor);
+        return new EventBatchProcessor(store, kinds, deadLetters, BOOTSTRAP.metrics(service), executor);
     }
 }

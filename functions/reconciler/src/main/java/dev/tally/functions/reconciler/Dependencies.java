@@ -5,7 +5,6 @@ import dev.tally.aws.AwsConfig;
 import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
-import dev.tally.runtime.EmfCountMetrics;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -19,6 +18,8 @@ import java.util.Map;
  * EC2 and DynamoDB clients, the history store, the reconciler and its metrics ({@link Bootstrap}).
  */
 final class Dependencies {
+    /** The reconciler's {@code Service} dimension on its metrics. */
+    static final String SERVICE = "reconciler";
     private static final Bootstrap<Dependencies> BOOTSTRAP = new Bootstrap<>(Dependencies::fromEnvironment);
 
     final ReconcilerConfig config;
@@ -42,7 +43,7 @@ final class Dependencies {
     /** From the process's environment: {@code HISTORY_TABLE}, {@code HISTORY_RETENTION_DAYS}, {@code AWS_REGION}. */
     static Dependencies fromEnvironment(Map<String, String> env) {
         return new Dependencies(ReconcilerConfig.fromEnvironment(env), AwsConfig.fromEnvironment(env),
-                Clock.systemUTC(), new EmfCountMetrics("reconciler"));
+                Clock.systemUTC(), BOOTSTRAP.metrics(SERVICE));
     }
 
     static Dependencies get() {
