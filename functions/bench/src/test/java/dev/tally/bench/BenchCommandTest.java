@@ -1,6 +1,8 @@
 package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tally.testkit.GeneratorOption;
+import dev.tally.testkit.GeneratorOptions;
 import dev.tally.testkit.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +22,8 @@ class BenchCommandTest {
     void runsTheRollupWithTheLaunchersJvmOptions() throws Exception {
         String file = Files.readString(Path.of("../../scripts/jvm-options"));
 
-        assertThat(BenchCommand.launcherJvmOptions())
-                .isEqualTo(BenchCommand.jvmOptions(file, BenchCommand.transparentHugePages()))
+        assertThat(LauncherOptions.launcherJvmOptions())
+                .isEqualTo(LauncherOptions.jvmOptions(file, LauncherOptions.transparentHugePages()))
                 .contains("-XX:+UseParallelGC").allMatch(option -> option.startsWith("-"));
         assertThat(Files.readString(Path.of("../../tally"))).contains("scripts/jvm-options", "thp:");
     }
@@ -30,9 +32,9 @@ class BenchCommandTest {
     void takesHugePageOptionsOnlyWhereTheKernelOffersThem() {
         String file = "# comment\n-XX:+UseParallelGC\n\n  thp:-XX:+UseTransparentHugePages\n-Xss1m\n";
 
-        assertThat(BenchCommand.jvmOptions(file, true))
+        assertThat(LauncherOptions.jvmOptions(file, true))
                 .containsExactly("-XX:+UseParallelGC", "-XX:+UseTransparentHugePages", "-Xss1m");
-        assertThat(BenchCommand.jvmOptions(file, false)).containsExactly("-XX:+UseParallelGC", "-Xss1m");
+        assertThat(LauncherOptions.jvmOptions(file, false)).containsExactly("-XX:+UseParallelGC", "-Xss1m");
     }
 
     @Test
@@ -69,6 +71,21 @@ class BenchCommandTest {
             "--dir", tmp.resolve("months").toString(), "--xmx", "128m"}, new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err2, true));
         assertThat(err2.toString()).contains("reusing month");
+    }
+
+    @Test
+    void showsTheGeneratorsOptionsFromTheirOneDefinition() {
+        StringWriter out = new StringWriter();
+        assertThat(BenchCommand.run(new String[] {"--help"}, new PrintWriter(out, true),
+                new PrintWriter(new StringWriter(), true))).isZero();
+        String help = out.toString();
+        for (String name : MonthOptions.SHOWN) {
+            GeneratorOption o = GeneratorOptions.get(name);
+            assertThat(help).contains(o.flagName() + (o.flag() ? " " : "=" + o.paramLabel()));
+        }
+        assertThat(help).contains("--gen=NAME=VALUE", "(default: 1000000)", "(default: gzip)", "1% duplicates")
+                .doesNotContain("%%");
+        assertThat(help.lastIndexOf("--rows=N")).as("listed first").isLessThan(help.lastIndexOf("--dir=DIR"));
     }
 
     @Test

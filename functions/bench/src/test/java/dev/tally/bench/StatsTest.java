@@ -25,8 +25,8 @@ class StatsTest {
     void ratioOfMediansAndOfBests() {
         Stats tally = Stats.of(List.of(30L, 20L, 40L));
         Stats duck = Stats.of(List.of(10L, 20L, 10L));
-        assertThat(BenchCommand.Report.ratio(tally, duck, false)).isEqualTo(3.0);
-        assertThat(BenchCommand.Report.ratio(tally, duck, true)).isEqualTo(2.0);
-        assertThat(BenchCommand.Report.ratio(tally, Stats.NONE, false)).isNull();
+        assertThat(Report.ratio(tally, duck, false)).isEqualTo(3.0);
+        assertThat(Report.ratio(tally, duck, true)).isEqualTo(2.0);
+        assertThat(Report.ratio(tally, Stats.NONE, false)).isNull();
     }
 }

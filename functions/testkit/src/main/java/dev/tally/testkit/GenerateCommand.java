@@ -3,13 +3,15 @@ package dev.tally.testkit;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * {@code tally generate} without a CLI library: {@code --name=value} or {@code --name value} options
- * (see {@link MonthSpec#OPTION_NAMES}) plus {@code --out DIR}. Callable from another CLI via
+ * (see {@link GeneratorOptions#ALL}) plus {@code --out DIR}. Callable from another CLI via
  * {@link #run(List, PrintStream, PrintStream)}.
  *
  * <pre>
@@ -87,26 +89,14 @@ public final class GenerateCommand {
         }
     }
 
+    /** @return the help: {@code --out DIR} and the generator's options ({@link GeneratorOptions#usageLines()}) */
     public static String usage() {
-        return String.join(System.lineSeparator(),
-                "usage: generate --out DIR [options]",
-                "  --period YYYY-MM          billing period (2017-02)",
-                "  --format dbr|cur|cur2|focus",
-                "  --compression none|gzip|zip",
-                "  --seed N                  (1)",
-                "  --rows N                  approximate cost line items (10000)",
-                "  --instances N --services N --clusters N --volumes N   (0 = derived from --rows)",
-                "  --fargate-share F         fraction of services on Fargate (0.2)",
-                "  --estimated               invoice id Estimated / empty",
-                "  --tag-key KEY             (product_area)",
-                "  --messy                   1% duplicates, shuffled, 2% noise, 3 malformed event lines",
-                "  --duplicate-rate F --shuffle --shuffle-window N --noise-rate F --malformed-events N",
-                "  --events-gzip             write events.jsonl.gz",
-                "  --malformed-rows N        malformed bill rows to inject",
-                "  --no-resource-ids         no resource column (a CUR exported without resource ids)",
-                "  --focus-nulls             FOCUS only: empty cells (and empty Tags) written as NULL",
-                "  --extra-decimals          ~2% of costs with more than 10 decimal places, some as 4.999E-11",
-                "  --stray-period-rows N     cost rows of the months before and after (not the month's line items)",
-                "");
+        List<String> lines = new ArrayList<>();
+        lines.add("usage: generate --out DIR [options]");
+        lines.add(String.format(Locale.ROOT, "%-32s %s", "  --out DIR", "Directory to write the month into"));
+        lines.addAll(GeneratorOptions.usageLines());
+        lines.add("Flags also take a value: --shuffle=false.");
+        lines.add("");
+        return String.join(System.lineSeparator(), lines);
     }
 }

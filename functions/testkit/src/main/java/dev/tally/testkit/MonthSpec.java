@@ -97,11 +97,11 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         return "bill-" + period + ".csv";
     }
 
-    /** Option names accepted by {@link #fromOptions(Map)} (also the CLI's {@code --name=value} flags). */
-    public static final Set<String> OPTION_NAMES = Set.of("period", "format", "compression", "seed", "rows",
-            "instances", "services", "clusters", "volumes", "fargate-share", "estimated", "tag-key",
-            "duplicate-rate", "shuffle", "shuffle-window", "malformed-events", "noise-rate", "events-gzip",
-            "malformed-rows", "messy", "no-resource-ids", "focus-nulls", "extra-decimals", "stray-period-rows");
+    /**
+     * Option names accepted by {@link #fromOptions(Map)} (also the CLI's {@code --name=value} flags): those of
+     * {@link GeneratorOptions#ALL}, where each is defined with its help text and default.
+     */
+    public static final Set<String> OPTION_NAMES = GeneratorOptions.names();
 
     /**
      * Builds a spec from string options (what a CLI collects): keys are {@link #OPTION_NAMES};
