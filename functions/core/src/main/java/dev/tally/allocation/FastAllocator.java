@@ -4,6 +4,7 @@ import dev.tally.billing.BillStrings;
 import dev.tally.billing.ByteInterner;
 import dev.tally.billing.FastRows;
 import dev.tally.history.EcsTask;
+import dev.tally.money.ExactSplit;
 import dev.tally.money.ScaledMoney;
 
 import java.math.BigDecimal;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * The allocation rules of {@link Allocator} on ids and {@code long} money, for the fast path: no
- * object per row, 128-bit exact splits ({@link ScaledMoney#part}), per-resource facts looked up once,
+ * object per row, splits by the one §5 rule on {@code long} units ({@link ExactSplit#split(long, long[], int,
+ * long[])}, exact in 128 bits), per-resource facts looked up once,
  * and the CPU weights of a window reused by the next rows of the same instance and hour. Every split
  * is rounded exactly as the decimal path rounds it, and the end of the allocation (waiting parts,
  * shared charges, tables) is the same code ({@link AllocationLedger}), so both paths give the same
@@ -71,6 +73,9 @@ public final class FastAllocator implements FastRows {
     private long[] weights = new long[8];
     private int[] touched = new int[8];
     private int touchedCount;
+    // the weights of the touched services in key order (the split's input, reused with the window), and the parts
+    private long[] cpuWeights = new long[8];
+    private long[] cpuParts = new long[8];
 
     public FastAllocator(HistoryByPeriod history, ProductAreaMap areas, BillStrings strings) {
         this.decimal = new Allocator(history, areas);
@@ -147,7 +152,7 @@ public final class FastAllocator implements FastRows {
 
     // ---- rule 1 ---------------------------------------------------------------------------------------
 
-    /** Rule 1 over one window, with the weights of the previous row reused when it is the same. */
+    /** Rule 1 over one window, with the split's weights of the previous row reused when it is the same. */
     private boolean splitByCpu(int product, int resource, long from, long to, long amount) {
         CpuTimeline timeline = timelines[resource];
         if (timeline == null) {
@@ -161,6 +166,7 @@ public final class FastAllocator implements FastRows {
                 segmentHint[resource] = j;
                 touchedCount = timeline.accumulate(from, to, j, weights, touched, 0);
             }
+            inKeyOrder();
             cachedResource = resource;
             cachedFrom = from;
             cachedTo = to;
@@ -184,6 +190,7 @@ public final class FastAllocator implements FastRows {
                         touched, touchedCount);
             }
         }
+        inKeyOrder();
         return touchedCount > 0 && split(product, timelineTargets[instance], amount);
     }
 
@@ -192,6 +199,8 @@ public final class FastAllocator implements FastRows {
             clearTouched();
             weights = new long[services];
             touched = new int[services];
+            cpuWeights = new long[services];
+            cpuParts = new long[services];
         }
     }
 
@@ -203,10 +212,10 @@ public final class FastAllocator implements FastRows {
     }
 
     /**
-     * Splits {@code amount} over the touched services (in index order, which is the services' sort
-     * order), remainder to the largest weight, first of equals.
+     * Puts the touched services in index order, which is the services' sort order (the order §5 breaks
+     * ties in), and their weights in that order.
      */
-    private boolean split(int product, int[] targetsOf, long amount) {
+    private void inKeyOrder() {
         // insertion sort: a window touches a handful of services
         for (int i = 1; i < touchedCount; i++) {
             int service = touched[i];
@@ -217,26 +226,16 @@ public final class FastAllocator implements FastRows {
             }
             touched[k + 1] = service;
         }
-        long sum = 0;
-        int largest = -1;
         for (int i = 0; i < touchedCount; i++) {
-            int s = touched[i];
-            long w = weights[s];
-            sum = Math.addExact(sum, w);
-            if (largest < 0 || w > weights[largest]) {
-                largest = s;
-            }
+            cpuWeights[i] = weights[touched[i]];
         }
-        long assigned = 0;
+    }
+
+    /** Splits {@code amount} over the touched services, in key order. */
+    private boolean split(int product, int[] targetsOf, long amount) {
+        ExactSplit.split(amount, cpuWeights, touchedCount, cpuParts);
         for (int i = 0; i < touchedCount; i++) {
-            int s = touched[i];
-            long part = ScaledMoney.part(amount, weights[s], sum);
-            assigned += part;
-            direct.add(product, targetsOf[s], part);
-        }
-        long remainder = amount - assigned;
-        if (remainder != 0) {
-            direct.add(product, targetsOf[largest], remainder);
+            direct.add(product, targetsOf[touched[i]], cpuParts[i]);
         }
         return true;
     }
@@ -288,13 +287,15 @@ public final class FastAllocator implements FastRows {
         }
     }
 
-    // scratch for rule 4: the windows of a row's attachments, and per instance group its share
+    // scratch for rule 4: the windows of a row's attachments, per instance group its attached time,
+    // and the split's weights (the unattached part, then the attached groups) and parts
     private long[] windowFrom = new long[8];
     private long[] windowTo = new long[8];
     private int[] groupFirst = new int[8];
     private int[] groupWindows = new int[8];
     private long[] groupMillis = new long[8];
-    private long[] partOf = new long[9];
+    private long[] volumeWeights = new long[9];
+    private long[] volumeParts = new long[9];
 
     private boolean splitAttachedVolume(int product, int volume, long from, long to, long amount) {
         VolumeFacts v = volumes[volume];
@@ -311,7 +312,8 @@ public final class FastAllocator implements FastRows {
             groupFirst = new int[groups];
             groupWindows = new int[groups];
             groupMillis = new long[groups];
-            partOf = new long[groups + 1];
+            volumeWeights = new long[groups + 1];
+            volumeParts = new long[groups + 1];
         }
         Arrays.fill(groupWindows, 0, groups, 0);
         Arrays.fill(groupMillis, 0, groups, 0L);
@@ -335,50 +337,29 @@ public final class FastAllocator implements FastRows {
         if (windows == 0) {
             return false;
         }
-        // weights in the remainder rule's order: the unattached part first, then instances by id
+        // weights in key order: the unattached part (the empty key) first, then the instances by id
         long unattached = (to - from) - attached;
-        long sum = 0;
-        long largestWeight = -1;
-        int largest = -1; // -1: the unattached part, else a group
+        int count = 0;
         if (unattached > 0) {
-            sum = unattached;
-            largestWeight = unattached;
+            volumeWeights[count++] = unattached;
         }
         for (int g = 0; g < groups; g++) {
             if (groupWindows[g] > 0) {
-                sum += groupMillis[g];
-                if (groupMillis[g] > largestWeight) {
-                    largestWeight = groupMillis[g];
-                    largest = g;
-                }
+                volumeWeights[count++] = groupMillis[g];
             }
         }
-        long assigned = 0;
-        long unattachedPart = 0;
+        ExactSplit.split(amount, volumeWeights, count, volumeParts);
+        int k = 0;
         if (unattached > 0) {
-            unattachedPart = ScaledMoney.part(amount, unattached, sum);
-            assigned = unattachedPart;
+            direct.add(product, unallocated, volumeParts[k++]);
         }
         for (int g = 0; g < groups; g++) {
             if (groupWindows[g] > 0) {
-                partOf[g] = ScaledMoney.part(amount, groupMillis[g], sum);
-                assigned += partOf[g];
-            }
-        }
-        if (largest < 0) {
-            unattachedPart += amount - assigned;
-        } else {
-            partOf[largest] += amount - assigned;
-        }
-        if (unattached > 0) {
-            direct.add(product, unallocated, unattachedPart);
-        }
-        for (int g = 0; g < groups; g++) {
-            if (groupWindows[g] > 0) {
+                long part = volumeParts[k++];
                 int instance = v.groupInstance[g];
                 kind(instance);
-                if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g], partOf[g])) {
-                    awaiting.add(LongSums.key(instance, product), partOf[g]);
+                if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g], part)) {
+                    awaiting.add(LongSums.key(instance, product), part);
                 }
             }
         }
