@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 import static dev.tally.bench.Report.max;
 import static dev.tally.bench.Report.ratio;
@@ -70,16 +71,7 @@ final class ReportJson {
         w.put("ms", report.warm()[1]);
 
         ObjectNode t = root.putObject("tally");
-        ArrayNode tr = t.putArray("runs");
-        for (Run<TallyMetrics> r : report.tally()) {
-            ObjectNode n = r.metrics().toJson();
-            n.remove("probe");
-            n.put("run", r.run());
-            n.put("process_ms", r.processMillis());
-            n.put("exit_code", r.exitCode());
-            n.put("load_1m_at_start", r.loadAtStart());
-            tr.add(n);
-        }
+        runs(t.putArray("runs"), report.tally(), TallyMetrics::toJson);
         stats(t, "probe_ms", report.tallyProbe());
         stats(t, "process_ms", report.tallyProcess());
         List<TallyMetrics> ok = report.tallyOk();
@@ -102,16 +94,7 @@ final class ReportJson {
             d.put("skipped", report.duckdbSkipped());
         } else {
             d.put("sql", DuckDbQuery.sql(mf.format(), mf.tagKey(), report.month().bill()));
-            ArrayNode dr = d.putArray("runs");
-            for (Run<DuckDbMetrics> r : report.duck()) {
-                ObjectNode n = r.metrics().toJson();
-                n.remove("probe");
-                n.put("run", r.run());
-                n.put("process_ms", r.processMillis());
-                n.put("exit_code", r.exitCode());
-                n.put("load_1m_at_start", r.loadAtStart());
-                dr.add(n);
-            }
+            runs(d.putArray("runs"), report.duck(), DuckDbMetrics::toJson);
             stats(d, "query_ms", report.duckQuery());
             stats(d, "process_ms", report.duckProcess());
             stats(d, "cpu_ms", stat(report.duckOk(), DuckDbMetrics::cpuMillis));
@@ -138,6 +121,19 @@ final class ReportJson {
         ArrayNode reasons = vn.putArray("reasons");
         v.reasons().forEach(reasons::add);
         return root;
+    }
+
+    /** Each timed run: its metrics (without the probe line) and how its process ran. */
+    private static <M> void runs(ArrayNode into, List<Run<M>> runs, Function<M, ObjectNode> metrics) {
+        for (Run<M> r : runs) {
+            ObjectNode n = metrics.apply(r.metrics());
+            n.remove("probe");
+            n.put("run", r.run());
+            n.put("process_ms", r.processMillis());
+            n.put("exit_code", r.exitCode());
+            n.put("load_1m_at_start", r.loadAtStart());
+            into.add(n);
+        }
     }
 
     private static void putRatio(ObjectNode n, String field, Double r) {

@@ -124,9 +124,9 @@ final class ArchivePass extends Construct {
                         + "child executions of its own state machine and manages them by their ARNs; the results "
                         + "bucket's objects are the map runs' result files; the slice function is invoked by its "
                         + "version-qualified ARN; log delivery and X-Ray take no resource-level permissions",
-                "Resource::*", "Resource::<" + logicalId(slices.function()) + ".Arn>:*",
+                "Resource::*", "Resource::" + Nag.arn(slices.function()) + ":*",
                 "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*",
-                "Action::s3:Abort*", "Resource::<" + logicalId(results) + ".Arn>/*",
+                "Action::s3:Abort*", "Resource::" + Nag.arn(results) + "/*",
                 RegexAppliesTo.builder()
                         .regex("/^Resource::arn:<AWS::Partition>:states:.*:execution:.*-archive-pass[:/]\\*$/").build());
 
@@ -144,7 +144,7 @@ final class ArchivePass extends Construct {
         work.acceptWildcards("The work function asks about the executions it started (their ARNs end in a name made "
                         + "at each start) and reads the map runs' result files under " + RESULTS_PREFIX + "/",
                 "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
-                "Resource::<" + logicalId(results) + ".Arn>/" + RESULTS_PREFIX + "/*",
+                "Resource::" + Nag.arn(results) + "/" + RESULTS_PREFIX + "/*",
                 RegexAppliesTo.builder()
                         .regex("/^Resource::arn:<AWS::Partition>:states:.*:execution:.*-archive-pass:\\*$/").build());
     }
@@ -205,11 +205,6 @@ final class ArchivePass extends Construct {
         return document.targets().stream().filter(t -> t.kind() == TargetKind.S3_ARCHIVE)
                 .map(t -> "arn:" + stack.getPartition() + ":s3:::" + ArchiveTarget.from(t).bucket())
                 .distinct().toList();
-    }
-
-    private static String logicalId(Construct resource) {
-        return Stack.of(resource).resolve(((software.amazon.awscdk.CfnElement) resource.getNode().getDefaultChild())
-                .getLogicalId()).toString();
     }
 
     TallyFunction slices() {

@@ -71,10 +71,8 @@ final class PrivacyApiFunctions extends Construct {
                 deployment.jars().code(FunctionJars.PRIVACY_API), PrivacySweepHandler.class, SWEEP_MEMORY_MB,
                 SWEEP_TIMEOUT, env, deployment.logRetention()));
         for (TallyFunction function : new TallyFunction[] {api, sweep}) {
-            records.table().grantReadWriteData(function.function());
-            records.keySecret().grantRead(function.function());
+            records.grantReadWrite(function);
             processing.grantSendMessages(function.function());
-            function.acceptWildcards(PrivacyRecords.TABLE_GRANT_WILDCARDS, records.tableGrantWildcards());
         }
         sendCodes(privacy);
 

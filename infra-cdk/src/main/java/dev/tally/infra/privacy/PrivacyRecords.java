@@ -1,6 +1,7 @@
 package dev.tally.infra.privacy;
 
 import dev.tally.aws.dynamodb.PrivacyTable;
+import dev.tally.infra.function.TallyFunction;
 import dev.tally.infra.nag.Nag;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.Attribute;
@@ -26,8 +27,8 @@ final class PrivacyRecords extends Construct {
     /** Length of the generated key secret; PrivacyKeys asks for at least 32 characters. */
     static final int KEY_SECRET_LENGTH = 64;
 
-    /** Why a function of the stack may have the wildcard parts of the table grant ({@link #tableGrantWildcards}). */
-    static final String TABLE_GRANT_WILDCARDS = "The CDK's table grant covers the table's indexes (open requests are "
+    /** Why a function of the stack may have the wildcard parts of the table grant ({@link #grantReadWrite}). */
+    private static final String TABLE_GRANT_WILDCARDS = "The CDK's table grant covers the table's indexes (open requests are "
             + "listed through the index 'open', docs/privacy-store.md), and its key grant the KMS actions DynamoDB "
             + "needs to encrypt and decrypt items with the table's own key (GenerateDataKey*, ReEncrypt*), on that "
             + "key only";
@@ -75,9 +76,15 @@ final class PrivacyRecords extends Construct {
                 + "unopenable. Replacing it is a migration, not a rotation");
     }
 
-    /** The wildcard parts of a read-write grant on the table, as cdk-nag names them. */
-    Object[] tableGrantWildcards() {
-        return new Object[] {Nag.tableIndexes(table), "Action::kms:ReEncrypt*", "Action::kms:GenerateDataKey*"};
+    /**
+     * What every privacy function but a slice needs of the records: the table read and written (with its key), the
+     * key secret read; the grant's wildcard parts (the table's indexes, DynamoDB's KMS actions) accepted.
+     */
+    void grantReadWrite(TallyFunction function) {
+        table.grantReadWriteData(function.function());
+        keySecret.grantRead(function.function());
+        function.acceptWildcards(TABLE_GRANT_WILDCARDS, Nag.tableIndexes(table), "Action::kms:ReEncrypt*",
+                "Action::kms:GenerateDataKey*");
     }
 
     Table table() {

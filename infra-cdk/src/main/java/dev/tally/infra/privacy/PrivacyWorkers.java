@@ -7,7 +7,6 @@ import dev.tally.infra.Deployment;
 import dev.tally.infra.function.FunctionJars;
 import dev.tally.infra.function.TallyFunction;
 import dev.tally.infra.messaging.Queues;
-import dev.tally.infra.nag.Nag;
 import dev.tally.infra.warehouse.DataApiAccess;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
@@ -84,11 +83,9 @@ final class PrivacyWorkers extends Construct {
                 .build());
 
         for (TallyFunction function : new TallyFunction[] {start, worker}) {
-            records.table().grantReadWriteData(function.function());
-            records.keySecret().grantRead(function.function());
+            records.grantReadWrite(function);
             work.grantSendMessages(function.function());
             workDeadLetters.grantSendMessages(function.function());
-            function.acceptWildcards(PrivacyRecords.TABLE_GRANT_WILDCARDS, records.tableGrantWildcards());
         }
         deployment.config().privacy().document().ifPresent(document ->
                 TargetAccess.grant(this, document, deployment.config().billing().warehouse(), worker,

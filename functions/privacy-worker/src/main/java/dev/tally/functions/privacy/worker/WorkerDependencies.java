@@ -93,8 +93,6 @@ final class WorkerDependencies {
         return executors;
     }
 
-
-
     static WorkerDependencies get() {
         return BOOTSTRAP.get();
     }
