@@ -1,7 +1,9 @@
 package dev.tally.cli;
 
 import dev.tally.InputException;
+import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
+import dev.tally.billing.CostBasis;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.rollup.RollupWriter;
@@ -23,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {
             "Allocates one billing period to product areas and ECS services.",
             "Writes product_area_costs.csv, product_area_aws_product_costs.csv, service_costs.csv,",
-            "untagged_resources.csv, summary.json and report.json into the output directory."})
+            "untagged_resources.csv, summary.json and report.json into the output directory.",
+            "With --cost-basis amortized the tables sum to the amortized cost; report.json keeps the invoiced cost."})
 final class RollupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -63,6 +66,17 @@ final class RollupCommand implements Callable<Integer> {
                     + "numbers to the last unit.", converter = EngineConverter.class)
     RollupRunner.Engine engine;
 
+    @Option(names = "--cost-basis", defaultValue = "unblended", paramLabel = "BASIS",
+            description = "unblended (default: what the invoice charged) or amortized (reservation and savings plan "
+                    + "fees spread over their term and onto the usage they covered; FOCUS EffectiveCost).",
+            converter = CostBasisConverter.class)
+    CostBasis costBasis;
+
+    @Option(names = "--upfront", paramLabel = "FILE",
+            description = "DBR bills under --cost-basis amortized: the upfront ledger (JSON array of {aws_product, "
+                    + "amount, first_period, months}) spreading sign-up fees over their term; see tally upfront.")
+    Path upfront;
+
     @Option(names = "--no-progress", negatable = false, description = "Do not report progress on stderr.")
     boolean noProgress;
 
@@ -71,8 +85,8 @@ final class RollupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RollupRunner.Request request = new RollupRunner.Request(billing, events, areas, tagKey, parsePeriod(period),
-                declaredFinal);
+        RollupRunner.Request request = new RollupRunner.Request(Bill.of(billing), events, areas, tagKey,
+                parsePeriod(period), declaredFinal, costBasis, upfront == null ? null : UpfrontLedger.read(upfront));
         Rollup rollup = rollupWithProgress(request, engine, !noProgress, spec);
         if (declaredFinal && rollup.billReport().statesInvoiceIds() && !rollup.summary().isFinal()) {
             spec.commandLine().getErr().println("tally rollup: --final ignored: the bill has invoice ids, and they say "
@@ -98,6 +112,14 @@ final class RollupCommand implements Callable<Integer> {
         @Override
         public RollupRunner.Engine convert(String value) {
             return RollupRunner.Engine.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** {@code unblended} / {@code amortized}, any case. */
+    static final class CostBasisConverter implements picocli.CommandLine.ITypeConverter<CostBasis> {
+        @Override
+        public CostBasis convert(String value) {
+            return CostBasis.parse(value);
         }
     }
 

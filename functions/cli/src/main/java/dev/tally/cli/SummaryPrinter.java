@@ -1,5 +1,6 @@
 package dev.tally.cli;
 
+import dev.tally.billing.CostBasis;
 import dev.tally.money.Money;
 import dev.tally.rollup.Rollup;
 
@@ -50,7 +51,12 @@ final class SummaryPrinter {
         }
         out.println();
         BigDecimal total = s.totalCost();
-        out.printf("  %-14s %16s%n", "Total", money(total));
+        if (rollup.billReport().costBasis() == CostBasis.AMORTIZED) {
+            out.printf("  %-14s %16s  (amortized; the invoice charged %s for these line items)%n", "Total",
+                    money(total), money(rollup.billReport().invoicedCost()));
+        } else {
+            out.printf("  %-14s %16s%n", "Total", money(total));
+        }
         out.printf("  %-14s %16s  coverage %s%n", "Allocated", money(s.allocatedCost()), percent(s.coverage()));
         out.printf("  %-14s %16s  %s%n", "Unmapped", money(s.unmappedCost()), share(s.unmappedCost(), total));
         out.printf("  %-14s %16s  %s%n", "Unallocated", money(s.unallocatedCost()), share(s.unallocatedCost(), total));

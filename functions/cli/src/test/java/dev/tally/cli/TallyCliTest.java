@@ -148,4 +148,44 @@ class TallyCliTest {
         assertThat(Files.readString(dir.resolve("out/report.json"))).contains("\"2024-10\" : {",
                 "\"provider_totals\"");
     }
+
+    private static final String DBR_WITH_UPFRONT_FEE = String.join("\n",
+            "InvoiceID,RecordType,ProductName,ItemDescription,UsageStartDate,UsageEndDate,UnBlendedCost,ResourceId,"
+                    + "user:product_area",
+            "123456789,LineItem,Amazon Elastic Compute Cloud,\"Sign up charge for subscription: 1234567, planId: "
+                    + "2345678\",2017-02-01 00:00:00,2017-02-01 00:00:00,1200.00,,",
+            "123456789,LineItem,Amazon Elastic Compute Cloud,Linux usage,2017-02-01 00:00:00,2017-02-01 01:00:00,"
+                    + "1.00,i-1,web",
+            "");
+
+    @Test
+    void shouldWriteTheUpfrontLedgerOfADbrBill_andRollItUpAmortized() throws IOException {
+        Path bill = Files.writeString(dir.resolve("dbr.csv"), DBR_WITH_UPFRONT_FEE);
+
+        assertThat(tally("upfront", "--billing", bill.toString(), "--months", "12")).isZero();
+        assertThat(out.toString()).contains("\"aws_product\" : \"Amazon Elastic Compute Cloud\"",
+                "\"amount\" : \"1200.0000000000\"", "\"first_period\" : \"2017-02\"", "\"months\" : 12");
+        Path ledger = Files.writeString(dir.resolve("ledger.json"), out.toString());
+
+        int code = tally("rollup", "--billing", bill.toString(), "--cost-basis", "amortized", "--upfront",
+                ledger.toString(), "--out", dir.resolve("out").toString(), "--no-progress", "-q");
+
+        assertThat(code).isZero();
+        String summary = Files.readString(dir.resolve("out/summary.json"));
+        assertThat(summary).contains("\"cost_basis\" : \"amortized\"", "\"total_cost\" : \"101.0000000000\"",
+                "\"skipped_rows\" : 1");
+        assertThat(Files.readString(dir.resolve("out/report.json")))
+                .contains("\"invoiced_cost\" : \"1.0000000000\"");
+    }
+
+    @Test
+    void shouldNameTheCostBases_whenOneIsUnknown() throws IOException {
+        Path bill = Files.writeString(dir.resolve("dbr.csv"), DBR_WITH_UPFRONT_FEE);
+
+        int code = tally("rollup", "--billing", bill.toString(), "--cost-basis", "blended", "--out",
+                dir.resolve("out").toString());
+
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("unblended or amortized");
+    }
 }

@@ -48,6 +48,17 @@ public final class PartialAllocation {
         return new PartialAllocation(period, merged);
     }
 
+    /**
+     * Adds the upfront ledger's parts of the period (§8): shared charges that are no row of the bill, so
+     * they count in the total and not as line items. Call before {@link #finish}.
+     */
+    public void addUpfrontParts(List<UpfrontLedger.Part> parts) {
+        for (UpfrontLedger.Part part : parts) {
+            ledger.shared.add(part.awsProduct(), part.amount());
+            ledger.total = ledger.total.add(part.amount());
+        }
+    }
+
     /** Places the waiting parts, spreads the shared charges, and returns the allocation. Call once. */
     public Allocation finish() {
         return ledger.finish(period);

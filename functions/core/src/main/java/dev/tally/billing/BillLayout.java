@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Where the columns the engine needs sit in one bill's header, for one of the four formats.
@@ -39,13 +40,26 @@ final class BillLayout {
     final int provider;
     /** FOCUS writes nulls as the text {@code NULL}: such a cell is empty (§1). */
     final boolean nullCells;
+    /** The amortized amount of each row (§8), or null under the unblended basis. */
+    final AmortizedCost amortized;
+    private final int[] amortizedColumns;
 
     /** Whether the fast reader reads a column's bytes as they lie (so an escaped value there needs the slow way). */
     boolean readsBytes(int column) {
         return column == recordType || column == product || column == cost || column == usageStart
                 || column == usageEnd || column == tag || column == invoiceId || column == resourceId
                 || column == productMap || column == billingPeriodStart || column == provider
-                || (column == chargeType && readsChargeTypeOfEveryRow());
+                || (column == chargeType && readsChargeTypeOfEveryRow())
+                || readsForAmortizedCost(column);
+    }
+
+    private boolean readsForAmortizedCost(int column) {
+        for (int c : amortizedColumns) {
+            if (c == column) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -54,17 +68,19 @@ final class BillLayout {
      * read only for them.
      */
     boolean readsChargeTypeOfEveryRow() {
-        return resourceId == ABSENT;
+        return resourceId == ABSENT || (amortized != null && amortized.readsType());
     }
 
     /** The columns the fast reader looks at in every row (others are read only for unusual rows). */
     int[] columns() {
-        return java.util.stream.IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
+        IntStream own = IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
                 usageStart, usageEnd, cost, billingPeriodStart, readsChargeTypeOfEveryRow() ? chargeType : ABSENT,
-                provider).filter(c -> c != ABSENT).distinct().toArray();
+                provider);
+        return IntStream.concat(own, IntStream.of(amortizedColumns)).filter(c -> c != ABSENT).distinct().toArray();
     }
 
-    private BillLayout(BillFormat format, int fieldCount, Columns c, String tagKey) {
+    private BillLayout(BillFormat format, int fieldCount, Columns c, ReadSettings settings) {
+        String tagKey = settings.tagKey();
         this.format = format;
         this.fieldCount = fieldCount;
         // Only the cost and product columns (and DBR's RecordType) are required: resource ids are an opt-in
@@ -141,6 +157,8 @@ final class BillLayout {
             default -> throw new IllegalStateException(format.name());
         }
         nullCells = format == BillFormat.FOCUS;
+        amortized = AmortizedCost.of(settings.basis(), format, chargeType, c);
+        amortizedColumns = amortized == null ? new int[0] : amortized.columns();
         usageTypes = switch (format) {
             case CUR, CUR2 -> new String[] {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"};
             case FOCUS -> new String[] {"Usage"};
@@ -178,6 +196,11 @@ final class BillLayout {
      * @throws BillFileException if the header matches no format or lacks a column the format needs
      */
     static BillLayout detect(String part, List<String> header, String tagKey) {
+        return detect(part, header, ReadSettings.unblended(tagKey));
+    }
+
+    /** {@link #detect(String, List, String)} for a cost basis. */
+    static BillLayout detect(String part, List<String> header, ReadSettings settings) {
         Columns columns = new Columns(part, header);
         BillFormat format;
         if (columns.has("line_item_unblended_cost")) {
@@ -193,7 +216,7 @@ final class BillLayout {
                     + "CUR 2.0 or FOCUS cost columns (UnBlendedCost with RecordType, lineItem/UnblendedCost, "
                     + "line_item_unblended_cost, BilledCost with ChargeCategory)");
         }
-        return new BillLayout(format, header.size(), columns, tagKey);
+        return new BillLayout(format, header.size(), columns, settings);
     }
 
     /** Product name of a row; for CUR 2.0 without a flat product column, read from the {@code product} map. */
@@ -260,7 +283,7 @@ final class BillLayout {
     }
 
     /** Header column lookup: exact name first, then ignoring case. */
-    private static final class Columns {
+    private static final class Columns implements AmortizedCost.Columns {
         private final String part;
         private final Map<String, Integer> exact = new HashMap<>();
         private final Map<String, Integer> folded = new HashMap<>();
@@ -289,7 +312,8 @@ final class BillLayout {
             return optional(name) != ABSENT;
         }
 
-        int optional(String name) {
+        @Override
+        public int optional(String name) {
             Integer index = exact.get(name);
             if (index == null) {
                 index = folded.get(name.toLowerCase(Locale.ROOT));
@@ -297,7 +321,8 @@ final class BillLayout {
             return index == null ? ABSENT : index;
         }
 
-        int required(String name) {
+        @Override
+        public int required(String name) {
             int index = optional(name);
             if (index == ABSENT) {
                 throw missing(name);

@@ -8,4 +8,13 @@ public interface BillListener {
     void onBillingPeriod(YearMonth period);
 
     void onCostLine(CostLine line);
+
+    /**
+     * A DBR upfront sign-up charge under the amortized basis: skipped (the upfront ledger spreads it, §8),
+     * told here so its ledger entry can be written ({@code tally upfront}). Rows of any period.
+     *
+     * @param amount its cost at ten places
+     */
+    default void onUpfrontFee(String product, java.math.BigDecimal amount) {
+    }
 }

@@ -27,7 +27,11 @@ import java.util.TreeMap;
  * @param statesInvoiceIds whether the bill has an invoice id column (without one it cannot say it is final)
  * @param otherPeriods    cost rows of other billing periods, not allocated: rows and exact total per period
  * @param rounding        the line items' amounts written with more than ten decimal places
- * @param providerTotals  FOCUS: exact total of the line items per {@code ProviderName}; empty for other formats
+ * @param providerTotals  FOCUS: exact total of the line items' billed cost per {@code ProviderName}; empty for
+ *                        other formats
+ * @param costBasis       the amount of each row handed on (§8)
+ * @param invoicedCost    exact total of the line items' unblended (FOCUS: billed) cost, whatever the basis: what
+ *                        the invoice charged for them
  */
 public record BillReadReport(
         BillFormat format,
@@ -42,7 +46,9 @@ public record BillReadReport(
         boolean statesInvoiceIds,
         SortedMap<YearMonth, OtherPeriod> otherPeriods,
         Rounding rounding,
-        SortedMap<String, BigDecimal> providerTotals) {
+        SortedMap<String, BigDecimal> providerTotals,
+        CostBasis costBasis,
+        BigDecimal invoicedCost) {
 
     /** Number of malformed rows whose line number and reason are kept in the report. */
     public static final int MAX_REPORTED_MALFORMED = 1000;
@@ -123,6 +129,7 @@ public record BillReadReport(
         long roundedAmounts = 0;
         BigDecimal roundingDifference = BigDecimal.ZERO;
         SortedMap<String, BigDecimal> providers = new TreeMap<>();
+        BigDecimal invoiced = BigDecimal.ZERO;
         for (int i = 0; i < parts.size(); i++) {
             BillReadReport part = parts.get(i);
             if (part.format != first.format) {
@@ -146,10 +153,11 @@ public record BillReadReport(
             roundedAmounts += part.rounding.amounts();
             roundingDifference = roundingDifference.add(part.rounding.difference());
             part.providerTotals.forEach((provider, total) -> providers.merge(provider, total, BigDecimal::add));
+            invoiced = invoiced.add(part.invoicedCost);
         }
         return new BillReadReport(first.format, first.packaging, period, periodByRows(parts), lineItems, skipped,
                 malformedRows, List.copyOf(malformed), Collections.unmodifiableMap(invoiceTotals), statesInvoiceIds,
                 Collections.unmodifiableSortedMap(others), new Rounding(roundedAmounts, roundingDifference),
-                Collections.unmodifiableSortedMap(providers));
+                Collections.unmodifiableSortedMap(providers), first.costBasis, invoiced);
     }
 }

@@ -22,14 +22,15 @@ import java.util.zip.ZipException;
  */
 public final class BillReader {
 
-    private final String tagKey;
+    private final ReadSettings settings;
 
     /** @param tagKey the cost-allocation tag that names a product area, without {@code user:} */
     public BillReader(String tagKey) {
-        if (tagKey == null || tagKey.isBlank()) {
-            throw new IllegalArgumentException("tag key must not be empty");
-        }
-        this.tagKey = tagKey.trim();
+        this(ReadSettings.unblended(tagKey));
+    }
+
+    public BillReader(ReadSettings settings) {
+        this.settings = settings;
     }
 
     public BillReadReport read(Path file, BillListener listener) {
@@ -56,7 +57,7 @@ public final class BillReader {
             if (!records.hasNext()) {
                 throw new BillFileException(file, "is empty (no header row)");
             }
-            BillLayout layout = BillLayout.detect(file, records.next().getFields(), tagKey);
+            BillLayout layout = BillLayout.detect(file, records.next().getFields(), settings);
             BillScan scan = new BillScan(file, layout, period, listener);
             long rows = 0;
             while (records.hasNext()) {

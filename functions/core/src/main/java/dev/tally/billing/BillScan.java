@@ -1,6 +1,7 @@
 package dev.tally.billing;
 
 import dev.tally.money.Money;
+import dev.tally.money.ScaledMoney;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ final class BillScan {
     private long malformedCount;
     private long roundedAmounts;
     private BigDecimal roundingDifference = BigDecimal.ZERO;
+    private long invoicedUnits;
+    private BigDecimal invoicedOverflow = Money.ZERO;
 
     /**
      * @param period the period to allocate ({@code --period}), or null for the bill's own
@@ -84,6 +87,12 @@ final class BillScan {
                 skip("", fields);
                 return;
             }
+            if (layout.amortized != null && layout.amortized.isSignUpCharge(fields)) {
+                BigDecimal fee = Money.round(parseCost(fields.get(layout.cost)));
+                skip(LINE_ITEM, fields); // spread by the upfront ledger instead (§8)
+                listener.onUpfrontFee(product, fee);
+                return;
+            }
             BigDecimal asWritten = parseCost(fields.get(layout.cost));
             BigDecimal cost = Money.round(asWritten);
             long start = layout.usageStart == BillLayout.ABSENT ? NO_TIME
@@ -95,6 +104,10 @@ final class BillScan {
                 periods.other(month, cost);
                 return;
             }
+            AmortizedCost.Amount amount = new AmortizedCost.Amount(asWritten, cost);
+            if (layout.amortized != null) {
+                amount = layout.amortized.amount(fields, amount);
+            }
             String tag = layout.tag(fields);
             String invoice = text(fields, layout.invoiceId);
             String resource = text(fields, layout.resourceId);
@@ -102,9 +115,11 @@ final class BillScan {
             if (providers != null) {
                 providers.add(text(fields, layout.provider), cost);
             }
-            countLineItem(asWritten, cost);
+            countLineItem(amount.asWritten(), amount.rounded());
+            countInvoiced(cost);
             listener.onCostLine(new CostLine(line, invoice, product, resource, tag, usage,
-                    start == NO_TIME ? periods.start() : start, end == NO_TIME ? periods.end() : end, cost));
+                    start == NO_TIME ? periods.start() : start, end == NO_TIME ? periods.end() : end,
+                    amount.rounded()));
         } catch (MalformedRowException e) {
             malformed(line, e.getMessage());
         }
@@ -139,6 +154,22 @@ final class BillScan {
         if (asWritten != null && asWritten.scale() > Money.SCALE) {
             roundedAmounts++;
             roundingDifference = roundingDifference.add(rounded.subtract(asWritten));
+        }
+    }
+
+    /** Adds a line item's invoiced (unblended or billed) cost, whatever the basis allocates. */
+    void countInvoiced(BigDecimal cost) {
+        invoicedOverflow = invoicedOverflow.add(cost);
+    }
+
+    /** {@link #countInvoiced(BigDecimal)} in 10<sup>-10</sup> units. */
+    void countInvoiced(long units) {
+        long sum = invoicedUnits + units;
+        if (((invoicedUnits ^ sum) & (units ^ sum)) < 0) {
+            invoicedOverflow = invoicedOverflow.add(ScaledMoney.toBigDecimal(invoicedUnits));
+            invoicedUnits = units;
+        } else {
+            invoicedUnits = sum;
         }
     }
 
@@ -199,6 +230,8 @@ final class BillScan {
                 skipped, malformedCount, List.copyOf(malformed), Collections.unmodifiableMap(invoiceTotals),
                 layout.invoiceId != BillLayout.ABSENT, periods.others(),
                 new BillReadReport.Rounding(roundedAmounts, roundingDifference),
-                providers == null ? Collections.emptySortedMap() : providers.totals());
+                providers == null ? Collections.emptySortedMap() : providers.totals(),
+                layout.amortized == null ? CostBasis.UNBLENDED : CostBasis.AMORTIZED,
+                invoicedOverflow.add(ScaledMoney.toBigDecimal(invoicedUnits)));
     }
 }

@@ -29,14 +29,15 @@ public final class FastBillReader {
     private static final CsvReader.CsvReaderBuilder SINGLE_RECORD = CsvReader.builder().allowExtraFields(true)
             .allowMissingFields(true).allowUnclosedQuote(true).allowExtraCharsAfterClosingQuote(true);
 
-    private final String tagKey;
+    private final ReadSettings settings;
     private final BillStrings strings;
 
     public FastBillReader(String tagKey, BillStrings strings) {
-        if (tagKey == null || tagKey.isBlank()) {
-            throw new IllegalArgumentException("tag key must not be empty");
-        }
-        this.tagKey = tagKey.trim();
+        this(ReadSettings.unblended(tagKey), strings);
+    }
+
+    public FastBillReader(ReadSettings settings, BillStrings strings) {
+        this.settings = settings;
         this.strings = strings;
     }
 
@@ -76,7 +77,7 @@ public final class FastBillReader {
         try {
             ChunkedInput decompressed = new ChunkedInput(opened.csv());
             CsvBatches scanner = new CsvBatches(decompressed,
-                    header -> BillLayout.detect(file, header, tagKey).columns());
+                    header -> BillLayout.detect(file, header, settings).columns());
             return new Reading(file, opened, decompressed, scanner);
         } catch (RuntimeException | Error e) {
             try {
@@ -104,7 +105,7 @@ public final class FastBillReader {
             if (!scanner.next()) {
                 throw new BillFileException(file, "is empty (no header row)");
             }
-            BillLayout layout = BillLayout.detect(file, fields(scanner), tagKey);
+            BillLayout layout = BillLayout.detect(file, fields(scanner), settings);
             Pass pass = new Pass(file, layout, period, rows, strings, scanner);
             long count = 0;
             while (scanner.next()) {
@@ -239,6 +240,14 @@ public final class FastBillReader {
                 scan.skip("", this::text);
                 return;
             }
+            int amortizedFrom = AmortizedCost.UNBLENDED;
+            if (layout.amortized != null) {
+                amortizedFrom = amortizedSource(b);
+                if (amortizedFrom == AmortizedCost.BY_ROW) {
+                    slow(line);
+                    return;
+                }
+            }
             long amount = ScaledMoney.parse(b, scanner.start(layout.cost), scanner.end(layout.cost));
             BigDecimal asWritten = null;
             BigDecimal rounded = null;
@@ -266,19 +275,61 @@ public final class FastBillReader {
                 if (end == BillScan.NO_TIME) {
                     end = scan.periods.end();
                 }
+                long invoiced = amount;
+                BigDecimal bigInvoiced = bigAmount != null ? bigAmount : null;
+                if (amortizedFrom != AmortizedCost.UNBLENDED) {
+                    asWritten = null;
+                    rounded = null;
+                    bigAmount = null;
+                    if (amortizedFrom == AmortizedCost.ZERO) {
+                        amount = 0;
+                    } else {
+                        amount = ScaledMoney.parse(b, scanner.start(amortizedFrom), scanner.end(amortizedFrom));
+                        if (amount == ScaledMoney.NOT_FAST) {
+                            String cell = scanner.text(amortizedFrom);
+                            asWritten = cell.isBlank() ? Money.ZERO : BillScan.parseCost(cell);
+                            rounded = Money.round(asWritten);
+                            amount = ScaledMoney.fromBigDecimal(rounded);
+                            bigAmount = amount == ScaledMoney.NOT_FAST ? rounded : null;
+                        }
+                    }
+                }
                 int tag = tag(b);
                 int invoice = internTrimmed(strings.invoices(), b, layout.invoiceId);
                 int resource = internTrimmed(strings.resources(), b, layout.resourceId);
                 boolean usage = resource == ByteInterner.EMPTY && layout.chargeType != BillLayout.ABSENT && isUsage(b);
                 int product = strings.products().intern(b, productFrom, productTo);
                 if (scan.providers() != null) {
-                    provider(b, amount, bigAmount);
+                    provider(b, invoiced, bigInvoiced);
                 }
                 scan.countLineItem(asWritten, rounded);
+                if (bigInvoiced == null) {
+                    scan.countInvoiced(invoiced);
+                } else {
+                    scan.countInvoiced(bigInvoiced);
+                }
                 rows.onCostRow(product, resource, tag, invoice, usage, start, end, amount, bigAmount);
             } catch (MalformedRowException e) {
                 scan.malformed(line, e.getMessage());
             }
+        }
+
+        /**
+         * Where a row's amortized amount comes from ({@link AmortizedCost#kind}); a DBR sign-up charge, left
+         * to the upfront ledger, is one of the rare rows {@link AmortizedCost#BY_ROW} the shared scan reads.
+         */
+        private int amortizedSource(byte[] b) {
+            AmortizedCost rule = layout.amortized;
+            int description = rule.itemDescription();
+            if (description != BillLayout.ABSENT) {
+                return rule.isSignUpCharge(b, scanner.start(description), scanner.end(description))
+                        ? AmortizedCost.BY_ROW : AmortizedCost.UNBLENDED;
+            }
+            if (layout.chargeType == BillLayout.ABSENT) {
+                return rule.kind(b, 0, 0);
+            }
+            int from = trimStart(b, scanner.start(layout.chargeType), scanner.end(layout.chargeType));
+            return rule.kind(b, from, trimEnd(b, from, scanner.end(layout.chargeType)));
         }
 
         /**

@@ -11,6 +11,7 @@ import dev.tally.billing.BillReadReport;
 import dev.tally.billing.BillReader;
 import dev.tally.billing.BillStrings;
 import dev.tally.billing.FastBillReader;
+import dev.tally.billing.ReadSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +35,13 @@ final class BillReading {
     private static final Logger LOG = LoggerFactory.getLogger(BillReading.class);
 
     private final RollupRunner.Engine engine;
-    private final String tagKey;
+    private final ReadSettings settings;
     private final ProductAreaMap areas;
     private final HistoryByPeriod history;
 
-    BillReading(RollupRunner.Engine engine, String tagKey, ProductAreaMap areas, HistoryByPeriod history) {
+    BillReading(RollupRunner.Engine engine, ReadSettings settings, ProductAreaMap areas, HistoryByPeriod history) {
         this.engine = engine;
-        this.tagKey = tagKey;
+        this.settings = settings;
         this.areas = areas;
         this.history = history;
     }
@@ -55,9 +56,9 @@ final class BillReading {
 
     /** A bill's first part opened ahead, with the id tables its reader and the allocator share. */
     record Prefetch(BillStrings strings, FastBillReader reader, FastBillReader.Reading reading) {
-        static Prefetch open(String tagKey, BillPart part) {
+        static Prefetch open(ReadSettings settings, BillPart part) {
             BillStrings strings = new BillStrings();
-            FastBillReader reader = new FastBillReader(tagKey, strings);
+            FastBillReader reader = new FastBillReader(settings, strings);
             return new Prefetch(strings, reader, reader.open(part));
         }
 
@@ -106,13 +107,13 @@ final class BillReading {
 
     private Part readPart(BillPart part, YearMonth period, LongConsumer progress, Prefetch prefetch) {
         if (engine == RollupRunner.Engine.FAST) {
-            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(tagKey, part); // closed by the read
+            Prefetch opened = prefetch != null ? prefetch : Prefetch.open(settings, part); // closed by the read
             FastAllocator allocator = new FastAllocator(history, areas, opened.strings());
             BillReadReport report = opened.reader().read(opened.reading(), period, allocator, progress);
             return new Part(report, allocator.part());
         }
         Allocator allocator = new Allocator(history, areas);
-        BillReadReport report = new BillReader(tagKey).read(part, period, allocator, progress);
+        BillReadReport report = new BillReader(settings).read(part, period, allocator, progress);
         return new Part(report, allocator.part());
     }
 }

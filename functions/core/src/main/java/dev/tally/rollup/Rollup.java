@@ -67,7 +67,8 @@ public record Rollup(
             BigDecimal unallocatedCost,
             BigDecimal unmappedCost,
             BigDecimal coverage,
-            String runId) {
+            String runId,
+            String costBasis) {
     }
 
     /**
@@ -114,7 +115,7 @@ public record Rollup(
         boolean isFinal = bill.statesInvoiceIds() ? allocation.isFinal() : declaredFinal;
         Summary summary = new Summary(period, bill.format().id(), isFinal, allocation.invoiceIds(),
                 allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), bill.otherPeriodRows(), total,
-                allocated, unallocated, unmapped, coverage, runId);
+                allocated, unallocated, unmapped, coverage, runId, bill.costBasis().id());
         return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule(),
                 timings);
     }

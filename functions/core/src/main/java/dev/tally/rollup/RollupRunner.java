@@ -4,8 +4,12 @@ import dev.tally.InputException;
 import dev.tally.allocation.Allocation;
 import dev.tally.allocation.HistoryByPeriod;
 import dev.tally.allocation.ProductAreaMap;
+import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
+import dev.tally.billing.BillFormat;
 import dev.tally.billing.BillReadReport;
+import dev.tally.billing.CostBasis;
+import dev.tally.billing.ReadSettings;
 import dev.tally.history.EventFiles;
 import dev.tally.history.EventReadReport;
 import dev.tally.history.History;
@@ -37,9 +41,11 @@ public final class RollupRunner {
      * @param tagKey  the product-area tag key, without {@code user:}
      * @param period  billing period to use instead of the bill's own, or null
      * @param declaredFinal the bill is final though it has no invoice id column to say so ({@code --final})
+     * @param costBasis the amount of each row allocated (§8)
+     * @param upfront   DBR upfront fees spread over their term (amortized basis only), or null
      */
     public record Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period,
-                          boolean declaredFinal) {
+                          boolean declaredFinal, CostBasis costBasis, UpfrontLedger upfront) {
         public Request {
             if (bill == null) {
                 throw new IllegalArgumentException("billing file is required");
@@ -47,6 +53,23 @@ public final class RollupRunner {
             if (tagKey == null || tagKey.isBlank()) {
                 throw new IllegalArgumentException("tag key must not be empty");
             }
+            if (costBasis == null) {
+                throw new IllegalArgumentException("cost basis must be given");
+            }
+            if (upfront != null && costBasis != CostBasis.AMORTIZED) {
+                throw new InputException("--upfront spreads DBR upfront fees under the amortized basis: give "
+                        + "--cost-basis amortized with it");
+            }
+        }
+
+        /** The unblended basis, no upfront ledger. */
+        public Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period, boolean declaredFinal) {
+            this(bill, events, areas, tagKey, period, declaredFinal, CostBasis.UNBLENDED, null);
+        }
+
+        /** How the readers read this request's bill. */
+        public ReadSettings readSettings() {
+            return new ReadSettings(tagKey, costBasis);
         }
 
         /** @throws dev.tally.billing.BillFileException if a directory or manifest of parts cannot be used */
@@ -115,7 +138,7 @@ public final class RollupRunner {
         // The fast engine opens the bill first: a bill that cannot be read fails at once, and its first
         // batches are decompressed and split while the events are read and the history is built.
         BillReading.Prefetch prefetch = engine == Engine.FAST
-                ? BillReading.Prefetch.open(request.tagKey(), request.bill().parts().get(0)) : null;
+                ? BillReading.Prefetch.open(request.readSettings(), request.bill().parts().get(0)) : null;
         try {
             long start = System.nanoTime();
             LoadedHistory history = loadHistory(request.events());
@@ -164,7 +187,7 @@ public final class RollupRunner {
             return loaded;
         };
         long billStart = System.nanoTime();
-        BillReading.Result read = new BillReading(engine, request.tagKey(), areas, new HistoryByPeriod(timed))
+        BillReading.Result read = new BillReading(engine, request.readSettings(), areas, new HistoryByPeriod(timed))
                 .read(request.bill(), request.period(), billProgress, prefetch);
         BillReadReport bill = read.report();
         long billMillis = millisSince(billStart) - loadMillis[0];
@@ -172,6 +195,13 @@ public final class RollupRunner {
         if (bill.billingPeriod() == null) {
             throw new InputException(request.bill().name() + ": the bill has no cost line items, so its billing "
                     + "period is unknown; give it with --period");
+        }
+        if (request.upfront() != null) {
+            if (bill.format() != BillFormat.DBR) {
+                throw new InputException("--upfront: the ledger spreads the upfront fees of DBR bills; this bill is "
+                        + bill.format().id() + ", whose own amortization columns spread its fees");
+            }
+            read.allocation().addUpfrontParts(request.upfront().partsOf(bill.billingPeriod()));
         }
         Allocation allocation = read.allocation().finish();
         return Rollup.of(allocation, bill, eventReport, newRunId(),

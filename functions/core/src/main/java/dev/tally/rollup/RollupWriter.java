@@ -59,6 +59,7 @@ public final class RollupWriter {
         node.put("unmapped_cost", Money.format(s.unmappedCost()));
         node.put("coverage", s.coverage().toPlainString());
         node.put("run_id", s.runId());
+        node.put("cost_basis", s.costBasis());
         return node;
     }
 
@@ -70,6 +71,8 @@ public final class RollupWriter {
         billNode.put("format", bill.format().id());
         billNode.put("packaging", bill.packaging().name().toLowerCase(java.util.Locale.ROOT));
         billNode.put("line_items", bill.lineItems());
+        billNode.put("cost_basis", bill.costBasis().id());
+        billNode.put("invoiced_cost", Money.format(bill.invoicedCost()));
         billNode.put("skipped_rows", bill.skippedRows());
         billNode.put("malformed_rows", bill.malformedRows());
         ArrayNode malformed = billNode.putArray("malformed");

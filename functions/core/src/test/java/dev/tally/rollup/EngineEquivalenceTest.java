@@ -50,7 +50,7 @@ class EngineEquivalenceTest {
         Rollup.Summary r = reference.summary();
         assertThat(new Rollup.Summary(f.billingPeriod(), f.format(), f.isFinal(), f.invoiceIds(), f.lineItems(),
                 f.skippedRows(), f.malformedRows(), f.otherPeriodRows(), f.totalCost(), f.allocatedCost(), f.unallocatedCost(),
-                f.unmappedCost(), f.coverage(), r.runId())).isEqualTo(r);
+                f.unmappedCost(), f.coverage(), r.runId(), f.costBasis())).isEqualTo(r);
     }
 
     @ParameterizedTest(name = "{0} {1} seed {2}")
