@@ -89,6 +89,7 @@ public final class MonthCache {
         f.put("focus-nulls", Boolean.toString(spec.focusNulls()));
         f.put("extra-decimals", Boolean.toString(spec.extraDecimals()));
         f.put("stray-period-rows", Integer.toString(spec.strayPeriodRows()));
+        f.put("commitments", Boolean.toString(spec.commitments()));
         f.put("duplicate-rate", Double.toString(spec.events().duplicateRate()));
         f.put("shuffle", Boolean.toString(spec.events().shuffle()));
         f.put("shuffle-window", Integer.toString(spec.events().shuffleWindow()));

@@ -41,7 +41,7 @@ class MonthCacheTest {
                 Map.of("fargate-share", "0.5"), Map.of("tag-key", "team"), Map.of("messy", "true"),
                 Map.of("events-gzip", "true"), Map.of("estimated", "true"), Map.of("period", "2024-03"),
                 Map.of("malformed-rows", "2"), Map.of("noise-rate", "0.1"), Map.of("no-resource-ids", "true"),
-                Map.of("extra-decimals", "true"), Map.of("stray-period-rows", "4"))) {
+                Map.of("extra-decimals", "true"), Map.of("stray-period-rows", "4"), Map.of("commitments", "true"))) {
             Map<String, String> o = new java.util.HashMap<>(base);
             o.putAll(extra);
             assertThat(key(o)).as("key with %s", extra).isNotEqualTo(k);

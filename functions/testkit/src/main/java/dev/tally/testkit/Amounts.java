@@ -19,6 +19,11 @@ final class Amounts {
         return rate.multiply(quantity).setScale(SCALE, RoundingMode.HALF_EVEN).unscaledValue().longValueExact();
     }
 
+    /** A rate or amount at exactly 10 decimal places (it must have no more). */
+    static BigDecimal rate(BigDecimal v) {
+        return v.setScale(SCALE, RoundingMode.UNNECESSARY);
+    }
+
     static long units(BigDecimal amount) {
         return amount.setScale(SCALE, RoundingMode.UNNECESSARY).unscaledValue().longValueExact();
     }

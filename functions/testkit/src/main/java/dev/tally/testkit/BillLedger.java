@@ -15,7 +15,8 @@ import static dev.tally.testkit.Times.SECOND;
 
 /**
  * The bill as written: every row goes through here to the {@link BillWriter}. Counts the cost line items and the
- * skipped rows, sums the costs (what a reader gets) per account, invoice, product and row kind for the manifest,
+ * skipped rows, sums the costs (what a reader gets) per account, invoice, product and row kind for the manifest
+ * (with {@code commitments} also the amortized amounts),
  * injects the malformed rows at their planned row numbers, and writes the DBR total lines from those sums.
  */
 final class BillLedger {
@@ -37,9 +38,15 @@ final class BillLedger {
     final SortedMap<String, long[]> perInvoice = new TreeMap<>();
     final SortedMap<String, long[]> perProduct = new TreeMap<>();
     final SortedMap<String, long[]> perKind = new TreeMap<>();
+    /** {@code commitments}: Σ of the amortized amounts (§8), line items under that basis, rows per line item type. */
+    private final BillFormat amortizedFormat;
+    long amortizedUnits;
+    long amortizedLineItems;
+    final SortedMap<String, long[]> perType = new TreeMap<>();
 
     BillLedger(Month month, SplittableRandom malformedRowRng, ExtraDecimals extraDecimals) {
         this.accounts = month.accounts;
+        this.amortizedFormat = month.spec.commitments() ? month.spec.format() : null;
         this.malformedRowRng = malformedRowRng;
         this.extraDecimals = extraDecimals;
     }
@@ -78,6 +85,13 @@ final class BillLedger {
         perInvoice.computeIfAbsent(r.invoiceId, k -> new long[1])[0] += units;
         perProduct.computeIfAbsent(r.product, k -> new long[1])[0] += units;
         perKind.computeIfAbsent(r.kind, k -> new long[1])[0] += units;
+        if (amortizedFormat != null) {
+            amortizedUnits = Math.addExact(amortizedUnits, AmortizedAmount.of(amortizedFormat, r, units));
+            if (amortizedFormat != BillFormat.DBR || !AmortizedAmount.isSignUpCharge(r)) {
+                amortizedLineItems++;
+            }
+            perType.computeIfAbsent(r.lineItemType, k -> new long[1])[0]++;
+        }
     }
 
     void skipped(BillRow r) throws IOException {

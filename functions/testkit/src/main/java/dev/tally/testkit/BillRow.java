@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 
 /** One bill row before it is laid out in a format. Mutable and reused. */
 final class BillRow {
-    /** CUR lineItem/LineItemType: Usage, DiscountedUsage, RIFee, SavingsPlanRecurringFee, Fee, Tax, Credit, Refund. */
+    /**
+     * CUR lineItem/LineItemType: Usage, DiscountedUsage, RIFee, SavingsPlanRecurringFee, Fee, Tax, Credit, Refund;
+     * with {@code commitments} also SavingsPlanCoveredUsage, SavingsPlanNegation, SavingsPlanUpfrontFee.
+     */
     String lineItemType;
     /** FOCUS ChargeCategory: Usage, Purchase, Tax, Credit, Adjustment. */
     String chargeCategory;
@@ -41,6 +44,8 @@ final class BillRow {
     String costText;
     /** The billing period the row belongs to when it is not the bill's own (a stray row), else null. */
     Times otherPeriod;
+    /** Its reservation or savings plan and their amortization ({@code commitments}); cleared with every row. */
+    final CommitmentCells commitment = new CommitmentCells();
 
     BillRow usage(String kind, Model.Account account, String product, String usageType, String operation, String az,
                   String description, long start, long end, BigDecimal quantity, BigDecimal rate, String unit,
@@ -74,6 +79,7 @@ final class BillRow {
         this.billingEntity = "AWS";
         this.costText = null;
         this.otherPeriod = null;
+        this.commitment.clear();
         return this;
     }
 
@@ -117,6 +123,7 @@ final class BillRow {
         this.billingEntity = "AWS";
         this.costText = null;
         this.otherPeriod = null;
+        this.commitment.clear();
         return this;
     }
 }

@@ -64,22 +64,24 @@ abstract class BillWriter implements Closeable {
     /**
      * @param noResourceIds leave the resource column out of the header and every row
      * @param nullCells     write empty data cells (and an empty {@code Tags} map) as {@code NULL} (FOCUS)
+     * @param commitments   with the reservation and savings plan columns (CUR, CUR 2.0; FOCUS: the commitment
+     *                      discount columns and {@code EffectiveCost} by §8; DBR has none)
      */
     static BillWriter create(BillFormat format, Writer out, Times times, String tagKey, Model.Account payer,
-                             SplittableRandom ids, boolean noResourceIds, boolean nullCells) {
+                             SplittableRandom ids, boolean noResourceIds, boolean nullCells, boolean commitments) {
         BillWriter w;
         switch (format) {
             case DBR:
                 w = new DbrWriter(out, times, tagKey, payer, ids);
                 break;
             case CUR:
-                w = new CurWriter(out, times, tagKey, payer, ids);
+                w = new CurWriter(out, times, tagKey, payer, ids, commitments);
                 break;
             case CUR2:
-                w = new Cur2Writer(out, times, tagKey, payer, ids);
+                w = new Cur2Writer(out, times, tagKey, payer, ids, commitments);
                 break;
             default:
-                w = new FocusWriter(out, times, tagKey, payer, ids);
+                w = new FocusWriter(out, times, tagKey, payer, ids, commitments);
         }
         if (noResourceIds) {
             w.dropped = w.resourceColumn;

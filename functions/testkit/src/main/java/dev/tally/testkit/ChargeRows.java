@@ -13,7 +13,8 @@ import static dev.tally.testkit.Times.DAY;
 import static dev.tally.testkit.Times.HOUR;
 
 /**
- * The bill rows that are not hourly usage: the reserved-instance and savings-plan fees at the head of the bill;
+ * The bill rows that are not hourly usage: the reserved-instance and savings-plan fees at the head of the bill (with
+ * {@code commitments}: the {@link Commitments}' fee rows at its tail instead, DBR's savings-plan fee staying);
  * support, marketplace, tax per product, a credit and a refund at its tail (after the tiny extra-decimals rows and
  * any malformed rows still due); the rows with an empty product name; and, for DBR, the total lines.
  */
@@ -32,9 +33,11 @@ final class ChargeRows {
     private final BillRow row;
     /** {@code extra-decimals}, or null. */
     private final ExtraDecimals extraDecimals;
+    /** {@code commitments}, or null: its fee rows replace the head's RI and savings-plan fees at the tail. */
+    private final Commitments commitments;
 
     /** After planning: the month's accounts and invoice ids are known. */
-    ChargeRows(Month month, BillLedger ledger, ExtraDecimals extraDecimals) {
+    ChargeRows(Month month, BillLedger ledger, ExtraDecimals extraDecimals, Commitments commitments) {
         this.spec = month.spec;
         this.times = month.times;
         this.start = month.start;
@@ -48,9 +51,19 @@ final class ChargeRows {
         this.ledger = ledger;
         this.row = ledger.row;
         this.extraDecimals = extraDecimals;
+        this.commitments = commitments;
     }
 
     void headRows() throws IOException {
+        if (commitments == null) {
+            reservedInstanceFees();
+        }
+        if (commitments == null || !commitments.movesSavingsPlanFee()) {
+            savingsPlanFee();
+        }
+    }
+
+    private void reservedInstanceFees() throws IOException {
         // reserved-instance fees for the types covering the reserved instances (at least one)
         SortedMap<String, int[]> reserved = new TreeMap<>();
         for (Model.Instance i : instances) {
@@ -71,6 +84,9 @@ final class ChargeRows {
             row.invoiceId = invoiceMain;
             ledger.cost(row);
         }
+    }
+
+    private void savingsPlanFee() throws IOException {
         BigDecimal commitment = new BigDecimal("1.2500000000");
         BigDecimal qty = BigDecimal.valueOf(hours);
         row.charge("savings_plan", "SavingsPlanRecurringFee", "Purchase", "Recurring", payer, Catalog.SAVINGS_PLANS,
@@ -93,6 +109,9 @@ final class ChargeRows {
     }
 
     void tailRows() throws IOException {
+        if (commitments != null) {
+            commitments.feeRows();
+        }
         long usage = ledger.totalUnits;
         long support = Math.max(Amounts.units(new BigDecimal("100")), Amounts.roundCents(usage / 10));
         charge("support", "Fee", "Purchase", "Recurring", payer, Catalog.SUPPORT, "Dollar",

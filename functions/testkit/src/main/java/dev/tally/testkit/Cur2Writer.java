@@ -1,6 +1,7 @@
 package dev.tally.testkit;
 
 import java.io.Writer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -11,25 +12,35 @@ import java.util.SplittableRandom;
 final class Cur2Writer extends BillWriter {
     private final String periodStart;
     private final String periodEnd;
+    private final boolean commitments;
 
-    Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, false, columns(), "line_item_unblended_cost",
+    /** @param commitments with the {@code reservation_} and {@code savings_plan_} columns */
+    Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean commitments) {
+        super(out, times, tagKey, payer, ids, false, columns(commitments), "line_item_unblended_cost",
                 "line_item_usage_start_date", "line_item_resource_id");
+        this.commitments = commitments;
         periodStart = times.format(times.start, Times.Style.ISO_MS);
         periodEnd = times.format(times.end, Times.Style.ISO_MS);
     }
 
-    static List<String> columns() {
-        return List.of("identity_line_item_id", "identity_time_interval", "bill_invoice_id", "bill_invoicing_entity",
-                "bill_billing_entity", "bill_bill_type", "bill_payer_account_id", "bill_payer_account_name",
-                "bill_billing_period_start_date", "bill_billing_period_end_date", "line_item_usage_account_id",
-                "line_item_usage_account_name", "line_item_line_item_type", "line_item_usage_start_date",
-                "line_item_usage_end_date", "line_item_product_code", "line_item_usage_type", "line_item_operation",
-                "line_item_availability_zone", "line_item_resource_id", "line_item_usage_amount",
-                "line_item_currency_code", "line_item_unblended_rate", "line_item_unblended_cost",
-                "line_item_blended_rate", "line_item_blended_cost", "line_item_line_item_description",
-                "product_product_name", "product_region_code", "product_servicecode", "pricing_unit", "product",
-                "resource_tags", "cost_category", "discount");
+    /** With {@code commitments}: the reservation columns before {@code resource_tags}, the savings plan ones after. */
+    static List<String> columns(boolean commitments) {
+        List<String> c = new ArrayList<>(List.of("identity_line_item_id", "identity_time_interval", "bill_invoice_id",
+                "bill_invoicing_entity", "bill_billing_entity", "bill_bill_type", "bill_payer_account_id",
+                "bill_payer_account_name", "bill_billing_period_start_date", "bill_billing_period_end_date",
+                "line_item_usage_account_id", "line_item_usage_account_name", "line_item_line_item_type",
+                "line_item_usage_start_date", "line_item_usage_end_date", "line_item_product_code",
+                "line_item_usage_type", "line_item_operation", "line_item_availability_zone", "line_item_resource_id",
+                "line_item_usage_amount", "line_item_currency_code", "line_item_unblended_rate",
+                "line_item_unblended_cost", "line_item_blended_rate", "line_item_blended_cost",
+                "line_item_line_item_description", "product_product_name", "product_region_code", "product_servicecode",
+                "pricing_unit", "product", "resource_tags", "cost_category", "discount"));
+        if (commitments) {
+            int tags = c.indexOf("resource_tags");
+            c.addAll(tags + 1, CommitmentCells.Column.names(true, false));
+            c.addAll(tags, CommitmentCells.Column.names(true, true));
+        }
+        return c;
     }
 
     @Override
@@ -70,7 +81,13 @@ final class Cur2Writer extends BillWriter {
         f[i++] = r.unit;
         f[i++] = r.product.isEmpty() ? "{}" : "{\"product_name\":\"" + jsonEscape(r.product) + "\",\"region\":\""
                 + Catalog.REGION + "\"}";
+        if (commitments) {
+            i = r.commitment.fill(f, i, true, true);
+        }
         f[i++] = tagsJson(r, "user_", "name");
+        if (commitments) {
+            i = r.commitment.fill(f, i, false, true);
+        }
         f[i++] = "{}";
         f[i] = "{}";
     }

@@ -9,15 +9,18 @@ import java.util.SplittableRandom;
 final class CurWriter extends BillWriter {
     private final String periodStart;
     private final String periodEnd;
+    private final boolean commitments;
 
-    CurWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids) {
-        super(out, times, tagKey, payer, ids, false, columns(tagKey), "lineItem/UnblendedCost",
+    /** @param commitments with the {@code reservation/} and {@code savingsPlan/} columns */
+    CurWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean commitments) {
+        super(out, times, tagKey, payer, ids, false, columns(tagKey, commitments), "lineItem/UnblendedCost",
                 "lineItem/UsageStartDate", "lineItem/ResourceId");
+        this.commitments = commitments;
         periodStart = times.format(times.start, Times.Style.ISO);
         periodEnd = times.format(times.end, Times.Style.ISO);
     }
 
-    static List<String> columns(String tagKey) {
+    static List<String> columns(String tagKey, boolean commitments) {
         List<String> c = new ArrayList<>(List.of("identity/LineItemId", "identity/TimeInterval", "bill/InvoiceId",
                 "bill/BillingEntity", "bill/BillType", "bill/PayerAccountId", "bill/BillingPeriodStartDate",
                 "bill/BillingPeriodEndDate", "lineItem/UsageAccountId", "lineItem/LineItemType",
@@ -26,6 +29,10 @@ final class CurWriter extends BillWriter {
                 "lineItem/CurrencyCode", "lineItem/UnblendedRate", "lineItem/UnblendedCost", "lineItem/BlendedRate",
                 "lineItem/BlendedCost", "lineItem/LineItemDescription", "product/ProductName", "product/region",
                 "pricing/unit"));
+        if (commitments) {
+            c.addAll(CommitmentCells.Column.names(false, true));
+            c.addAll(CommitmentCells.Column.names(false, false));
+        }
         if (!tagKey.equalsIgnoreCase("Name")) {
             c.add("resourceTags/user:Name");
         }
@@ -65,6 +72,9 @@ final class CurWriter extends BillWriter {
         f[i++] = r.product;
         f[i++] = r.product.isEmpty() ? "" : Catalog.REGION;
         f[i++] = r.unit;
+        if (commitments) {
+            i = r.commitment.fill(f, r.commitment.fill(f, i, true, false), false, false);
+        }
         if (separateNameTag()) {
             f[i++] = nameValue(r);
         }

@@ -82,6 +82,11 @@ public final class GenerateCommand {
                         + "other billing periods %s%n", m.roundedAmounts(), m.roundingDifference().toPlainString(),
                         m.otherPeriodRows(), m.otherPeriods().keySet());
             }
+            if (m.amortized() != null) {
+                out.printf("  amortized: total %s over %d line items%s%n", m.amortized().totalCost().toPlainString(),
+                        m.amortized().lineItems(), m.upfrontFile() == null ? "" : " (with the ledger parts "
+                                + m.amortized().ledgerParts().toPlainString() + " of " + m.upfrontFile() + ")");
+            }
             return 0;
         } catch (IOException e) {
             err.println("cannot write " + outDir + ": " + e.getMessage());

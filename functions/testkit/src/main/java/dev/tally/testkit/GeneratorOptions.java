@@ -56,7 +56,9 @@ public final class GeneratorOptions {
                     "About 2% of costs with more than 10 decimal places, some as 4.999E-11", null),
             new GeneratorOption("stray-period-rows", "N",
                     "Cost rows of the months before and after, not line items of the month",
-                    s -> Integer.toString(s.strayPeriodRows())));
+                    s -> Integer.toString(s.strayPeriodRows())),
+            new GeneratorOption("commitments", null, "Reservations and savings plans with their amortization (DBR: "
+                    + "sign-up charges, upfront.json); the manifest gives the amortized total", null));
 
     /** @return the names of {@link #ALL}, in order */
     public static Set<String> names() {

@@ -57,13 +57,18 @@ import java.util.TreeMap;
  *                           when non-zero)
  * @param otherPeriods       per other billing period ({@code YYYY-MM}): its rows and their exact cost
  *                           ({@code other_periods})
+ * @param upfrontFile        the upfront ledger file name ({@code files.upfront}: DBR with {@code commitments}), or
+ *                           null
+ * @param amortized          what the month comes to under the amortized cost basis ({@code amortized}: with
+ *                           {@code commitments}), or null
  */
 public record Manifest(BillFormat format, YearMonth period, long seed, String tagKey, String billFile,
                        String eventsFile, String areasFile, boolean estimated, List<String> invoiceIds,
                        BigDecimal totalCost, long lineItems, long skippedRows, long malformedRows, long rowsWritten,
                        SortedMap<String, BigDecimal> invoiceTotals, SortedMap<String, BigDecimal> costByKind,
                        EventCounts events, Entities entities, long roundedAmounts, BigDecimal roundingDifference,
-                       long otherPeriodRows, SortedMap<String, OtherPeriod> otherPeriods) {
+                       long otherPeriodRows, SortedMap<String, OtherPeriod> otherPeriods, String upfrontFile,
+                       Amortization amortized) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -139,6 +144,9 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
         files.put("bill", billFile);
         files.put("events", eventsFile);
         files.put("areas", areasFile);
+        if (upfrontFile != null) {
+            files.put("upfront", upfrontFile);
+        }
         root.put("final", !estimated);
         ArrayNode ids = root.putArray("invoice_ids");
         invoiceIds.forEach(ids::add);
@@ -164,6 +172,9 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
         invoiceTotals.forEach((k, v) -> it.put(k, v.toPlainString()));
         ObjectNode ck = root.putObject("cost_by_kind");
         costByKind.forEach((k, v) -> ck.put(k, v.toPlainString()));
+        if (amortized != null) {
+            amortized.writeTo(root.putObject("amortized"));
+        }
         ObjectNode ev = root.putObject("events");
         ev.put("written", events.written());
         ev.put("duplicates", events.duplicates());
@@ -231,7 +242,9 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
                         en.get("tasks_failed_to_start").asLong(), en.get("tasks_running_at_end").asLong()),
                 r.path("rounded_amounts").asLong(0), r.has("rounding_difference")
                         ? new BigDecimal(r.get("rounding_difference").asText()) : BigDecimal.ZERO,
-                r.path("other_period_rows").asLong(0), otherPeriods);
+                r.path("other_period_rows").asLong(0), otherPeriods,
+                r.get("files").hasNonNull("upfront") ? r.get("files").get("upfront").asText() : null,
+                r.hasNonNull("amortized") ? Amortization.readFrom(r.get("amortized")) : null);
     }
 
     private static SortedMap<String, BigDecimal> decimals(JsonNode obj) {

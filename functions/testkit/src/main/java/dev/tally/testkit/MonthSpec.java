@@ -42,11 +42,18 @@ import java.util.TreeMap;
  *                       to 10 places ({@link Manifest#roundedAmounts()}, {@link Manifest#roundingDifference()})
  * @param strayPeriodRows extra cost rows of the billing periods just before and after the month (alternating),
  *                       spread through the file; not line items of the month ({@link Manifest#otherPeriods()})
+ * @param commitments    reservations and savings plans as AWS bills them, with their amortization: reserved
+ *                       instance-hours with their reservation's effective cost, RI fees with the unused part, a
+ *                       reservation and a savings plan bought this month, savings-plan covered usage and its
+ *                       negations (CUR, CUR 2.0; FOCUS: {@code EffectiveCost}); DBR: sign-up charges and an upfront
+ *                       ledger file. The manifest gains the amortized total ({@link Manifest#amortized()}); see
+ *                       {@link Commitments}
  */
 public record MonthSpec(YearMonth period, BillFormat format, Compression compression, long seed, int targetRows,
                         int instances, int services, int clusters, int volumes, double fargateShare,
                         boolean estimated, String tagKey, EventOptions events, int malformedRows,
-                        boolean noResourceIds, boolean focusNulls, boolean extraDecimals, int strayPeriodRows) {
+                        boolean noResourceIds, boolean focusNulls, boolean extraDecimals, int strayPeriodRows,
+                        boolean commitments) {
 
     public static final String DEFAULT_TAG_KEY = "product_area";
 
@@ -84,7 +91,7 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
                 .targetRows(targetRows).instances(instances).services(services).clusters(clusters)
                 .volumes(volumes).fargateShare(fargateShare).estimated(estimated).tagKey(tagKey)
                 .events(events).malformedRows(malformedRows).noResourceIds(noResourceIds).focusNulls(focusNulls)
-                .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows);
+                .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows).commitments(commitments);
     }
 
     /** @return the bill file name, e.g. {@code bill-2017-02.csv.gz} */
@@ -169,6 +176,7 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         if (o.containsKey("stray-period-rows")) {
             b.strayPeriodRows(intOpt(o, "stray-period-rows"));
         }
+        b.commitments(bool(o, "commitments", false));
         if (o.containsKey("duplicate-rate")) {
             ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
         }
@@ -235,7 +243,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
 
     /** Mutable builder; defaults: 2017-02, DBR, uncompressed, seed 1, 10 000 rows, automatic entity counts,
      *  20% Fargate, final, tag key {@code product_area}, clean events, no malformed rows, and a bill as regular
-     *  as it gets (resource ids, no NULL cells, 10 decimal places at most, no rows of other periods). */
+     *  as it gets (resource ids, no NULL cells, 10 decimal places at most, no rows of other periods), no
+     *  amortization data. */
     public static final class Builder {
         private YearMonth period = YearMonth.of(2017, 2);
         private BillFormat format = BillFormat.DBR;
@@ -255,6 +264,7 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         private boolean focusNulls;
         private boolean extraDecimals;
         private int strayPeriodRows;
+        private boolean commitments;
 
         private Builder() {
         }
@@ -277,11 +287,12 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         public Builder focusNulls(boolean v) { this.focusNulls = v; return this; }
         public Builder extraDecimals(boolean v) { this.extraDecimals = v; return this; }
         public Builder strayPeriodRows(int v) { this.strayPeriodRows = v; return this; }
+        public Builder commitments(boolean v) { this.commitments = v; return this; }
 
         public MonthSpec build() {
             return new MonthSpec(period, format, compression, seed, targetRows, instances, services, clusters,
                     volumes, fargateShare, estimated, tagKey, events, malformedRows, noResourceIds, focusNulls,
-                    extraDecimals, strayPeriodRows);
+                    extraDecimals, strayPeriodRows, commitments);
         }
     }
 }

@@ -31,9 +31,11 @@ final class MonthSummary {
     /** {@code extra-decimals}, or null. */
     private final ExtraDecimals extraDecimals;
     private final StrayRows strayRows;
+    /** {@code commitments}, or null. */
+    private final Commitments commitments;
 
     MonthSummary(Month month, BillLedger ledger, TaskLifecycle tasks, ExtraDecimals extraDecimals,
-                 StrayRows strayRows) {
+                 StrayRows strayRows, Commitments commitments) {
         this.month = month;
         this.spec = month.spec;
         this.clusters = month.clusters;
@@ -45,6 +47,7 @@ final class MonthSummary {
         this.tasks = tasks;
         this.extraDecimals = extraDecimals;
         this.strayRows = strayRows;
+        this.commitments = commitments;
     }
 
     void writeAreas(Path file) throws IOException {
@@ -75,7 +78,20 @@ final class MonthSummary {
         return ids;
     }
 
-    Manifest manifest(String billName, String eventsName, EventSink sink) {
+    /** The month under the amortized basis, or null without {@code commitments}. */
+    private Amortization amortized() {
+        if (commitments == null) {
+            return null;
+        }
+        SortedMap<String, Long> types = new TreeMap<>();
+        ledger.perType.forEach((k, v) -> types.put(k, v[0]));
+        BigDecimal parts = commitments.ledgerParts();
+        return new Amortization(Amounts.decimal(ledger.amortizedUnits).add(parts), ledger.amortizedLineItems,
+                parts, types);
+    }
+
+    /** @param upfrontName the upfront ledger file's name, or null */
+    Manifest manifest(String billName, String eventsName, String upfrontName, EventSink sink) {
         SortedMap<String, BigDecimal> invoiceTotals = new TreeMap<>();
         ledger.perInvoice.forEach((k, v) -> invoiceTotals.put(k, Amounts.decimal(Amounts.roundCents(v[0])).setScale(2,
                 RoundingMode.UNNECESSARY)));
@@ -111,6 +127,6 @@ final class MonthSummary {
                         tasks.failedTasks, tasks.tasks - tasks.stoppedTasks),
                 extraDecimals == null ? 0 : extraDecimals.rounded(),
                 extraDecimals == null ? BigDecimal.ZERO : extraDecimals.difference(),
-                strayRows.rows(), strayRows.periods());
+                strayRows.rows(), strayRows.periods(), upfrontName, amortized());
     }
 }

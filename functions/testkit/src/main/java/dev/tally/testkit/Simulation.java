@@ -15,8 +15,9 @@ import static dev.tally.testkit.Times.MINUTE;
  * One generation run. Plans the month's entities ({@link MonthPlanner}: per-entity state only), then walks the
  * month hour by hour: task starts and stops ({@link TaskScheduler}), events due in the hour ({@link EventQueue}:
  * a time-ordered queue holds only near-future events and planned per-entity actions), then the hour's bill rows
- * ({@link UsageRows}, {@link ChargeRows}), written straight to the file through the {@link BillLedger}; at the end
- * {@code areas.json} and the manifest ({@link MonthSummary}).
+ * ({@link UsageRows}, {@link ChargeRows}, with their {@link Commitments}), written straight to the file through the
+ * {@link BillLedger}; at the end {@code areas.json}, the manifest ({@link MonthSummary}) and, for DBR with
+ * {@code commitments}, the upfront ledger.
  */
 final class Simulation {
     private final MonthSpec spec;
@@ -37,6 +38,9 @@ final class Simulation {
     private final ExtraDecimals extraDecimals;
     /** {@code stray-period-rows} (none when 0). */
     private final StrayRows strayRows;
+    private final SplittableRandom commitmentsRng;
+    /** {@code commitments} (planned with the fleet), or null. */
+    private Commitments commitments;
 
     private final EventQueue events;
     private final BillLedger ledger;
@@ -58,6 +62,7 @@ final class Simulation {
         // split last: the streams above are the same with or without these options
         SplittableRandom extraDecimalsRng = master.split();
         SplittableRandom strayRng = master.split();
+        commitmentsRng = master.split();
         extraDecimals = spec.extraDecimals() ? new ExtraDecimals(extraDecimalsRng) : null;
         strayRows = new StrayRows(spec.strayPeriodRows(), times, strayRng);
         events = new EventQueue(month, eventRng, noiseRng);
@@ -77,11 +82,12 @@ final class Simulation {
             Files.deleteIfExists(outDir.resolve(spec.billEntryName() + c.suffix()));
         }
         Files.deleteIfExists(outDir.resolve(spec.events().withGzip(!spec.events().gzip()).fileName()));
+        Files.deleteIfExists(outDir.resolve(Commitments.UPFRONT_FILE));
         EventSink sink;
         try (BillWriter b = BillWriter.create(spec.format(),
                 Outputs.open(billPath, spec.compression(), spec.billEntryName(), times.period.atDay(1).atStartOfDay()
                         .plusMonths(1).plusHours(6)), times, spec.tagKey(), month.payer, rowRng.split(),
-                spec.noResourceIds(), spec.focusNulls());
+                spec.noResourceIds(), spec.focusNulls(), spec.commitments());
              EventSink s = new EventSink(Outputs.open(eventsPath, spec.events().gzip() ? Compression.GZIP
                      : Compression.NONE, null, null), spec.events(), dupRng, shuffleRng, malformedEventRng)) {
             ledger.open(b);
@@ -89,9 +95,14 @@ final class Simulation {
             sink = s;
             simulate(new TaskScheduler(month, lives, taskRng), lives);
         }
-        MonthSummary summary = new MonthSummary(month, ledger, lives, extraDecimals, strayRows);
+        String upfrontName = null;
+        if (commitments != null && spec.format() == BillFormat.DBR) {
+            upfrontName = Commitments.UPFRONT_FILE;
+            commitments.writeUpfrontLedger(outDir.resolve(upfrontName));
+        }
+        MonthSummary summary = new MonthSummary(month, ledger, lives, extraDecimals, strayRows, commitments);
         summary.writeAreas(outDir.resolve("areas.json"));
-        Manifest m = summary.manifest(billName, eventsName, sink);
+        Manifest m = summary.manifest(billName, eventsName, upfrontName, sink);
         Files.writeString(outDir.resolve(Manifest.FILE_NAME), m.toJson());
         return m;
     }
@@ -99,6 +110,7 @@ final class Simulation {
     private void plan() {
         new MonthPlanner(month, events, planRng, noiseRng).plan();
         ledger.placeMalformed(spec.malformedRows(), month.estimatedRows);
+        commitments = spec.commitments() ? new Commitments(month, ledger, commitmentsRng) : null;
         // malformed event lines at random instants
         for (int i = 0; i < spec.events().malformedEvents(); i++) {
             events.push(uniform(malformedEventRng, month.start - DAY, month.end - MINUTE), EVENT_MALFORMED, null, null,
@@ -107,8 +119,8 @@ final class Simulation {
     }
 
     private void simulate(TaskScheduler tasks, TaskLifecycle lives) throws IOException {
-        UsageRows usage = new UsageRows(month, lives, ledger, rowRng);
-        ChargeRows charges = new ChargeRows(month, ledger, extraDecimals);
+        UsageRows usage = new UsageRows(month, lives, ledger, rowRng, commitments);
+        ChargeRows charges = new ChargeRows(month, ledger, extraDecimals, commitments);
         ledger.writeHeader();
         tasks.startInitialTasks();
         events.drain(month.start);

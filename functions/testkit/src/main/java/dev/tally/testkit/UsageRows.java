@@ -24,9 +24,11 @@ final class UsageRows {
     private final BillLedger ledger;
     private final BillRow row;
     private final SplittableRandom rowRng;
+    /** {@code commitments}, or null. */
+    private final Commitments commitments;
 
     /** After planning: the month's invoice ids are known. */
-    UsageRows(Month month, TaskLifecycle tasks, BillLedger ledger, SplittableRandom rowRng) {
+    UsageRows(Month month, TaskLifecycle tasks, BillLedger ledger, SplittableRandom rowRng, Commitments commitments) {
         this.start = month.start;
         this.end = month.end;
         this.instances = month.instances;
@@ -37,6 +39,7 @@ final class UsageRows {
         this.ledger = ledger;
         this.row = ledger.row;
         this.rowRng = rowRng;
+        this.commitments = commitments;
     }
 
     private BigDecimal hoursQty(long overlapMs) {
@@ -47,11 +50,14 @@ final class UsageRows {
     void hourRows(int h, long hs, long he) throws IOException {
         boolean dayStart = h % 24 == 0;
         long de = hs + DAY;
+        if (commitments != null) {
+            commitments.startHour(h, hs);
+        }
         for (Model.Instance i : instances) {
             long from = Math.max(hs, i.launch);
             long to = Math.min(he, i.terminate);
             if (to > from) {
-                instanceRow(i, hs, he, to - from);
+                instanceRow(i, h, hs, he, to - from);
             }
             if (dayStart && i.dataTransfer && Math.min(de, i.terminate) > Math.max(hs, i.launch)) {
                 BigDecimal gb = BigDecimal.valueOf(1 + rowRng.nextInt(20_000_000), 6);
@@ -148,19 +154,25 @@ final class UsageRows {
         return i.tag != null && hs >= i.tagFrom ? i.tag : null;
     }
 
-    private void instanceRow(Model.Instance i, long hs, long he, long overlap) throws IOException {
+    /** An instance-hour: reserved (by the instance's flag, or with {@code commitments} by a reservation) or not. */
+    private void instanceRow(Model.Instance i, int h, long hs, long he, long overlap) throws IOException {
         BigDecimal qty = hoursQty(overlap);
-        BigDecimal rate = i.reserved ? BigDecimal.ZERO.setScale(Amounts.SCALE) : i.type.rate();
+        boolean reserved = commitments == null ? i.reserved : commitments.reserve(i, h, qty);
+        BigDecimal rate = reserved ? BigDecimal.ZERO.setScale(Amounts.SCALE) : i.type.rate();
         row.usage("instance", i.account, Catalog.EC2, "BoxUsage:" + i.type.name(), "RunInstances", i.az,
-                i.reserved ? "USD 0.0 hourly fee per Linux/UNIX (Amazon VPC), " + i.type.name() + " instance"
+                reserved ? "USD 0.0 hourly fee per Linux/UNIX (Amazon VPC), " + i.type.name() + " instance"
                         : "$" + i.type.rate().stripTrailingZeros().toPlainString() + " per On Demand Linux "
                         + i.type.name() + " Instance Hour", hs, he, qty, rate, "Hrs", i.id, "Instance",
                 instanceTag(i, hs), i.nameTag).blended(i.blendedRate);
-        if (i.reserved) {
+        if (reserved) {
             row.reserved = true;
             row.lineItemType = "DiscountedUsage";
         }
         row.invoiceId = invoiceMain;
-        ledger.cost(row);
+        if (commitments == null) {
+            ledger.cost(row);
+        } else {
+            commitments.write(row, i, h);
+        }
     }
 }

@@ -99,7 +99,16 @@ class GoldenMonthsTest {
             Map.entry("format=focus messy= events-gzip= malformed-rows=4", "fadc74aa05b99719ff9a102385ea42547460b60af46406ae11c89251b5d15869"),
             Map.entry("format=focus no-resource-ids=", "1d2402685ec599cdd51406556455f64ec0293903fa34df9dbf02b5236d7d42a1"),
             Map.entry("format=focus rows=6000 instances=0 services=0 clusters=0 volumes=0 seed=3 messy= noise-rate=0.05 duplicate-rate=0.03 shuffle-window=64 malformed-events=2", "43ddf4849ccf600c9464d7a00c1c08bac0f3b80e7e5899318f60906d598ebae4"),
-            Map.entry("format=focus stray-period-rows=5", "49deee239ae6e00edcd346147602c03ced8b34b219e12a7ea5e28dea9a1f9789")
+            Map.entry("format=focus stray-period-rows=5", "49deee239ae6e00edcd346147602c03ced8b34b219e12a7ea5e28dea9a1f9789"),
+            // commitments (reservations and savings plans with their amortization), recorded when it was added
+            Map.entry("format=dbr commitments=", "8dbb4ffecdc9e70492271d740c441cf12d950a9c559f800f51fac6e28bd81c74"),
+            Map.entry("format=dbr commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2", "f9014af46794dc69190c129b7675f94338ad0e9162bb4682c75aced443b91fc0"),
+            Map.entry("format=cur commitments=", "53f25c96c97271360ee33fb1f0e7e268b923742020d7165af8623d63070bbc5b"),
+            Map.entry("format=cur commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2", "3c929061b5a102e547bf75bb5e51b1df614206c600fc5d1e3761e7e3a152915b"),
+            Map.entry("format=cur2 commitments=", "8599ef04d6ccb8cf13f8cdec2ca25cc36fdccf1245cde56c4d528b957d852014"),
+            Map.entry("format=cur2 commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2", "affa629fbff95154abf4395b06dda31d540b05f1cd4f9adf8f30f22fb3cdbcd8"),
+            Map.entry("format=focus commitments=", "69cf63af565dee0d4472369a3fe8b90d3243355df0a54fdbdfd53dbe7157cbc1"),
+            Map.entry("format=focus commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2 focus-nulls=", "dfa7dbf9dc8ac47c7267ba5d4acff886c7eba5d0fc179dcd336983637604e1c0")
     ));
 
     static Stream<Arguments> cases() {
@@ -121,6 +130,11 @@ class GoldenMonthsTest {
         }
         cases.add("format=focus focus-nulls=");
         cases.add("format=focus focus-nulls= compression=zip messy=");
+        for (String f : List.of("dbr", "cur", "cur2", "focus")) {
+            cases.add("format=" + f + " commitments=");
+            cases.add("format=" + f + " commitments= compression=gzip messy= extra-decimals= malformed-rows=3"
+                    + " stray-period-rows=2" + (f.equals("focus") ? " focus-nulls=" : ""));
+        }
         return cases.stream().map(Arguments::of);
     }
 
