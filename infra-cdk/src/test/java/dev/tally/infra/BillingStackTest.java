@@ -1,7 +1,12 @@
 package dev.tally.infra;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.aws.dynamodb.DeliveryTable;
 import dev.tally.aws.redshift.DataApiTarget;
+import dev.tally.delivery.DistributedRun;
+import dev.tally.functions.billing.BillMergeHandler;
+import dev.tally.functions.billing.BillPartHandler;
 import dev.tally.functions.billing.BillingConfig;
 import dev.tally.functions.billing.BillingRollupHandler;
 import dev.tally.rollup.RollupTables;
@@ -69,7 +74,71 @@ class BillingStackTest {
                         Map.entry(DataApiTarget.WORKGROUP, WORKGROUP),
                         Map.entry(DataApiTarget.DATABASE, "dev"),
                         Map.entry(DataApiTarget.SECRET_ARN, SECRET),
-                        Map.entry(BillingConfig.COPY_ROLE_ARN, "arn:aws:iam::123456789012:role/tally-redshift-copy"))))));
+                        Map.entry(BillingConfig.COPY_ROLE_ARN, "arn:aws:iam::123456789012:role/tally-redshift-copy"),
+                        Map.entry(BillingConfig.DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN,
+                                Map.of("Ref", id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine"))),
+                        Map.entry(BillingConfig.DISTRIBUTED_MIN_PARTS, "2"))))));
+    }
+
+    @Test
+    void shouldRollUpBillsOfManyPartsByADistributedMapOverTheParts_thenTheMerge() throws Exception {
+        String machine = id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine");
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Map.of(
+                "StateMachineName", "TallyBilling-distributed-rollup",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL", "IncludeExecutionData", false))));
+        JsonNode definition = new ObjectMapper().readTree(Templates.definition(template, machine));
+        JsonNode map = definition.path("States").path(definition.path("StartAt").asText());
+        String part = id("AWS::Lambda::Function", "DistributedRollupPartFunction");
+        String merge = id("AWS::Lambda::Function", "DistributedRollupMergeFunction");
+
+        assertThat(map.path("Type").asText()).isEqualTo("Map");
+        assertThat(map.path("ItemProcessor").path("ProcessorConfig").path("Mode").asText()).isEqualTo("DISTRIBUTED");
+        assertThat(map.path("MaxConcurrency").asInt()).isEqualTo(10);
+        assertThat(map.path("ItemReader").path("Resource").asText()).endsWith(":states:::s3:getObject");
+        assertThat(map.path("ItemReader").path("Parameters").path("Key.$").asText())
+                .isEqualTo("$." + DistributedRun.PARTS_KEY);
+        assertThat(map.path("ItemReader").path("Parameters").path("Bucket").asText())
+                .isEqualTo("<" + id("AWS::S3::Bucket", "RollupsOutput") + ">");
+        assertThat(map.path("ItemSelector").path(BillPartHandler.RUN + ".$").asText()).isEqualTo("$");
+        assertThat(map.path("ItemSelector").path(BillPartHandler.PART + ".$").asText()).isEqualTo("$$.Map.Item.Value");
+        assertThat(map.path("ResultPath").isNull()).isTrue();
+        JsonNode readPart = map.path("ItemProcessor").path("States").path("ReadPart");
+        assertThat(readPart.path("Resource").asText()).isEqualTo("<" + part + ">");
+        JsonNode mergeState = definition.path("States").path(map.path("Next").asText());
+        assertThat(mergeState.path("Resource").asText()).isEqualTo("<" + merge + ">");
+        assertThat(mergeState.path("End").asBoolean()).isTrue();
+        for (JsonNode task : List.of(readPart, mergeState)) {
+            assertThat(task.path("Retry").findValues("ErrorEquals").toString())
+                    .contains("States.TaskFailed", "Lambda.ServiceException");
+        }
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", BillPartHandler.class.getName(), "MemorySize", 3008, "Timeout", 900,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(BillingConfig.OUTPUT_BUCKET, Match.anyValue(),
+                        BillingConfig.HISTORY_TABLE, Match.anyValue())))));
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Handler", BillMergeHandler.class.getName(), "MemorySize", 3008, "Timeout", 900));
+    }
+
+    @Test
+    void shouldLetTheBillingFunctionStartRuns_thePartsWriteOnlyTheirWork_andTheMachineInvokeItsTwoFunctions() {
+        String machine = id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine");
+        assertThat(Templates.statementsOf(template, "BillingRollupRoleDefaultPolicy").values())
+                .contains(Map.of("Action", "states:StartExecution", "Effect", "Allow", "Resource",
+                        Map.of("Ref", machine)));
+        String part = Templates.statementsOf(template, "DistributedRollupPartRoleDefaultPolicy").values().toString();
+        assertThat(part).contains("s3:PutObject").contains("/work/*")
+                .doesNotContain("dynamodb:PutItem").doesNotContain("states:");
+        String roles = Templates.statementsOf(template, "DistributedRollupStateMachineRoleDefaultPolicy").values()
+                .toString();
+        assertThat(roles).contains("lambda:InvokeFunction", id("AWS::Lambda::Function", "DistributedRollupPartFunction"),
+                id("AWS::Lambda::Function", "DistributedRollupMergeFunction")).doesNotContain("BillingRollupFunction")
+                .doesNotContain("s3:PutObject");
+        String merge = Templates.statementsOf(template, "DistributedRollupMergeRoleDefaultPolicy").values().toString();
+        assertThat(merge).contains("dynamodb:PutItem", "redshift-data:ExecuteStatement");
+        template.hasResourceProperties("AWS::S3::Bucket", Map.of("LifecycleConfiguration", Map.of("Rules",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Prefix", "work/", "ExpirationInDays", 14,
+                        "Status", "Enabled")))))));
     }
 
     @Test

@@ -210,6 +210,20 @@ class MonitoringStackTest {
     }
 
     @Test
+    void shouldAlarmOnDistributedRollupExecutionsThatDidNotSucceed() {
+        List<String> machines = new java.util.ArrayList<>();
+        Templates.resources(template, "AWS::CloudWatch::Alarm").values().forEach(alarm -> {
+            String metrics = String.valueOf(Templates.properties(alarm).get("Metrics"));
+            if (metrics.contains("failed + timedOut + aborted") && metrics.contains("ExecutionsAborted")) {
+                machines.add(metrics.contains("DistributedRollupStateMachine") ? "rollup"
+                        : metrics.contains("ArchivePassStateMachine") ? "archive" : metrics);
+            }
+        });
+
+        assertThat(machines).containsExactlyInAnyOrder("rollup", "archive");
+    }
+
+    @Test
     void shouldAlarmOnACoverageDropBelowTheConfiguredPercent_andOnNoBillRolledUpIn36Hours() {
         assertThat(config.monitoring()).isEqualTo(new MonitoringSection(90, 36));
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(

@@ -78,6 +78,25 @@ final class Templates {
         return messages.stream().map(m -> m.getId() + ": " + m.getEntry().getData()).toList();
     }
 
+    /**
+     * A state machine's definition as JSON text: its {@code DefinitionString}'s {@code Fn::Join} with each reference
+     * written {@code <LogicalId>} ({@code Ref} or {@code Fn::GetAtt}; a pseudo parameter such as {@code AWS::Partition}
+     * by its name).
+     */
+    @SuppressWarnings("unchecked")
+    static String definition(Template template, String logicalId) {
+        Object definition = properties(resource(template, logicalId)).get("DefinitionString");
+        if (definition instanceof String text) {
+            return text;
+        }
+        List<Object> join = (List<Object>) ((Map<String, Object>) definition).get("Fn::Join");
+        StringBuilder text = new StringBuilder();
+        for (Object part : (List<Object>) join.get(1)) {
+            text.append(part instanceof String string ? string : "<" + ref(part) + ">");
+        }
+        return text.toString();
+    }
+
     /** Every IAM policy statement of the template, with the policy's logical id. */
     @SuppressWarnings("unchecked")
     static List<Map.Entry<String, Map<String, Object>>> policyStatements(Template template) {

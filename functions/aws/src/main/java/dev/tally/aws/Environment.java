@@ -1,6 +1,7 @@
 package dev.tally.aws;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reading a function's settings from its environment: each failure is an {@link IllegalStateException}
@@ -17,6 +18,15 @@ public final class Environment {
             throw new IllegalStateException(name + " is not set");
         }
         return value.trim();
+    }
+
+    /** A Step Functions state machine's ARN, or empty when the variable is unset or blank. */
+    public static Optional<String> stateMachineArn(Map<String, String> env, String name) {
+        Optional<String> arn = Optional.ofNullable(env.get(name)).map(String::trim).filter(value -> !value.isEmpty());
+        arn.filter(value -> !value.startsWith("arn:") || !value.contains(":states:")).ifPresent(value -> {
+            throw new IllegalStateException(name + " must be a Step Functions state machine ARN, was '" + value + "'");
+        });
+        return arn;
     }
 
     /** A positive whole number, or {@code defaultValue} when the variable is unset or blank. */

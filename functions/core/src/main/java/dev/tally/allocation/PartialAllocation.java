@@ -20,6 +20,10 @@ public final class PartialAllocation {
         this.ledger = ledger;
     }
 
+    AllocationLedger ledger() {
+        return ledger;
+    }
+
     /** The period allocated; null for a part that had no cost line items. */
     public YearMonth period() {
         return period;

@@ -47,6 +47,20 @@ final class SharedCharges {
         return byProduct.keySet();
     }
 
+    /**
+     * Each product's charges as kept, for {@link PartialAllocationCodec}: the 10<sup>-10</sup> units in the order
+     * they were added, and the amounts too large for a long, in order.
+     */
+    void forEachProduct(Charges charges) {
+        byProduct.forEach((product, amounts) -> charges.accept(product,
+                Arrays.copyOf(amounts.unscaled, amounts.size), amounts.large == null ? List.of() : amounts.large));
+    }
+
+    /** One product's charges, as {@link #forEachProduct} hands them out. */
+    interface Charges {
+        void accept(String product, long[] units, List<BigDecimal> large);
+    }
+
     /** Growable array of unscaled amounts at {@link Money#SCALE}. */
     private static final class Amounts {
         private long[] unscaled = new long[16];

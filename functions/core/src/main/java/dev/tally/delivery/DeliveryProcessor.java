@@ -4,7 +4,7 @@ import dev.tally.InputException;
 import dev.tally.allocation.ProductAreaStore;
 import dev.tally.billing.Bill;
 import dev.tally.billing.BillManifest;
-import dev.tally.billing.BillPart;
+import dev.tally.billing.ReadSettings;
 import dev.tally.history.HistoryStore;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What the billing function does with each notification: is it a bill delivery; has it been rolled up
@@ -27,7 +28,8 @@ import java.util.Optional;
  * bill), write the run's outputs, replace the period's finalized tables when the bill is final, load the
  * run into the warehouse. Each notice is handled on its own: one that fails is reported and the others go
  * on. A run that failed only in the warehouse is loaded again from its outputs when its delivery comes
- * again, without rolling up again.
+ * again, without rolling up again. With a {@link Distribution}, a manifest of many parts is claimed here and handed
+ * to a distributed run, whose workers read the parts and merge them ({@link DistributedRollups}).
  */
 public final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -41,14 +43,19 @@ public final class DeliveryProcessor {
      */
     public record Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
                            RollupRunner.Engine engine) {
+        /** How the billing function reads bills: the unblended basis (§8), by the tag key. */
+        public ReadSettings readSettings() {
+            return ReadSettings.unblended(tagKey);
+        }
     }
 
-    /** What became of one notice. */
-    public enum Status { ROLLED_UP, IGNORED, DUPLICATE, SUPERSEDED, FAILED }
+    /** What became of one notice; {@code DISTRIBUTED}: handed to a distributed run, which rolls it up. */
+    public enum Status { ROLLED_UP, DISTRIBUTED, IGNORED, DUPLICATE, SUPERSEDED, FAILED }
 
     /**
      * @param source   the object the notice named ({@code s3://…}), or empty
-     * @param reason   why it was ignored, a duplicate, superseded or failed; empty when rolled up
+     * @param reason   why it was ignored, a duplicate, superseded or failed, or which run it was handed to; empty
+     *                 when rolled up
      * @param summary  the run's summary, when rolled up
      * @param run      where its outputs went, when rolled up (or loaded again)
      * @param message  the SQS message the notice came in, or empty
@@ -65,21 +72,29 @@ public final class DeliveryProcessor {
     private final DeliveryLedger ledger;
     private final HistoryStore history;
     private final ProductAreaStore areas;
-    private final Warehouse warehouse;
     private final RollupOutputs outputs;
+    private final RunCompletion completion;
     private final Settings settings;
     private final Clock clock;
+    private final Optional<Distribution> distribution;
 
     public DeliveryProcessor(ObjectStore store, DeliveryLedger ledger, HistoryStore history, ProductAreaStore areas,
                              Warehouse warehouse, Settings settings, Clock clock) {
+        this(store, ledger, history, areas, warehouse, settings, clock, Optional.empty());
+    }
+
+    /** @param distribution when bills of many parts are rolled up by a distributed run instead; empty: never */
+    public DeliveryProcessor(ObjectStore store, DeliveryLedger ledger, HistoryStore history, ProductAreaStore areas,
+                             Warehouse warehouse, Settings settings, Clock clock, Optional<Distribution> distribution) {
         this.store = store;
         this.ledger = ledger;
         this.history = history;
         this.areas = areas;
-        this.warehouse = warehouse;
         this.outputs = new RollupOutputs(store, settings.outputBucket(), settings.outputPrefix());
+        this.completion = new RunCompletion(ledger, warehouse, outputs, clock);
         this.settings = settings;
         this.clock = clock;
+        this.distribution = distribution;
     }
 
     /** Every notice, in order; never throws for one notice. */
@@ -120,7 +135,8 @@ public final class DeliveryProcessor {
     }
 
     /** The bill a delivery names, once its objects are looked at. */
-    private record Resolved(BillDelivery delivery, String key, String order, List<BillPart> parts, String stale) {
+    private record Resolved(BillDelivery delivery, String key, String order, List<StoredBillPart> parts,
+                            String stale) {
     }
 
     private Outcome deliver(BillDelivery delivery) throws IOException {
@@ -138,74 +154,55 @@ public final class DeliveryProcessor {
         Instant started = clock.instant();
         DeliveryLedger.Claim claim = ledger.claim(id, resolved.order(), started, settings.lease());
         if (claim instanceof DeliveryLedger.Claim.Held held) {
-            return again(held.entry(), object);
+            return completion.again(held.entry(), object.uri(), object.message());
         }
         if (!ledger.advance(id, resolved.order())) {
             ledger.mark(id, DeliveryLedger.State.SUPERSEDED, "", "a later delivery of the bill was rolled up");
             return Outcome.of(Status.SUPERSEDED, object.uri(), "a later delivery of this bill and period was rolled "
                     + "up already", object.message());
         }
-        Rollup rollup;
-        RunRecord run;
-        java.util.concurrent.atomic.AtomicLong read = new java.util.concurrent.atomic.AtomicLong();
+        Optional<Distribution> distributed = distribution.filter(d -> d.applies(resolved.delivery().kind(),
+                resolved.parts().size()));
+        if (distributed.isPresent()) {
+            return distribute(distributed.get().runs(), id, resolved, started, object);
+        }
+        Bill bill = new Bill(object.uri(), List.copyOf(resolved.parts()));
+        AtomicLong read = new AtomicLong();
+        return completion.complete(id, resolved.order(), object.uri(), started, object.message(),
+                () -> new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(bill, null, null,
+                        settings.tagKey(), null, false, settings.readSettings().basis(), null), areas.load(), history,
+                        bytes -> read.accumulateAndGet(bytes, Math::max)), read::get);
+    }
+
+    /**
+     * Hands a claimed delivery to a distributed run: its parts listed in the output bucket, an execution started
+     * under the delivery's name. A second notification of the delivery finds the execution there and starts none.
+     */
+    private Outcome distribute(DistributedRuns runs, DeliveryLedger.DeliveryId id, Resolved resolved,
+                               Instant started, ObjectCreated object) throws IOException {
+        List<DistributedRun.Part> parts = new ArrayList<>();
+        for (StoredBillPart part : resolved.parts()) {
+            parts.add(new DistributedRun.Part(parts.size(), part.bucket(), part.key(), part.versionId(), part.eTag(),
+                    part.size()));
+        }
+        String execution = DistributedRun.executionName(id);
+        DistributedRun run = new DistributedRun(new RollupRunner(clock).newRunId(), object.uri(), id,
+                resolved.order(), started, settings.outputBucket(), outputs.workKey(execution, "parts.json"),
+                parts.size());
+        boolean startedNow;
         try {
-            rollup = new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(
-                            new Bill(object.uri(), resolved.parts()), null, null, settings.tagKey(), null, false),
-                    areas.load(), history, bytes -> read.accumulateAndGet(bytes, Math::max));
-            run = outputs.writeRun(rollup, object.uri(), started, clock.instant());
-            if (rollup.summary().isFinal() && ledger.claimFinal(id, resolved.order())) {
-                run = outputs.finalize(rollup, run);
-            }
+            store.put(run.bucket(), run.partsKey(), DistributedRun.partsJson(parts), "application/json");
+            startedNow = runs.start(run);
         } catch (IOException | RuntimeException e) {
-            ledger.mark(id, DeliveryLedger.State.FAILED, "", "rollup failed");
+            ledger.mark(id, DeliveryLedger.State.FAILED, "", "distributed run not started");
             throw e;
         }
-        ledger.mark(id, DeliveryLedger.State.ROLLED_UP, runRef(run), "");
-        String loadFailure = load(id, run);
-        return new Outcome(loadFailure.isEmpty() ? Status.ROLLED_UP : Status.FAILED, object.uri(), loadFailure,
-                rollup.summary(), run, object.message(), read.get());
-    }
-
-    /** Loads a run into the warehouse; the failure's message, or empty. */
-    private String load(DeliveryLedger.DeliveryId id, RunRecord run) {
-        try {
-            warehouse.load(run);
-            ledger.mark(id, DeliveryLedger.State.LOADED, runRef(run), "");
-            return "";
-        } catch (Warehouse.WarehouseException e) {
-            LOG.warn("run {} rolled up and written, but not loaded into the warehouse: {}", run.runId(), e.getMessage());
-            ledger.mark(id, DeliveryLedger.State.ROLLED_UP, runRef(run), "warehouse load failed");
-            return "rolled up (run " + run.runId() + "), but the warehouse load failed; it is retried when the "
-                    + "delivery comes again: " + e.getMessage();
+        if (!startedNow) {
+            return Outcome.of(Status.DUPLICATE, object.uri(), "a distributed run of this delivery was started "
+                    + "already (execution " + execution + ")", object.message());
         }
-    }
-
-    /** A delivery seen before: done, superseded, busy elsewhere — or rolled up but not yet in the warehouse. */
-    private Outcome again(DeliveryLedger.Entry entry, ObjectCreated object) throws IOException {
-        String run = entry.runId();
-        switch (entry.state()) {
-            case LOADED:
-                return Outcome.of(Status.DUPLICATE, object.uri(), "rolled up already (run " + run + ")",
-                        object.message());
-            case SUPERSEDED:
-                return Outcome.of(Status.SUPERSEDED, object.uri(), "a later delivery of this bill and period was "
-                        + "rolled up already", object.message());
-            case ROLLED_UP:
-                int slash = run.indexOf('/');
-                RunRecord record = outputs.readRun(run.substring(0, slash), run.substring(slash + 1));
-                String failure = load(entry.id(), record);
-                return new Outcome(failure.isEmpty() ? Status.DUPLICATE : Status.FAILED, object.uri(),
-                        failure.isEmpty() ? "rolled up already (run " + run + "); loaded into the warehouse now"
-                                : failure, null, record, object.message(), 0);
-            default:
-                return Outcome.of(Status.DUPLICATE, object.uri(), "being rolled up by another invocation",
-                        object.message());
-        }
-    }
-
-    /** How the ledger names a run: {@code <billing period>/<run id>}, enough to find its record. */
-    private static String runRef(RunRecord run) {
-        return run.billingPeriod() + "/" + run.runId();
+        return Outcome.of(Status.DISTRIBUTED, object.uri(), "rolled up by a distributed run of its " + parts.size()
+                + " parts (execution " + execution + ", run " + run.runId() + ")", object.message());
     }
 
     private Resolved resolve(BillDelivery delivery) throws IOException {
@@ -235,7 +232,7 @@ public final class DeliveryProcessor {
         try (InputStream in = store.get(object.bucket(), key, object.versionId(), versioned ? "" : stored.eTag())) {
             manifest = BillManifest.parse(object.uri(), in);
         }
-        List<BillPart> parts = new ArrayList<>();
+        List<StoredBillPart> parts = new ArrayList<>();
         for (BillManifest.ObjectKey part : manifest.parts()) {
             ObjectStore.StoredObject p = store.head(part.bucket(), part.key(), "")
                     .orElseThrow(() -> new ObjectStore.NotFound(part.uri()));

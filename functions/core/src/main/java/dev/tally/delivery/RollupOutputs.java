@@ -24,6 +24,7 @@ import java.util.Map;
  * runs/billing_period=YYYY-MM/run_id=&lt;id&gt;/summary.json, report.json, run.json
  * finalized/&lt;table&gt;/billing_period=YYYY-MM/part-0.csv             final bills only, replaced
  * finalized/_runs/billing_period=YYYY-MM/run.json                     which run the finalized tables are
+ * work/&lt;execution&gt;/parts.json, part-NNNNN.json.gz                    a distributed run's parts and their reads
  * </pre>
  * (under a configurable prefix). Table files have a header and no {@code billing_period} column: the
  * partition is the period. A finalized table is one object, so replacing it is atomic (S3 replaces an
@@ -60,6 +61,11 @@ public final class RollupOutputs {
 
     public String runKey(String period, String runId, String file) {
         return prefix + "runs/billing_period=" + period + "/run_id=" + runId + "/" + file;
+    }
+
+    /** Where a distributed run keeps its work ({@link DistributedRun}), by its execution's name. */
+    public String workKey(String execution, String file) {
+        return prefix + "work/" + execution + "/" + file;
     }
 
     public String finalizedRunKey(String period) {

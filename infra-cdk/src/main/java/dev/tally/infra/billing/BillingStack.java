@@ -9,6 +9,7 @@ import dev.tally.infra.function.FunctionJars;
 import dev.tally.infra.function.TallyFunction;
 import dev.tally.infra.messaging.Queues;
 import dev.tally.infra.nag.Nag;
+import dev.tally.infra.warehouse.DataApiAccess;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
@@ -23,18 +24,22 @@ import software.amazon.awscdk.services.s3.NotificationKeyFilter;
 import software.amazon.awscdk.services.s3.notifications.LambdaDestination;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 import software.constructs.IConstruct;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Bills in, rollups out (docs/billing-function.md): the bill bucket's notifications for deliveries (manifests and
  * DBR zips under the configured prefix) invoke the billing function, which keeps its once-per-delivery decisions in
  * the deliveries table, reads the history, writes runs and finalized tables to the output bucket (with Glue tables
- * over them), and loads them into Redshift when a warehouse is configured.
+ * over them), and loads them into Redshift when a warehouse is configured; with {@code billing.distributedRollup}, bills
+ * of many parts are rolled up by the {@link DistributedRollup} state machine instead.
  *
  * <p>No SnapStart for the billing function: S3 invokes it asynchronously and a run takes minutes, so a cold start
  * of a few seconds delays nobody, and a snapshot would hold the SDK clients and stores built at init.
@@ -56,6 +61,7 @@ public final class BillingStack extends Stack {
     private final IBucket billBucket;
     private final RollupBuckets buckets;
     private final Queue deadLetters;
+    private final Optional<DistributedRollup> distributed;
 
     public BillingStack(Construct scope, String id, StackProps props, Deployment deployment, ITable history) {
         super(scope, id, props);
@@ -64,12 +70,18 @@ public final class BillingStack extends Stack {
         billBucket = BillBucket.of(this, "BillBucket", billing, buckets.accessLogs());
         deliveries = DynamoTables.deliveries(this, "Deliveries");
 
+        Map<String, String> environment = environment(deployment, history);
         function = new TallyFunction(this, "BillingRollup", new TallyFunction.Spec(
                 "Tally billing rollup: rolls a delivered bill up into S3 and the warehouse",
                 deployment.jars().code(FunctionJars.BILLING), BillingRollupHandler.class, MEMORY_MB, TIMEOUT,
-                environment(deployment, history), deployment.logRetention()),
-                billing.reservedConcurrency(), EPHEMERAL_STORAGE);
-        grant(history, billing);
+                environment, deployment.logRetention()), billing.reservedConcurrency(), EPHEMERAL_STORAGE);
+        grant(function, history, billing);
+        distributed = billing.distributedRollup().map(config -> new DistributedRollup(this, "DistributedRollup",
+                deployment, billing, environment, history, billBucket, buckets.output(), function));
+        distributed.ifPresent(rollup -> {
+            grant(rollup.merge(), history, billing);
+            DataApiAccess.grant(rollup, billing.warehouse(), rollup.merge().role());
+        });
 
         deadLetters = Queues.deadLetterQueue(this, "DeadLetters");
         Nag.suppress(deadLetters, "AwsSolutions-SQS3", "This is the dead-letter queue of the function's asynchronous "
@@ -109,7 +121,8 @@ public final class BillingStack extends Stack {
         return env;
     }
 
-    private void grant(ITable history, BillingSection billing) {
+    /** What completing a run needs: the billing function's grants, and the merge function's of a distributed rollup. */
+    private void grant(TallyFunction function, ITable history, BillingSection billing) {
         deliveries.grantReadWriteData(function.function());
         history.grantReadData(function.function());
         billBucket.grantRead(function.function(), billing.prefix() + "*");
@@ -165,7 +178,14 @@ public final class BillingStack extends Stack {
 
     /** Every function of the stack, for the alarms. */
     public List<TallyFunction> functions() {
-        return List.of(function);
+        List<TallyFunction> all = new ArrayList<>(List.of(function));
+        distributed.ifPresent(rollup -> all.addAll(List.of(rollup.part(), rollup.merge())));
+        return List.copyOf(all);
+    }
+
+    /** The distributed rollup's state machine, with {@code billing.distributedRollup}, for its alarm. */
+    public Optional<StateMachine> distributedRollupStateMachine() {
+        return distributed.map(DistributedRollup::stateMachine);
     }
 
     /** Every dead-letter queue of the stack, for the alarms. */

@@ -17,10 +17,24 @@ import java.util.regex.Pattern;
  * @param reservedConcurrency the billing function's reserved concurrency (1: one rollup at a time)
  * @param glueDatabase        the Glue database of the rollup tables ({@code tally}); unique in the account and region
  * @param warehouse           {@code warehouse}: where runs are loaded besides S3
+ * @param distributedRollup   {@code distributedRollup}: manifests of many parts are rolled up by a Step Functions
+ *                            Distributed Map over their parts, one part function per part and a merge function (for
+ *                            bills beyond one function's 15 minutes); absent: the billing function reads every bill
  */
 public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
                              String outputPrefix, int reservedConcurrency, String glueDatabase,
-                             WarehouseSection warehouse) {
+                             WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup) {
+    /**
+     * {@code billing.distributedRollup}.
+     *
+     * @param minParts       {@code minParts} (2, at least 2): the fewest parts a manifest lists to be distributed
+     *                       (the billing function's {@code DISTRIBUTED_MIN_PARTS})
+     * @param maxConcurrency {@code maxConcurrency} (10, at most {@value #MAX_CONCURRENCY}): parts read at once
+     */
+    public record DistributedRollup(int minParts, int maxConcurrency) {
+        public static final int MAX_CONCURRENCY = 1000;
+    }
+
     /** Legacy CUR and Data Exports manifests ({@code <name>-Manifest.json}) and DBR zips. */
     public static final List<String> DEFAULT_SUFFIXES = List.of("-Manifest.json", ".csv.zip");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
@@ -33,7 +47,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
 
     static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
         in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
-                "warehouse"));
+                "warehouse", "distributedRollup"));
         ConfigReader bucket = in.section("billBucket");
         bucket.only(Set.of("name", "create"));
         Optional<String> name = bucket.optionalString("name");
@@ -64,6 +78,22 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
         String glueDatabase = in.has("glueDatabase")
                 ? in.matching("glueDatabase", GLUE_NAME, "a Glue database name (a-z, 0-9, _)") : "tally";
         WarehouseSection warehouse = WarehouseSection.read(in.section("warehouse"), environment);
-        return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse);
+        Optional<DistributedRollup> distributed = in.has("distributedRollup")
+                ? Optional.of(distributedRollup(in.section("distributedRollup"))) : Optional.empty();
+        return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse,
+                distributed);
+    }
+
+    private static DistributedRollup distributedRollup(ConfigReader in) {
+        in.only(Set.of("minParts", "maxConcurrency"));
+        int minParts = in.positiveInt("minParts", 2);
+        if (minParts < 2) {
+            in.problem("minParts", "must be at least 2 (a bill of one part gains nothing from a distributed rollup)");
+        }
+        int concurrency = in.positiveInt("maxConcurrency", 10);
+        if (concurrency > DistributedRollup.MAX_CONCURRENCY) {
+            in.problem("maxConcurrency", "must be at most " + DistributedRollup.MAX_CONCURRENCY + ", was " + concurrency);
+        }
+        return new DistributedRollup(minParts, concurrency);
     }
 }

@@ -53,7 +53,8 @@ public final class MonitoringStack extends Stack {
             queues.forEach(queue -> deadLetters.put(queue.getNode().getPath(), queue));
         }
         deadLetters.forEach((name, queue) -> alarms.add(new QueueAlarms(this, idOf(queue), queue, name, topic).alarm()));
-        alarms.addAll(new BillingAlarms(this, "Billing", monitoring, topic).alarms());
+        alarms.addAll(new BillingAlarms(this, "Billing", monitoring, billing.distributedRollupStateMachine(), topic)
+                .alarms());
         alarms.addAll(new PrivacyAlarms(this, "Privacy",
                 Duration.minutes(deployment.config().privacy().sweepEveryMinutes()),
                 privacy.archivePassStateMachine(), topic).alarms());

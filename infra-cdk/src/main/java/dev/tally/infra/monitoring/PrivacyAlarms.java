@@ -6,14 +6,10 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
-import software.amazon.awscdk.services.cloudwatch.MathExpression;
-import software.amazon.awscdk.services.cloudwatch.MathExpressionProps;
-import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.constructs.Construct;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,18 +46,8 @@ final class PrivacyAlarms extends Construct {
                 "a privacy request's work in a target failed for good (" + WorkHandler.RECEIPTS_DEAD_LETTERED
                         + " > 0 in 5 minutes); see the work dead-letter queue", 0,
                 ComparisonOperator.GREATER_THAN_THRESHOLD, 1, TreatMissingData.NOT_BREACHING));
-        archivePassFailed = archivePass.map(machine -> new MathExpression(MathExpressionProps.builder()
-                .expression("failed + timedOut + aborted")
-                .usingMetrics(Map.of(
-                        "failed", machine.metricFailed(MetricOptions.builder().period(RECEIPTS_PERIOD).build()),
-                        "timedOut", machine.metricTimedOut(MetricOptions.builder().period(RECEIPTS_PERIOD).build()),
-                        "aborted", machine.metricAborted(MetricOptions.builder().period(RECEIPTS_PERIOD).build())))
-                .period(RECEIPTS_PERIOD)
-                .label("archive pass executions that did not succeed")
-                .build()).createAlarm(this, "ArchivePassFailed", Alarms.options(
-                "a distributed archive pass execution failed, timed out or was aborted (> 0 in 5 minutes); see the "
-                        + "state machine's executions", 0, ComparisonOperator.GREATER_THAN_THRESHOLD, 1,
-                TreatMissingData.NOT_BREACHING)));
+        archivePassFailed = archivePass.map(machine -> Alarms.executionsNotSucceeded(this, "ArchivePassFailed",
+                machine, RECEIPTS_PERIOD, "a distributed archive pass execution"));
         for (Alarm alarm : alarms()) {
             topic.notify(alarm);
         }

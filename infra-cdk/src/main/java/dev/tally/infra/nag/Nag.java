@@ -47,6 +47,11 @@ public final class Nag {
         return "<" + logicalId(resource) + ".Arn>";
     }
 
+    /** How cdk-nag writes a reference to a resource of the same stack (its name, say): {@code <LogicalId>}. */
+    public static String ref(IConstruct resource) {
+        return "<" + logicalId(resource) + ">";
+    }
+
     /**
      * The finding for the indexes of a table ({@code Resource::<arn>/index/*}), whether the table is in the same
      * stack ({@code <LogicalId.Arn>}) or another (the import of its exported ARN).
@@ -59,7 +64,8 @@ public final class Nag {
                 .build();
     }
 
-    private static String logicalId(IConstruct resource) {
+    /** The logical id of a resource (an L2 construct: its CloudFormation resource's), as findings name it. */
+    public static String logicalId(IConstruct resource) {
         IConstruct cfn = resource.getNode().getDefaultChild() != null ? resource.getNode().getDefaultChild() : resource;
         return Stack.of(cfn).resolve(((CfnElement) cfn).getLogicalId()).toString();
     }

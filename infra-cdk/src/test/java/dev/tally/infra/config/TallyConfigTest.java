@@ -64,6 +64,25 @@ class TallyConfigTest {
     }
 
     @Test
+    void shouldReadTheDistributedRollup_andNameItsKeysWhenWrong() {
+        assertThat(TallyConfig.load(EXAMPLE).billing().distributedRollup())
+                .contains(new BillingSection.DistributedRollup(2, 10));
+        assertProblems(c -> ((ObjectNode) c.get("billing")).putObject("distributedRollup").put("minParts", 1)
+                .put("maxConcurrency", 5000).put("parts", 3), "billing.distributedRollup.parts: unknown key",
+                "billing.distributedRollup.minParts: must be at least 2",
+                "billing.distributedRollup.maxConcurrency: must be at most 1000, was 5000");
+    }
+
+    @Test
+    void shouldRollUpEveryBillInTheFunction_withoutTheDistributedRollup() throws IOException {
+        ObjectNode config = (ObjectNode) JSON.readTree(EXAMPLE.toFile());
+        ((ObjectNode) config.get("billing")).remove("distributedRollup");
+
+        assertThat(TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent()).billing().distributedRollup())
+                .isEmpty();
+    }
+
+    @Test
     void shouldRequireEitherAnExistingOrACreatedBillBucket() {
         assertProblems(c -> ((ObjectNode) c.get("billing")).putObject("billBucket").put("name", "x-bucket").put("create", true),
                 "billing.billBucket: give either name (an existing bucket) or create: true");

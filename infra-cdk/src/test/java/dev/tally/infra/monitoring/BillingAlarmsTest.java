@@ -8,6 +8,7 @@ import software.amazon.awscdk.assertions.Template;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The billing alarms with thresholds other than the example's (no app to synthesize: one stack of their own). */
 class BillingAlarmsTest {
@@ -26,7 +27,7 @@ class BillingAlarmsTest {
     void shouldUseSixHourPeriodsForAMultipleOfSix() {
         Stack stack = new Stack(new App(), "Alarms");
         AlarmTopic topic = new AlarmTopic(stack, "Alarms", "ops@example.com");
-        new BillingAlarms(stack, "Billing", new MonitoringSection(90, 48), topic);
+        new BillingAlarms(stack, "Billing", new MonitoringSection(90, 48), Optional.empty(), topic);
 
         Template.fromStack(stack).hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "MetricName", "BillsRolledUp", "Period", 21600, "EvaluationPeriods", 8,
@@ -35,7 +36,7 @@ class BillingAlarmsTest {
 
     private static Template synthesize(MonitoringSection monitoring) {
         Stack stack = new Stack(new App(), "Alarms");
-        new BillingAlarms(stack, "Billing", monitoring, new AlarmTopic(stack, "Alarms", "ops@example.com"));
+        new BillingAlarms(stack, "Billing", monitoring, Optional.empty(), new AlarmTopic(stack, "Alarms", "ops@example.com"));
         return Template.fromStack(stack);
     }
 }

@@ -1,9 +1,11 @@
 package dev.tally.functions.billing;
 
+import dev.tally.aws.Environment;
 import dev.tally.aws.redshift.WarehouseEnvironment;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import static dev.tally.aws.Environment.positive;
 import static dev.tally.aws.Environment.required;
@@ -25,10 +27,17 @@ import static dev.tally.aws.Environment.required;
  * @param warehouse      {@code WAREHOUSE}: {@code none} (runs in S3 only), {@code redshift} (Data API) or
  *                       {@code jdbc} (PostgreSQL, for local runs); read by {@link WarehouseEnvironment}, as the
  *                       privacy workers read it
+ * @param distributedRollup {@code DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN}: when set, a manifest of at least
+ *                       {@code distributedMinParts} parts is rolled up by that Step Functions state machine (a
+ *                       Distributed Map over the parts, for bills beyond one function's 15 minutes) instead of in the
+ *                       invocation; unset, every bill is rolled up where it is notified
+ * @param distributedMinParts {@code DISTRIBUTED_MIN_PARTS} (2, at least 2): the fewest parts a manifest lists for a
+ *                       distributed rollup
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
-                            WarehouseEnvironment.Kind warehouse) {
+                            WarehouseEnvironment.Kind warehouse, Optional<String> distributedRollup,
+                            int distributedMinParts) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -40,6 +49,8 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String WAREHOUSE = WarehouseEnvironment.KIND;
     /** With {@code WAREHOUSE=redshift}: the role Redshift reads the run's tables from S3 with ({@code COPY … IAM_ROLE}). */
     public static final String COPY_ROLE_ARN = "TALLY_REDSHIFT_COPY_ROLE_ARN";
+    public static final String DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN = "DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN";
+    public static final String DISTRIBUTED_MIN_PARTS = "DISTRIBUTED_MIN_PARTS";
 
     public static BillingConfig fromEnvironment(Map<String, String> env) {
         WarehouseEnvironment.Kind kind = WarehouseEnvironment.kind(env);
@@ -47,10 +58,16 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
         if (tagKey.isEmpty() || tagKey.contains(",")) {
             throw new IllegalStateException(TAG_KEY + " must be a tag key such as product_area, was '" + tagKey + "'");
         }
+        long minParts = positive(env, DISTRIBUTED_MIN_PARTS, 2);
+        if (minParts < 2 || minParts > Integer.MAX_VALUE) {
+            throw new IllegalStateException(DISTRIBUTED_MIN_PARTS + " must be at least 2 (a bill of one part gains "
+                    + "nothing from a distributed rollup), was " + minParts);
+        }
         return new BillingConfig(required(env, OUTPUT_BUCKET), env.getOrDefault(OUTPUT_PREFIX, "").trim(),
                 required(env, DELIVERIES_TABLE), required(env, HISTORY_TABLE),
                 Duration.ofDays(positive(env, RETENTION_DAYS, 400)), tagKey,
                 Duration.ofMinutes(positive(env, LEASE_MINUTES, 20)),
-                Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind);
+                Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind,
+                Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.functions.billing;
 
+import dev.tally.allocation.ProductAreaStore;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.aws.Environment;
@@ -12,9 +13,14 @@ import dev.tally.aws.redshift.JdbcWarehouse;
 import dev.tally.aws.redshift.WarehouseEnvironment;
 import dev.tally.aws.redshift.WarehouseSql;
 import dev.tally.aws.s3.S3ObjectStore;
+import dev.tally.aws.stepfunctions.StepFunctionsBillRuns;
+import dev.tally.delivery.DeliveryLedger;
 import dev.tally.delivery.DeliveryProcessor;
+import dev.tally.delivery.DistributedRollups;
+import dev.tally.delivery.Distribution;
 import dev.tally.delivery.ObjectStore;
 import dev.tally.delivery.Warehouse;
+import dev.tally.history.HistoryStore;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
@@ -23,11 +29,12 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Everything the billing function needs, built once per execution environment ({@link Bootstrap}): one HTTP
- * client; the S3, DynamoDB and (for Redshift) Data API clients; the stores, the ledger, the warehouse and
- * the processor. The warehouse is configured by {@link BillingConfig#WAREHOUSE}: for {@code redshift} the
+ * client; the S3, DynamoDB and (for Redshift) Data API clients — and Step Functions' with a distributed rollup; the
+ * stores, the ledger, the warehouse, the processor and the distributed rollups' steps. The warehouse is configured by {@link BillingConfig#WAREHOUSE}: for {@code redshift} the
  * {@link DataApiTarget} variables and {@value #COPY_ROLE} (the role Redshift reads the run's tables from
  * S3 with); for {@code jdbc} (local runs) {@value #JDBC_URL}, {@value #JDBC_USER}, {@value #JDBC_PASSWORD}.
  */
@@ -41,6 +48,7 @@ final class BillingDependencies {
     private static final Bootstrap<BillingDependencies> BOOTSTRAP = new Bootstrap<>(BillingDependencies::new);
 
     private final DeliveryProcessor processor;
+    private final DistributedRollups rollups;
     private final BillingMetrics metrics;
 
     private BillingDependencies(Map<String, String> env) {
@@ -50,12 +58,17 @@ final class BillingDependencies {
         DynamoDbClient dynamo = AwsClients.dynamoDb(aws, http);
         ObjectStore store = new S3ObjectStore(AwsClients.s3(aws, http));
         Clock clock = Clock.systemUTC();
-        processor = new DeliveryProcessor(store,
-                new DynamoDbDeliveryLedger(dynamo, config.deliveries(), config.ledgerRetention(), clock),
-                new DynamoDbHistoryStore(dynamo, config.historyTable(), config.retention(), clock),
-                new DynamoDbProductAreaStore(dynamo, config.historyTable()), warehouse(config, env, aws, http, store),
-                new DeliveryProcessor.Settings(config.outputBucket(), config.outputPrefix(), config.tagKey(),
-                        config.lease(), RollupRunner.Engine.FAST), clock);
+        DeliveryLedger ledger = new DynamoDbDeliveryLedger(dynamo, config.deliveries(), config.ledgerRetention(), clock);
+        HistoryStore history = new DynamoDbHistoryStore(dynamo, config.historyTable(), config.retention(), clock);
+        ProductAreaStore areas = new DynamoDbProductAreaStore(dynamo, config.historyTable());
+        Warehouse warehouse = warehouse(config, env, aws, http, store);
+        DeliveryProcessor.Settings settings = new DeliveryProcessor.Settings(config.outputBucket(),
+                config.outputPrefix(), config.tagKey(), config.lease(), RollupRunner.Engine.FAST);
+        // Bills of many parts go to the distributed rollup's state machine when one is configured.
+        Optional<Distribution> distribution = config.distributedRollup().map(arn -> new Distribution(
+                new StepFunctionsBillRuns(AwsClients.sfn(aws, http), arn), config.distributedMinParts()));
+        processor = new DeliveryProcessor(store, ledger, history, areas, warehouse, settings, clock, distribution);
+        rollups = new DistributedRollups(store, ledger, history, areas, warehouse, settings, clock);
         metrics = new BillingMetrics(BOOTSTRAP.metrics(BillingMetrics.SERVICE));
     }
 
@@ -91,6 +104,11 @@ final class BillingDependencies {
 
     DeliveryProcessor processor() {
         return processor;
+    }
+
+    /** The part and merge steps of distributed rollups ({@link BillPartHandler}, {@link BillMergeHandler}). */
+    DistributedRollups rollups() {
+        return rollups;
     }
 
     BillingMetrics metrics() {

@@ -19,6 +19,8 @@ public final class BillingMetrics {
     /** The {@code Service} dimension of the billing function's metrics. */
     public static final String SERVICE = "billing-rollup";
     public static final String ROLLED_UP = "BillsRolledUp";
+    /** Deliveries handed to a distributed rollup; its merge publishes {@link #ROLLED_UP} when done. */
+    public static final String DISTRIBUTED = "BillsDistributed";
     public static final String IGNORED = "BillsIgnored";
     public static final String DUPLICATE = "BillsDuplicate";
     public static final String SUPERSEDED = "BillsSuperseded";
@@ -74,6 +76,7 @@ public final class BillingMetrics {
     private static String name(DeliveryProcessor.Status status) {
         return switch (status) {
             case ROLLED_UP -> ROLLED_UP;
+            case DISTRIBUTED -> DISTRIBUTED;
             case IGNORED -> IGNORED;
             case DUPLICATE -> DUPLICATE;
             case SUPERSEDED -> SUPERSEDED;

@@ -5,19 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.BillParts;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
-import dev.tally.aws.dynamodb.DeliveryTable;
-import dev.tally.aws.dynamodb.DynamoDbHistoryStore;
-import dev.tally.aws.dynamodb.DynamoDbProductAreaStore;
-import dev.tally.aws.dynamodb.HistoryTable;
-import dev.tally.history.EventFiles;
 import dev.tally.local.LocalAws;
 import dev.tally.local.LocalService;
 import dev.tally.local.junit.LocalAwsTest;
-import dev.tally.rollup.ProductAreaFile;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.rollup.RollupTables;
-import dev.tally.runtime.SummingCountMetrics;
 import dev.tally.testkit.BillFormat;
 import dev.tally.testkit.Compression;
 import dev.tally.testkit.Manifest;
@@ -28,27 +21,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,102 +86,11 @@ class BillingFunctionIT {
         aws.redshiftDataFaults().clear();
     }
 
-    /** One deployment of the function: its own buckets, tables and warehouse schema, wired from its environment. */
-    private static final class Deployment {
-        final String bills = "bills-" + UUID.randomUUID().toString().substring(0, 8);
-        final String out = "out-" + UUID.randomUUID().toString().substring(0, 8);
-        final String schema = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        final SummingCountMetrics counts = new SummingCountMetrics();
-        final BillingRollupHandler handler;
-
-        Deployment(String warehouse) throws IOException {
-            s3.createBucket(b -> b.bucket(bills));
-            s3.createBucket(b -> b.bucket(out));
-            String history = "history-" + UUID.randomUUID();
-            String deliveries = "deliveries-" + UUID.randomUUID();
-            HistoryTable.create(dynamo, history);
-            DeliveryTable.create(dynamo, deliveries);
-            Path month = months.resolve("dbr-final");
-            DynamoDbHistoryStore store = new DynamoDbHistoryStore(dynamo, history, Duration.ofDays(4000),
-                    java.time.Clock.systemUTC());
-            EventFiles.read(month.resolve(finalDbr.eventsFile()), store::record);
-            new DynamoDbProductAreaStore(dynamo, history).replace(ProductAreaFile.read(month.resolve(finalDbr.areasFile())));
-            Map<String, String> env = new HashMap<>(aws.environment());
-            env.putAll(Map.of(BillingConfig.OUTPUT_BUCKET, out, BillingConfig.DELIVERIES_TABLE, deliveries,
-                    BillingConfig.HISTORY_TABLE, history, BillingConfig.RETENTION_DAYS, "4000",
-                    BillingConfig.WAREHOUSE, warehouse, BillingDependencies.SCHEMA, schema,
-                    BillingDependencies.COPY_ROLE, "arn:aws:iam::000000000000:role/tally-copy",
-                    BillingDependencies.JDBC_URL, aws.jdbcUrl(), BillingDependencies.JDBC_USER, aws.jdbcUser()));
-            env.put(BillingDependencies.JDBC_PASSWORD, aws.jdbcPassword());
-            env.put("TALLY_REDSHIFT_CLUSTER", "local");
-            env.put("TALLY_REDSHIFT_DATABASE", "dev");
-            env.put("TALLY_REDSHIFT_DB_USER", aws.jdbcUser());
-            BillingDependencies deps = BillingDependencies.fromEnvironment(env);
-            handler = new BillingRollupHandler(deps.processor(), new BillingMetrics(counts));
-        }
-
-        void put(String key, byte[] content) {
-            s3.putObject(b -> b.bucket(bills).key(key), RequestBody.fromBytes(content));
-        }
-
-        String eTag(String key) {
-            return s3.headObject(b -> b.bucket(bills).key(key)).eTag().replace("\"", "");
-        }
-
-        JsonNode invoke(String event) throws IOException {
-            ByteArrayOutputStream response = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), response, null);
-            return JSON.readTree(response.toByteArray());
-        }
-
-        /** A direct S3 notification, the key URL-encoded as S3 writes it. */
-        String s3Event(String key, String sequencer) {
-            return "{\"Records\":[" + s3Record(key, sequencer) + "]}";
-        }
-
-        String s3Record(String key, String sequencer) {
-            String encoded = java.net.URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/");
-            return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"ObjectCreated:CompleteMultipartUpload\","
-                    + "\"eventTime\":\"2017-03-02T01:00:00.000Z\",\"s3\":{\"bucket\":{\"name\":\"" + bills + "\"},"
-                    + "\"object\":{\"key\":\"" + encoded + "\",\"size\":3221225472,\"eTag\":\"" + eTag(key)
-                    + "\",\"sequencer\":\"" + sequencer + "\"}}}";
-        }
-
-        String sqsEvent(String... s3Bodies) throws IOException {
-            List<String> records = new ArrayList<>();
-            for (int i = 0; i < s3Bodies.length; i++) {
-                records.add("{\"messageId\":\"m-" + i + "\",\"eventSource\":\"aws:sqs\",\"body\":"
-                        + JSON.writeValueAsString(s3Bodies[i]) + "}");
-            }
-            return "{\"Records\":[" + String.join(",", records) + "]}";
-        }
-
-        String eventBridge(String key, String sequencer) {
-            return "{\"version\":\"0\",\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"time\":"
-                    + "\"2017-03-02T01:00:00Z\",\"detail\":{\"bucket\":{\"name\":\"" + bills + "\"},\"object\":"
-                    + "{\"key\":\"" + key + "\",\"size\":12,\"etag\":\"" + eTag(key) + "\",\"sequencer\":\""
-                    + sequencer + "\"},\"reason\":\"PutObject\"}}";
-        }
-
-        String s3Text(String key) {
-            return s3.getObjectAsBytes(b -> b.bucket(out).key(key)).asUtf8String();
-        }
-
-        List<String> rows(String sql) throws SQLException {
-            try (Connection c = DriverManager.getConnection(aws.jdbcUrl(), aws.jdbcUser(), aws.jdbcPassword());
-                 Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql.replace("{s}", schema))) {
-                List<String> rows = new ArrayList<>();
-                int columns = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    List<String> values = new ArrayList<>();
-                    for (int i = 1; i <= columns; i++) {
-                        values.add(rs.getString(i) == null ? "" : rs.getString(i));
-                    }
-                    rows.add(String.join(",", values));
-                }
-                return rows;
-            }
-        }
+    /** One deployment of the function on the stack, with the events and map of the final DBR month. */
+    private static BillingDeployment deployment(String warehouse) throws IOException {
+        Path month = months.resolve("dbr-final");
+        return new BillingDeployment(aws, s3, dynamo, month.resolve(finalDbr.eventsFile()),
+                month.resolve(finalDbr.areasFile()), warehouse, Map.of());
     }
 
     private static Rollup expected(Path bill) {
@@ -225,7 +116,7 @@ class BillingFunctionIT {
 
     @Test
     void shouldRollUpADbrZip_intoS3AndTheWarehouse_likeTallyRollup_andOnlyOnce() throws Exception {
-        Deployment d = new Deployment("redshift");
+        BillingDeployment d = deployment("redshift");
         d.put(DBR, file("dbr-final", finalDbr));
 
         JsonNode response = d.invoke(d.s3Event(DBR, "0055AED6DCD90281E5"));
@@ -259,7 +150,7 @@ class BillingFunctionIT {
 
     @Test
     void shouldKeepAnEstimatedAndAFinalRun_butFinalizeOnlyTheFinal_andLetNoOlderDeliveryPass() throws Exception {
-        Deployment d = new Deployment("jdbc");
+        BillingDeployment d = deployment("jdbc");
         d.put(DBR, file("dbr-estimated", estimatedDbr));
         String estimatedNotice = d.s3Event(DBR, "0A");
         JsonNode estimated = d.invoke(estimatedNotice);
@@ -278,7 +169,7 @@ class BillingFunctionIT {
 
     @Test
     void shouldRollUpALegacyCurManifestsThreeParts_throughSqs_asOneBill() throws Exception {
-        Deployment d = new Deployment("jdbc");
+        BillingDeployment d = deployment("jdbc");
         String prefix = "cur/hourly/20170201-20170301/";
         List<byte[]> parts = BillParts.split(file("cur", cur), 3);
         List<String> keys = new ArrayList<>();
@@ -308,7 +199,7 @@ class BillingFunctionIT {
 
     @Test
     void shouldRollUpEachRefreshOfADataExport_fromEventBridge_onlyWhatItsManifestLists() throws Exception {
-        Deployment d = new Deployment("jdbc");
+        BillingDeployment d = deployment("jdbc");
         String data = "exports/cur2/data/BILLING_PERIOD=2017-02/";
         String manifest = "exports/cur2/metadata/BILLING_PERIOD=2017-02/cur2-Manifest.json";
         List<byte[]> first = BillParts.split(file("cur2", cur2), 2);
@@ -337,7 +228,7 @@ class BillingFunctionIT {
 
     @Test
     void shouldLeaveNoPartialFinalizedPeriod_whenTheWarehouseFailsMidLoad_andCompleteItOnTheRetry() throws Exception {
-        Deployment d = new Deployment("redshift");
+        BillingDeployment d = deployment("redshift");
         d.put(DBR, file("dbr-estimated", estimatedDbr));
         d.invoke(d.s3Event(DBR, "0A"));
         List<String> before = d.rows("SELECT product_area, cost FROM {s}.product_area_costs_rollup ORDER BY 1");
@@ -364,7 +255,7 @@ class BillingFunctionIT {
         assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("2");
     }
 
-    private static byte[] manifest(Deployment d, String execution, List<String> keys) throws IOException {
+    private static byte[] manifest(BillingDeployment d, String execution, List<String> keys) throws IOException {
         List<String> uris = keys.stream().map(k -> "s3://" + d.bills + "/" + k).toList();
         return ("{\"executionId\":\"" + execution + "\",\"exportArn\":\"arn:aws:bcm-data-exports:us-east-1:1:export/cur2\","
                 + "\"columns\":[],\"dataFiles\":" + JSON.writeValueAsString(uris) + ",\"additionalOutputFiles\":[]}")

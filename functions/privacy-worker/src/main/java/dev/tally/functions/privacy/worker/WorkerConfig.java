@@ -1,5 +1,6 @@
 package dev.tally.functions.privacy.worker;
 
+import dev.tally.aws.Environment;
 import dev.tally.aws.PrivacyEnvironment;
 import dev.tally.aws.redshift.DataApiTarget;
 import dev.tally.aws.redshift.WarehouseEnvironment;
@@ -78,12 +79,7 @@ public record WorkerConfig(String table, String keySecretId, Duration recordRete
         Optional<WarehouseEnvironment.Jdbc> jdbc = warehouse == WarehouseEnvironment.Kind.JDBC
                 ? Optional.of(WarehouseEnvironment.jdbc(env)) : Optional.empty();
         checkTargets(privacy, warehouse, PrivacyEnvironment.configVariable(env));
-        Optional<String> archivePass = Optional.ofNullable(env.get(ARCHIVE_PASS_STATE_MACHINE_ARN))
-                .map(String::trim).filter(arn -> !arn.isEmpty());
-        archivePass.filter(arn -> !arn.startsWith("arn:") || !arn.contains(":states:")).ifPresent(arn -> {
-            throw new IllegalStateException(ARCHIVE_PASS_STATE_MACHINE_ARN + " must be a Step Functions state machine "
-                    + "ARN, was '" + arn + "'");
-        });
+        Optional<String> archivePass = Environment.stateMachineArn(env, ARCHIVE_PASS_STATE_MACHINE_ARN);
         return new WorkerConfig(table, keySecretId, retention, privacy, work, deadLetters, lease, warehouse, redshift,
                 jdbc, archivePass);
     }

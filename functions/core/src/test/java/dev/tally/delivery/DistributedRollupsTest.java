@@ -1,0 +1,290 @@
+package dev.tally.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.BillParts;
+import dev.tally.allocation.ProductAreaMap;
+import dev.tally.allocation.ProductAreaStore;
+import dev.tally.history.EventFiles;
+import dev.tally.history.InMemoryHistoryStore;
+import dev.tally.rollup.ProductAreaFile;
+import dev.tally.rollup.RollupRunner;
+import dev.tally.rollup.RollupTables;
+import dev.tally.testkit.BillFormat;
+import dev.tally.testkit.Compression;
+import dev.tally.testkit.Manifest;
+import dev.tally.testkit.MonthGenerator;
+import dev.tally.testkit.MonthSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A legacy CUR manifest of three parts handed to a distributed run, on in-memory ports: the billing function claims
+ * it and starts one run (never two for one delivery), the part workers and the merge roll it up, and the run's
+ * outputs, ledger and warehouse load are those of the same bill rolled up in the notified invocation.
+ */
+class DistributedRollupsTest {
+    private static final String BILLS = "billing";
+    private static final String OUT = "tally-out";
+    private static final String PREFIX = "cur/hourly/20170201-20170301/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Runs by execution name, as Step Functions keeps them: a name starts one execution. */
+    private final Map<String, DistributedRun> started = new LinkedHashMap<>();
+    private final DistributedRuns runs = run -> started.putIfAbsent(run.executionName(), run) == null;
+    private final List<RunRecord> loaded = new ArrayList<>();
+    private int failLoads;
+    private final Warehouse warehouse = run -> {
+        if (failLoads > 0) {
+            failLoads--;
+            throw new Warehouse.WarehouseException("connection refused", null);
+        }
+        loaded.add(run);
+    };
+    private Clock clock = Clock.fixed(Instant.parse("2017-03-02T00:00:00Z"), ZoneOffset.UTC);
+    private InMemoryObjectStore store;
+    private InMemoryDeliveryLedger ledger;
+    private InMemoryHistoryStore history;
+    private ProductAreaStore areas;
+    private Manifest month;
+
+    @BeforeEach
+    void month() throws IOException {
+        month = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.CUR).compression(Compression.GZIP)
+                .seed(4).targetRows(6000).malformedRows(2).build(), dir.resolve("m"));
+        history = new InMemoryHistoryStore();
+        EventFiles.read(dir.resolve("m").resolve(month.eventsFile()), history::record);
+        ProductAreaMap map = ProductAreaFile.read(dir.resolve("m").resolve(month.areasFile()));
+        areas = new ProductAreaStore() {
+            @Override
+            public ProductAreaMap load() {
+                return map;
+            }
+
+            @Override
+            public String replace(ProductAreaMap replacement) {
+                throw new UnsupportedOperationException("the rollup only reads the map");
+            }
+        };
+        store = new InMemoryObjectStore(false, Instant.parse("2017-03-01T00:00:00Z"));
+        ledger = new InMemoryDeliveryLedger();
+    }
+
+    private DeliveryProcessor.Settings settings() {
+        return new DeliveryProcessor.Settings(OUT, "tally/", month.tagKey(), Duration.ofMinutes(20),
+                RollupRunner.Engine.FAST);
+    }
+
+    private DeliveryProcessor processor(Optional<Distribution> distribution) {
+        return new DeliveryProcessor(store, ledger, history, areas, warehouse, settings(), clock, distribution);
+    }
+
+    private DistributedRollups workers() {
+        return new DistributedRollups(store, ledger, history, areas, warehouse, settings(), clock);
+    }
+
+    /** Puts the month as a legacy CUR delivery of {@code n} parts; returns the manifest's notice. */
+    private S3Notifications.Notice deliver(int n) throws IOException {
+        List<byte[]> parts = BillParts.split(Files.readAllBytes(dir.resolve("m").resolve(month.billFile())), n);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            keys.add(PREFIX + "asm-1/hourly-" + (i + 1) + ".csv.gz");
+            store.upload(BILLS, keys.get(i), parts.get(i));
+        }
+        String key = PREFIX + "hourly-Manifest.json";
+        ObjectStore.StoredObject manifest = store.upload(BILLS, key, ("{\"assemblyId\": \"asm-1\", \"bucket\": \""
+                + BILLS + "\", \"billingPeriod\": {\"start\": \"20170201T000000.000Z\"}, \"reportKeys\": "
+                + JSON.writeValueAsString(keys) + "}").getBytes(StandardCharsets.UTF_8));
+        return new S3Notifications.Notice.Created(new ObjectCreated(BILLS, key, key, "", manifest.eTag(), "0A", -1,
+                null, "msg-1"));
+    }
+
+    /** What the state machine does with a started run: each part to a worker, then the merge. */
+    private DeliveryProcessor.Outcome execute(DistributedRun run) throws IOException {
+        JsonNode parts = JSON.readTree(store.content(OUT, run.partsKey()).orElseThrow());
+        for (DistributedRun.Part part : DistributedRun.partsFromJson(parts)) {
+            assertThat(workers().readPart(run, part)).isEqualTo(run.partReadKey(part.index()));
+        }
+        return workers().merge(run);
+    }
+
+    private String text(String key) {
+        return new String(store.content(OUT, key).orElseThrow(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldHandAManifestOfManyPartsToOneDistributedRun_listingItsPartsInOrder() throws IOException {
+        S3Notifications.Notice notice = deliver(3);
+
+        DeliveryProcessor.Outcome outcome = processor(Optional.of(new Distribution(runs, 2))).process(List.of(notice))
+                .get(0);
+
+        assertThat(outcome.status()).isEqualTo(DeliveryProcessor.Status.DISTRIBUTED);
+        assertThat(started).hasSize(1);
+        DistributedRun run = started.values().iterator().next();
+        assertThat(outcome.reason()).contains("3 parts", run.executionName(), run.runId());
+        assertThat(run.executionName()).matches("bill-2017-02-[0-9a-f]{40}");
+        assertThat(run.partsKey()).isEqualTo("tally/work/" + run.executionName() + "/parts.json");
+        assertThat(run.toString()).contains("m:asm-1");
+        assertThat(DistributedRun.partsFromJson(JSON.readTree(store.content(OUT, run.partsKey()).orElseThrow())))
+                .extracting(DistributedRun.Part::key).containsExactly(PREFIX + "asm-1/hourly-1.csv.gz",
+                        PREFIX + "asm-1/hourly-2.csv.gz", PREFIX + "asm-1/hourly-3.csv.gz");
+        assertThat(DistributedRun.fromJson(run.toJson())).isEqualTo(run);
+        assertThat(ledger.get(run.id())).map(DeliveryLedger.Entry::state).contains(DeliveryLedger.State.CLAIMED);
+        assertThat(store.keys(OUT)).noneMatch(k -> k.contains("rollups/"));
+    }
+
+    @Test
+    void shouldStartNoSecondRun_whenTheNotificationComesAgain_evenAfterTheLeaseRanOut() throws IOException {
+        S3Notifications.Notice notice = deliver(3);
+        Optional<Distribution> distribution = Optional.of(new Distribution(runs, 2));
+        processor(distribution).process(List.of(notice));
+
+        DeliveryProcessor.Outcome busy = processor(distribution).process(List.of(notice)).get(0);
+        clock = Clock.offset(clock, Duration.ofHours(1));
+        DeliveryProcessor.Outcome late = processor(distribution).process(List.of(notice)).get(0);
+
+        assertThat(busy.status()).isEqualTo(DeliveryProcessor.Status.DUPLICATE);
+        assertThat(late.status()).isEqualTo(DeliveryProcessor.Status.DUPLICATE);
+        assertThat(late.reason()).contains("started already", started.keySet().iterator().next());
+        assertThat(started).hasSize(1);
+    }
+
+    @Test
+    void shouldRollUpADistributedRun_exactlyAsTheNotifiedInvocationRollsTheBillUp() throws IOException {
+        S3Notifications.Notice notice = deliver(3);
+        processor(Optional.of(new Distribution(runs, 2))).process(List.of(notice));
+        DistributedRun run = started.values().iterator().next();
+
+        DeliveryProcessor.Outcome merged = execute(run);
+
+        assertThat(merged.status()).isEqualTo(DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(merged.run().runId()).isEqualTo(run.runId());
+        assertThat(merged.run().startedAt()).isEqualTo(run.startedAt());
+        assertThat(ledger.get(run.id())).map(DeliveryLedger.Entry::state).contains(DeliveryLedger.State.LOADED);
+        assertThat(loaded).extracting(RunRecord::runId).containsExactly(run.runId());
+        Map<String, String> distributed = new LinkedHashMap<>();
+        for (RollupTables table : RollupTables.values()) {
+            distributed.put(table.id(), text(merged.run().tables().get(table)));
+            distributed.put("finalized " + table.id(), text("tally/finalized/" + table.id()
+                    + "/billing_period=2017-02/part-0.csv"));
+        }
+        JsonNode report = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/run_id=" + run.runId()
+                + "/report.json"))).without(List.of("run_id", "timings_ms"));
+
+        // the same delivery rolled up in the invocation, in a fresh deployment
+        month();
+        DeliveryProcessor.Outcome single = processor(Optional.empty()).process(List.of(deliver(3))).get(0);
+
+        assertThat(single.status()).isEqualTo(DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(started).hasSize(1);
+        for (RollupTables table : RollupTables.values()) {
+            assertThat(distributed.get(table.id())).as(table.id()).isEqualTo(text(single.run().tables().get(table)));
+            assertThat(distributed.get("finalized " + table.id())).as(table.id())
+                    .isEqualTo(text("tally/finalized/" + table.id() + "/billing_period=2017-02/part-0.csv"));
+        }
+        JsonNode singleReport = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/run_id="
+                + single.run().runId() + "/report.json"))).without(List.of("run_id", "timings_ms"));
+        assertThat(report).isEqualTo(singleReport);
+        assertThat(merged.summary().totalCost()).isEqualTo(single.summary().totalCost());
+        assertThat(merged.bytesRead()).isPositive();
+    }
+
+    @Test
+    void shouldLoadTheRunAgainOnly_whenTheMergeIsRetriedAfterAFailedWarehouseLoad() throws IOException {
+        processor(Optional.of(new Distribution(runs, 2))).process(List.of(deliver(3)));
+        DistributedRun run = started.values().iterator().next();
+        failLoads = 1;
+
+        DeliveryProcessor.Outcome failed = execute(run);
+        int objects = store.keys(OUT).size();
+        DeliveryProcessor.Outcome retried = workers().merge(run);
+        DeliveryProcessor.Outcome again = workers().merge(run);
+
+        assertThat(failed.status()).isEqualTo(DeliveryProcessor.Status.FAILED);
+        assertThat(failed.reason()).contains("warehouse load failed");
+        assertThat(retried.status()).isEqualTo(DeliveryProcessor.Status.DUPLICATE);
+        assertThat(retried.reason()).contains("loaded into the warehouse now");
+        assertThat(again.status()).isEqualTo(DeliveryProcessor.Status.DUPLICATE);
+        assertThat(store.keys(OUT)).hasSize(objects);
+        assertThat(loaded).extracting(RunRecord::runId).containsExactly(run.runId());
+    }
+
+    @Test
+    void shouldFailTheMergeAndItsClaim_whenAPartsReadIsMissing() throws IOException {
+        processor(Optional.of(new Distribution(runs, 2))).process(List.of(deliver(3)));
+        DistributedRun run = started.values().iterator().next();
+        workers().readPart(run, DistributedRun.partsFromJson(JSON.readTree(store.content(OUT, run.partsKey())
+                .orElseThrow())).get(0));
+
+        DeliveryProcessor.Outcome merged = workers().merge(run);
+
+        assertThat(merged.status()).isEqualTo(DeliveryProcessor.Status.FAILED);
+        assertThat(merged.reason()).contains(run.partReadKey(1), "no such object");
+        assertThat(ledger.get(run.id())).map(DeliveryLedger.Entry::state).contains(DeliveryLedger.State.FAILED);
+        assertThat(store.keys(OUT)).noneMatch(k -> k.contains("/rollups/"));
+        assertThat(loaded).isEmpty();
+    }
+
+    @Test
+    void shouldRollUpInTheInvocation_aManifestOfFewerPartsThanTheThreshold() throws IOException {
+        DeliveryProcessor.Outcome outcome = processor(Optional.of(new Distribution(runs, 4))).process(
+                List.of(deliver(3))).get(0);
+
+        assertThat(outcome.status()).isEqualTo(DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(started).isEmpty();
+    }
+
+    @Test
+    void shouldFailTheRecordAndFreeTheClaim_whenTheRunCannotBeStarted() throws IOException {
+        S3Notifications.Notice notice = deliver(2);
+        boolean[] down = {true};
+        DistributedRuns flaky = run -> {
+            if (down[0]) {
+                throw new IllegalStateException("Step Functions throttled the call");
+            }
+            return runs.start(run);
+        };
+        DeliveryProcessor processor = processor(Optional.of(new Distribution(flaky, 2)));
+
+        assertThatThrownBy(() -> processor.process(List.of(notice))).hasMessageContaining("throttled");
+        down[0] = false;
+        DeliveryProcessor.Outcome retried = processor.process(List.of(notice)).get(0);
+
+        assertThat(retried.status()).isEqualTo(DeliveryProcessor.Status.DISTRIBUTED);
+        assertThat(started).hasSize(1);
+    }
+
+    @Test
+    void shouldDistributeOnlyManifestsOfAtLeastTheThresholdsParts() {
+        Distribution distribution = new Distribution(runs, 3);
+
+        assertThat(distribution.applies(BillDelivery.Kind.CUR_MANIFEST, 3)).isTrue();
+        assertThat(distribution.applies(BillDelivery.Kind.DATA_EXPORTS_MANIFEST, 4)).isTrue();
+        assertThat(distribution.applies(BillDelivery.Kind.CUR_MANIFEST, 2)).isFalse();
+        assertThat(distribution.applies(BillDelivery.Kind.DBR, 3)).isFalse();
+        assertThatThrownBy(() -> new Distribution(runs, 1)).hasMessageContaining("at least 2 parts");
+    }
+}
