@@ -257,8 +257,8 @@ class MonitoringStackTest {
         assertThat(dashboard).containsEntry("DashboardName", "Tally");
         String body = String.valueOf(dashboard.get("DashboardBody"));
         assertThat(body).contains(BillingMetrics.TOTAL_COST_CENTS, BillingMetrics.COVERAGE_BASIS_POINTS,
-                BillingMetrics.ROLLED_UP, BillingMetrics.FAILED, PrivacySweepHandler.OPEN_REQUESTS,
-                PrivacySweepHandler.OVERDUE_REQUESTS, "ApproximateNumberOfMessagesVisible", "\"value\":9000",
+                BillingMetrics.ROLLED_UP, BillingMetrics.DISTRIBUTED, BillingMetrics.FAILED,
+                PrivacySweepHandler.OPEN_REQUESTS, PrivacySweepHandler.OVERDUE_REQUESTS, "ApproximateNumberOfMessagesVisible", "\"value\":9000",
                 "\"Service\",\"billing-rollup\"", "\"type\":\"alarm\"");
         for (IQueue queue : app.stacks.privacy().deadLetterQueues()) {
             assertThat(body).contains("ExportsOutputFnGetAtt" + logicalId(queue) + "QueueName");

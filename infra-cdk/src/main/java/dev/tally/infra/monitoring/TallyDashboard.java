@@ -68,6 +68,7 @@ final class TallyDashboard extends Construct {
         dashboard.addWidgets(
                 graph("Bills per 6 hours", List.of(
                         billing(BillingMetrics.ROLLED_UP, "Sum", BILLS_PERIOD),
+                        billing(BillingMetrics.DISTRIBUTED, "Sum", BILLS_PERIOD),
                         billing(BillingMetrics.FAILED, "Sum", BILLS_PERIOD),
                         billing(BillingMetrics.DUPLICATE, "Sum", BILLS_PERIOD),
                         billing(BillingMetrics.SUPERSEDED, "Sum", BILLS_PERIOD),
