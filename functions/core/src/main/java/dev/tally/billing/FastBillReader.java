@@ -276,7 +276,7 @@ public final class FastBillReader {
                     end = scan.periods.end();
                 }
                 long invoiced = amount;
-                BigDecimal bigInvoiced = bigAmount != null ? bigAmount : null;
+                BigDecimal bigInvoiced = bigAmount;
                 if (amortizedFrom != AmortizedCost.UNBLENDED) {
                     asWritten = null;
                     rounded = null;
