@@ -17,6 +17,7 @@ import java.util.Map;
  * @param amounts     allocated money per (product, target); sums to {@code total} exactly
  * @param untagged    rule-6 money per (product, resource)
  * @param rowsByRule  how many line items each rule placed
+ * @param accrual     how the cost accrues over the period, per product (for a forecast of an open month)
  */
 public record Allocation(
         YearMonth period,
@@ -26,5 +27,6 @@ public record Allocation(
         boolean isFinal,
         Map<Allocator.ProductTarget, BigDecimal> amounts,
         Map<Allocator.ProductResource, BigDecimal> untagged,
-        Map<Allocator.Rule, Long> rowsByRule) {
+        Map<Allocator.Rule, Long> rowsByRule,
+        Accrual accrual) {
 }

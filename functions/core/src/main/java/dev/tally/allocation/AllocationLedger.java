@@ -30,6 +30,7 @@ final class AllocationLedger {
     final Map<String, String> instanceTags = new HashMap<>();
     final Map<Allocator.ProductResource, BigDecimal> awaitingInstanceTag = new HashMap<>();
     final SharedCharges shared = new SharedCharges();
+    final Accrual accrual = new Accrual();
 
     void countLine(String invoiceId, BigDecimal amount) {
         total = total.add(amount);
@@ -82,6 +83,7 @@ final class AllocationLedger {
         instanceTags.putAll(later.instanceTags);
         later.awaitingInstanceTag.forEach((key, amount) -> awaitingInstanceTag.merge(key, amount, BigDecimal::add));
         shared.addAll(later.shared);
+        accrual.absorb(later.accrual);
     }
 
     /**
@@ -103,7 +105,7 @@ final class AllocationLedger {
             throw new IllegalStateException("allocation lost money: allocated " + sum + " of " + total);
         }
         return new Allocation(period, lineItems, total, new ArrayList<>(invoiceIds),
-                lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule));
+                lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule), accrual);
     }
 
     /**

@@ -64,6 +64,7 @@ public final class Allocator implements BillListener {
             throw new IllegalStateException("billing period not set before the first cost line");
         }
         ledger.countLine(line.invoiceId(), line.cost());
+        ledger.accrual.add(line.product(), line.usageStart(), line.usageEnd(), line.cost());
         String resource = line.resourceId();
         String tag = line.tag();
         if (!tag.isEmpty() && isInstance(resource)) {

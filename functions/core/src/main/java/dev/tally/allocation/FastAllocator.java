@@ -64,6 +64,12 @@ public final class FastAllocator implements FastRows {
     private long lineItems;
     private boolean[] invoiceSeen = new boolean[64];
     private final long[] ruleCounts = new long[RULES.length];
+    // the accrual (see Accrual): per product, the units of each day of the period and the fixed units
+    private long[][] accruingDays = new long[64][];
+    private long[] fixedUnits = new long[64];
+    private long firstDay;
+    private int days;
+    private long usageThrough = Long.MIN_VALUE;
 
     // CPU-milliseconds per service of the last rule-1 window (and the services it touched); the next rows
     // of the same instance and window reuse them
@@ -88,6 +94,8 @@ public final class FastAllocator implements FastRows {
     public void onBillingPeriod(YearMonth period) {
         decimal.onBillingPeriod(period);
         index = decimal.index();
+        firstDay = period.atDay(1).toEpochDay();
+        days = period.lengthOfMonth();
     }
 
     @Override
@@ -102,11 +110,13 @@ public final class FastAllocator implements FastRows {
         }
         if (bigAmount != null) {
             decimal.ledger().countLine(strings.invoices().string(invoice), bigAmount);
+            decimal.ledger().accrual.add(strings.products().string(product), from, to, bigAmount);
             ruleCounts[decimal.allocate(strings.products().string(product), strings.resources().string(resource),
                     strings.tags().string(tag), usage, from, to, bigAmount).ordinal()]++;
             return;
         }
         countLine(invoice, amount);
+        accrue(product, from, to, amount);
         ruleCounts[allocate(product, resource, resourceKind, tag, usage, from, to, amount).ordinal()]++;
     }
 
@@ -123,6 +133,44 @@ public final class FastAllocator implements FastRows {
             invoiceSeen = Arrays.copyOf(invoiceSeen, Math.max(invoice + 1, invoiceSeen.length * 2));
         }
         invoiceSeen[invoice] = true;
+    }
+
+    /** {@link Accrual#add} on units: a day's sum that would overflow is handed to the decimal accrual first. */
+    private void accrue(int product, long from, long to, long amount) {
+        if (product >= fixedUnits.length) {
+            int size = Math.max(product + 1, fixedUnits.length * 2);
+            fixedUnits = Arrays.copyOf(fixedUnits, size);
+            accruingDays = Arrays.copyOf(accruingDays, size);
+        }
+        Accrual decimalAccrual = decimal.ledger().accrual;
+        if (!Accrual.accrues(from, to)) {
+            long sum = fixedUnits[product] + amount;
+            if (((fixedUnits[product] ^ sum) & (amount ^ sum)) < 0) {
+                decimalAccrual.addFixed(strings.products().string(product), ScaledMoney.toBigDecimal(amount));
+            } else {
+                fixedUnits[product] = sum;
+            }
+            return;
+        }
+        if (to > usageThrough) {
+            usageThrough = to;
+        }
+        long day = Math.floorDiv(from, Accrual.DAY_MILLIS);
+        int d = (int) Math.max(-1, Math.min(days, day - firstDay));
+        if (d < 0 || d >= days) {
+            decimalAccrual.addDayUnits(strings.products().string(product), day, amount);
+            return;
+        }
+        long[] sums = accruingDays[product];
+        if (sums == null) {
+            sums = accruingDays[product] = new long[days];
+        }
+        long sum = sums[d] + amount;
+        if (((sums[d] ^ sum) & (amount ^ sum)) < 0) {
+            decimalAccrual.addDayUnits(strings.products().string(product), day, amount);
+        } else {
+            sums[d] = sum;
+        }
     }
 
     private Allocator.Rule allocate(int product, int resource, byte resourceKind, int tag, boolean usage, long from,
@@ -494,6 +542,18 @@ public final class FastAllocator implements FastRows {
                 ledger.instanceTags.put(resources.string(r), strings.tags().string(lastTag[r]));
             }
         }
+        for (int p = 0; p < fixedUnits.length; p++) {
+            if (fixedUnits[p] != 0) {
+                ledger.accrual.addFixed(products.string(p), ScaledMoney.toBigDecimal(fixedUnits[p]));
+            }
+            long[] sums = accruingDays[p];
+            for (int d = 0; sums != null && d < sums.length; d++) {
+                if (sums[d] != 0) {
+                    ledger.accrual.addDayUnits(products.string(p), firstDay + d, sums[d]);
+                }
+            }
+        }
+        ledger.accrual.reach(usageThrough);
         for (int p = 0; p < shared.length; p++) {
             for (int i = 0; i < sharedCount[p]; i++) {
                 ledger.shared.addUnits(products.string(p), shared[p][i]);

@@ -59,6 +59,7 @@ public final class PartialAllocation {
     public void addUpfrontParts(List<UpfrontLedger.Part> parts) {
         for (UpfrontLedger.Part part : parts) {
             ledger.shared.add(part.awsProduct(), part.amount());
+            ledger.accrual.addFixed(part.awsProduct(), part.amount());
             ledger.total = ledger.total.add(part.amount());
         }
     }

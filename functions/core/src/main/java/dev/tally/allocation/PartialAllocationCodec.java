@@ -24,7 +24,8 @@ import java.util.Map;
 public final class PartialAllocationCodec {
     /** The fields of {@link AllocationLedger} this codec carries, in the order written; a test holds them to the class. */
     static final List<String> LEDGER_FIELDS = List.of("total", "lineItems", "invoiceIds", "allInvoicesFinal",
-            "rowsByRule", "direct", "untagged", "instanceTags", "awaitingInstanceTag", "shared");
+            "rowsByRule", "direct", "untagged", "instanceTags", "awaitingInstanceTag", "shared",
+            "accrual");
 
     private PartialAllocationCodec() {
     }
@@ -86,7 +87,41 @@ public final class PartialAllocationCodec {
             throw failure[0];
         }
         out.writeEndArray();
+        writeAccrual(ledger.accrual, out);
         out.writeEndObject();
+    }
+
+    private static void writeAccrual(Accrual accrual, JsonGenerator out) throws IOException {
+        out.writeObjectFieldStart("accrual");
+        out.writeNumberField("usageThrough", accrual.usageThroughMillis());
+        out.writeArrayFieldStart("fixed");
+        for (Map.Entry<String, BigDecimal> e : accrual.fixedByProduct().entrySet()) {
+            strings(out, e.getKey(), e.getValue().toString());
+        }
+        out.writeEndArray();
+        out.writeArrayFieldStart("days");
+        for (Map.Entry<String, java.util.SortedMap<Long, BigDecimal>> product : accrual.daysByProduct().entrySet()) {
+            for (Map.Entry<Long, BigDecimal> day : product.getValue().entrySet()) {
+                strings(out, product.getKey(), day.getKey().toString(), day.getValue().toString());
+            }
+        }
+        out.writeEndArray();
+        out.writeEndObject();
+    }
+
+    private static void readAccrual(JsonParser in, Accrual accrual) throws IOException {
+        field(in, "accrual");
+        expect(in.nextToken(), JsonToken.START_OBJECT, in);
+        field(in, "usageThrough");
+        expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT, in);
+        accrual.reach(in.getLongValue());
+        for (List<String> e : entries(in, "fixed", 2)) {
+            accrual.addFixed(e.get(0), new BigDecimal(e.get(1)));
+        }
+        for (List<String> e : entries(in, "days", 3)) {
+            accrual.addDay(e.get(0), Long.parseLong(e.get(1)), new BigDecimal(e.get(2)));
+        }
+        expect(in.nextToken(), JsonToken.END_OBJECT, in);
     }
 
     private static void resources(JsonGenerator out, String field, Map<Allocator.ProductResource, BigDecimal> map)
@@ -158,6 +193,7 @@ public final class PartialAllocationCodec {
             expect(in.nextToken(), JsonToken.END_OBJECT, in);
         }
         expect(in.currentToken(), JsonToken.END_ARRAY, in);
+        readAccrual(in, ledger.accrual);
         expect(in.nextToken(), JsonToken.END_OBJECT, in);
         return new PartialAllocation(period == null ? null : YearMonth.parse(period), ledger);
     }

@@ -1,5 +1,6 @@
 package dev.tally.rollup;
 
+import dev.tally.allocation.Accrual;
 import dev.tally.allocation.Allocation;
 import dev.tally.allocation.Allocator;
 import dev.tally.allocation.Target;
@@ -28,6 +29,7 @@ public record Rollup(
         BillReadReport billReport,
         EventReadReport eventReport,
         Map<Allocator.Rule, Long> rowsByRule,
+        Accrual accrual,
         Timings timings) {
 
     /** Where a run's time went, in milliseconds. */
@@ -117,7 +119,7 @@ public record Rollup(
                 allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), bill.otherPeriodRows(), total,
                 allocated, unallocated, unmapped, coverage, runId, bill.costBasis().id());
         return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule(),
-                timings);
+                allocation.accrual(), timings);
     }
 
     private static int compareKeys(List<String> a, List<String> b) {

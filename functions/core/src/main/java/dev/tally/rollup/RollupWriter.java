@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.allocation.Accrual;
 import dev.tally.billing.BillReadReport;
 import dev.tally.history.EventReadReport;
 import dev.tally.money.Money;
@@ -92,6 +93,7 @@ public final class RollupWriter {
         }
         ObjectNode rules = node.putObject("line_items_by_rule");
         rollup.rowsByRule().forEach((rule, count) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), count));
+        accrualJson(rollup.accrual(), node.putObject("accrual"));
         ObjectNode timings = node.putObject("timings_ms");
         timings.put("events", rollup.timings().eventsMillis());
         timings.put("bill", rollup.timings().billMillis());
@@ -109,6 +111,22 @@ public final class RollupWriter {
         ArrayNode problems = eventsNode.putArray("problems");
         events.problems().forEach(problems::add);
         return node;
+    }
+
+    /**
+     * How the period's cost accrues ({@link Accrual}): how far its usage reaches, and per AWS product the fixed
+     * charges and the usage of each day — what a forecast of an open month reads.
+     */
+    private static void accrualJson(Accrual accrual, ObjectNode node) {
+        accrual.usageThrough().ifPresentOrElse(t -> node.put("usage_through", t.toString()),
+                () -> node.putNull("usage_through"));
+        ObjectNode products = node.putObject("products");
+        accrual.products().forEach((product, a) -> {
+            ObjectNode p = products.putObject(product);
+            p.put("fixed", Money.format(a.fixed()));
+            ObjectNode days = p.putObject("usage_by_day");
+            a.accruingByDay().forEach((day, amount) -> days.put(day.toString(), Money.format(amount)));
+        });
     }
 
     private static void json(Path file, ObjectNode node) throws IOException {

@@ -55,6 +55,8 @@ class PartialAllocationCodecTest {
         all.put("instanceTags", new LinkedHashMap<>(l.instanceTags));
         all.put("awaitingInstanceTag", new LinkedHashMap<>(l.awaitingInstanceTag));
         all.put("shared", shared);
+        all.put("accrual", List.of(l.accrual.usageThroughMillis(), new LinkedHashMap<>(l.accrual.fixedByProduct()),
+                new LinkedHashMap<>(l.accrual.daysByProduct())));
         return all;
     }
 
@@ -75,6 +77,9 @@ class PartialAllocationCodecTest {
         l.shared.addUnits("AWS Support", -3L);
         l.shared.addUnits("AWS Support", 5_000_000_000L);
         l.shared.add("AWS Support", new BigDecimal("98765432109876543210.0000000001"));
+        l.accrual.add("Amazon EC2", 1_485_907_200_000L, 1_485_910_800_000L, new BigDecimal("7.1234567890"));
+        l.accrual.add("Amazon EC2", 1_485_993_600_000L, 1_485_997_200_000L, new BigDecimal("-2.5000000000"));
+        l.accrual.addFixed("AWS Support", new BigDecimal("98765432109876543221.0000000001"));
         return new PartialAllocation(YearMonth.of(2017, 2), l);
     }
 

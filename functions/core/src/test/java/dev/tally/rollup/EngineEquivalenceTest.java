@@ -46,6 +46,10 @@ class EngineEquivalenceTest {
         assertThat(fast.untaggedResources()).isEqualTo(reference.untaggedResources());
         assertThat(fast.billReport()).isEqualTo(reference.billReport());
         assertThat(fast.rowsByRule()).isEqualTo(reference.rowsByRule());
+        assertThat(fast.accrual()).isEqualTo(reference.accrual());
+        assertThat(fast.accrual().products().values().stream().map(dev.tally.allocation.Accrual.Product::total)
+                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
+                .isEqualByComparingTo(reference.summary().totalCost());
         Rollup.Summary f = fast.summary();
         Rollup.Summary r = reference.summary();
         assertThat(new Rollup.Summary(f.billingPeriod(), f.format(), f.isFinal(), f.invoiceIds(), f.lineItems(),

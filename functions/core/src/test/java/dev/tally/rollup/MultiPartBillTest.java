@@ -69,6 +69,7 @@ class MultiPartBillTest {
         assertThat(parts.serviceCosts()).isEqualTo(whole.serviceCosts());
         assertThat(parts.untaggedResources()).isEqualTo(whole.untaggedResources());
         assertThat(parts.rowsByRule()).isEqualTo(whole.rowsByRule());
+        assertThat(parts.accrual()).isEqualTo(whole.accrual());
         assertThat(parts.summary().totalCost()).isEqualTo(whole.summary().totalCost());
         assertThat(parts.summary().coverage()).isEqualTo(whole.summary().coverage());
         assertThat(parts.summary().lineItems()).isEqualTo(whole.summary().lineItems());
