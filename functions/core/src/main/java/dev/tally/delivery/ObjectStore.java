@@ -3,11 +3,13 @@ package dev.tally.delivery;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Objects in buckets, as the billing function needs them: bills and manifests read as streams (never
- * whole: a bill can be gigabytes), outputs written whole (they are aggregates). S3 in AWS, S3Mock
+ * whole: a bill can be gigabytes), outputs written whole (they are aggregates), and listed by prefix (the
+ * runs of past months, for the spend report). S3 in AWS, S3Mock
  * locally; one contract suite holds every adapter to the same behaviour.
  */
 public interface ObjectStore {
@@ -56,4 +58,12 @@ public interface ObjectStore {
 
     /** Writes an object whole; a reader sees the old object or the new one, never a mixture. */
     void put(String bucket, String key, byte[] content, String contentType) throws IOException;
+
+    /**
+     * The keys of the objects under a prefix (all of them, however many pages a store lists them in), in the order
+     * S3 lists them: ascending by their UTF-8 bytes.
+     *
+     * @param prefix the start every key has ({@code ""} for all)
+     */
+    List<String> list(String bucket, String prefix) throws IOException;
 }

@@ -76,6 +76,19 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public synchronized java.util.List<String> list(String bucket, String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        objects.forEach((k, versions) -> {
+            if (k.startsWith(bucket + "/" + prefix) && !versions.isEmpty()) {
+                keys.add(k.substring(bucket.length() + 1));
+            }
+        });
+        keys.sort(java.util.Comparator.comparing(k -> k.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                java.util.Arrays::compareUnsigned));
+        return keys;
+    }
+
+    @Override
     public void put(String bucket, String key, byte[] content, String contentType) {
         upload(bucket, key, content);
     }

@@ -69,4 +69,26 @@ public abstract class ObjectStoreContract {
             assertThat(in.readAllBytes()).containsExactly(1, 2, 3);
         }
     }
+
+    @Test
+    void shouldListTheKeysUnderAPrefix_inS3sOrder() throws IOException {
+        ObjectStore store = newStore("b5");
+        for (int i = 0; i < 23; i++) {
+            store.put("b5", String.format("runs/billing_period=2017-02/run_id=r%04d/run.json", i), new byte[] {1},
+                    "application/json");
+        }
+        store.put("b5", "runs/billing_period=2017-01/run_id=a b+c/run.json", new byte[] {1}, "application/json");
+        store.put("b5", "runs-other/x", new byte[] {1}, "application/json");
+        store.put("b5", "finalized/_runs/billing_period=2017-01/run.json", new byte[] {1}, "application/json");
+
+        java.util.List<String> runs = store.list("b5", "runs/");
+        java.util.List<String> january = store.list("b5", "runs/billing_period=2017-01/");
+
+        assertThat(runs).hasSize(24).startsWith("runs/billing_period=2017-01/run_id=a b+c/run.json",
+                "runs/billing_period=2017-02/run_id=r0000/run.json")
+                .endsWith("runs/billing_period=2017-02/run_id=r0022/run.json").isSorted();
+        assertThat(january).containsExactly("runs/billing_period=2017-01/run_id=a b+c/run.json");
+        assertThat(store.list("b5", "nothing/")).isEmpty();
+        assertThat(store.list("b5", "")).hasSize(26);
+    }
 }

@@ -11,6 +11,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,10 +23,20 @@ import java.util.Optional;
 public final class S3ObjectStore implements ObjectStore {
     private static final int RESUME_ATTEMPTS = 4;
 
+    /** S3's own page size for listings. */
+    private static final int LIST_PAGE = 1000;
+
     private final S3Client s3;
+    private final int listPage;
 
     public S3ObjectStore(S3Client s3) {
+        this(s3, LIST_PAGE);
+    }
+
+    /** @param listPage keys per listing page (small in tests, to list across pages) */
+    S3ObjectStore(S3Client s3, int listPage) {
         this.s3 = s3;
+        this.listPage = listPage;
     }
 
     @Override
@@ -85,6 +97,20 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IOException(uri(bucket, key) + ": " + e.awsErrorDetails().errorMessage(), e);
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
             throw new IOException(uri(bucket, key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> list(String bucket, String prefix) throws IOException {
+        try {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(listPage)).contents()
+                    .forEach(object -> keys.add(object.key()));
+            return keys;
+        } catch (S3Exception e) {
+            throw new IOException(uri(bucket, prefix) + ": " + e.awsErrorDetails().errorMessage(), e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IOException(uri(bucket, prefix) + ": " + e.getMessage(), e);
         }
     }
 

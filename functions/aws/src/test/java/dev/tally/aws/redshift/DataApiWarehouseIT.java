@@ -52,7 +52,7 @@ class DataApiWarehouseIT extends WarehouseContract {
         redshift = AwsClients.configure(RedshiftDataClient.builder(), config, "redshift-data").httpClient(http).build();
         s3 = AwsClients.configure(S3Client.builder(), config, "s3").forcePathStyle(true).httpClient(http).build();
         s3.createBucket(b -> b.bucket(BUCKET));
-        store = new SdkTestObjectStore(s3);
+        store = new dev.tally.aws.s3.S3ObjectStore(s3);
     }
 
     @AfterAll

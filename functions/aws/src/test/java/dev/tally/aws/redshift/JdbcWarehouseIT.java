@@ -39,7 +39,7 @@ class JdbcWarehouseIT extends WarehouseContract {
         s3 = AwsClients.configure(S3Client.builder(), AwsConfig.local(Map.of("s3", aws.endpoint(LocalService.S3))), "s3")
                 .forcePathStyle(true).httpClient(AwsClients.httpClient()).build();
         s3.createBucket(b -> b.bucket(BUCKET));
-        store = new SdkTestObjectStore(s3);
+        store = new dev.tally.aws.s3.S3ObjectStore(s3);
         faulty = new FaultyDataSource(new DriverManagerDataSource(aws.jdbcUrl(), aws.jdbcUser(), aws.jdbcPassword()));
     }
 

@@ -41,7 +41,7 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         s3.createBucket(b -> b.bucket(bucket + "-" + UUID.randomUUID().toString().substring(0, 8)));
         String actual = s3.listBuckets().buckets().stream().map(b -> b.name()).filter(n -> n.startsWith(bucket + "-"))
                 .reduce((a, b) -> b).orElseThrow();
-        return new RenamingStore(new S3ObjectStore(s3), bucket, actual);
+        return new RenamingStore(new S3ObjectStore(s3, 7), bucket, actual); // small pages: listings span many
     }
 
     @Test
@@ -85,6 +85,11 @@ class S3ObjectStoreIT extends ObjectStoreContract {
         @Override
         public void put(String bucket, String key, byte[] content, String contentType) throws IOException {
             store.put(bucket(bucket), key, content, contentType);
+        }
+
+        @Override
+        public java.util.List<String> list(String bucket, String prefix) throws IOException {
+            return store.list(bucket(bucket), prefix);
         }
     }
 }
