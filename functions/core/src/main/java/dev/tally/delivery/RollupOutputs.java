@@ -128,6 +128,11 @@ public final class RollupOutputs {
         }
     }
 
+    /** A {@code run.json} as {@link #writeRun} writes it, wherever it was found (a listing of {@code runs/}, say). */
+    public static RunRecord parseRecord(InputStream json) throws IOException {
+        return fromJson(JSON.readTree(json));
+    }
+
     static ObjectNode toJson(RunRecord run) {
         ObjectNode node = JSON.createObjectNode();
         node.put("run_id", run.runId());
