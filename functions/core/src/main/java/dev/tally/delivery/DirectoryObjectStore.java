@@ -87,6 +87,23 @@ public final class DirectoryObjectStore implements ObjectStore {
         }
     }
 
+    /** Atomic on one file system: the content is written apart, then linked into place only if nothing is there. */
+    @Override
+    public boolean putIfAbsent(String bucket, String key, byte[] content, String contentType) throws IOException {
+        Path path = path(key);
+        Files.createDirectories(path.getParent());
+        Path temporary = Files.createTempFile(path.getParent(), TEMPORARY, "");
+        try {
+            Files.write(temporary, content);
+            Files.createLink(path, temporary);
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
     @Override
     public List<String> list(String bucket, String prefix) throws IOException {
         if (!Files.isDirectory(root)) {

@@ -60,6 +60,14 @@ public interface ObjectStore {
     void put(String bucket, String key, byte[] content, String contentType) throws IOException;
 
     /**
+     * Writes an object only if there is none at the key (S3's conditional write, {@code If-None-Match: *}): of two
+     * writers racing for one key, exactly one succeeds.
+     *
+     * @return false, writing nothing, if an object was already there
+     */
+    boolean putIfAbsent(String bucket, String key, byte[] content, String contentType) throws IOException;
+
+    /**
      * The keys of the objects under a prefix (all of them, however many pages a store lists them in), in the order
      * S3 lists them: ascending by their UTF-8 bytes.
      *

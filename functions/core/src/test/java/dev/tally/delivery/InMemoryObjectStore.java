@@ -76,6 +76,15 @@ public final class InMemoryObjectStore implements ObjectStore {
     }
 
     @Override
+    public synchronized boolean putIfAbsent(String bucket, String key, byte[] content, String contentType) {
+        if (find(bucket, key, "").isPresent()) {
+            return false;
+        }
+        upload(bucket, key, content);
+        return true;
+    }
+
+    @Override
     public synchronized java.util.List<String> list(String bucket, String prefix) {
         java.util.List<String> keys = new java.util.ArrayList<>();
         objects.forEach((k, versions) -> {

@@ -101,6 +101,22 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
+    public boolean putIfAbsent(String bucket, String key, byte[] content, String contentType) throws IOException {
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                    RequestBody.fromBytes(content));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                return false;
+            }
+            throw new IOException(uri(bucket, key) + ": " + e.awsErrorDetails().errorMessage(), e);
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            throw new IOException(uri(bucket, key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public List<String> list(String bucket, String prefix) throws IOException {
         try {
             List<String> keys = new ArrayList<>();
