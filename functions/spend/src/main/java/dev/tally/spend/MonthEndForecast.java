@@ -72,7 +72,8 @@ public final class MonthEndForecast {
      */
     public record Forecast(YearMonth period, boolean closed, Instant usageThrough, int completeDays,
                            BigDecimal soFar, BigDecimal total, SortedMap<String, ProductForecast> products,
-                           SortedMap<Subject, BigDecimal> areas, SortedMap<Subject, BigDecimal> services) {
+                           SortedMap<Subject, BigDecimal> areas, SortedMap<Subject, BigDecimal> productAreas,
+                           SortedMap<Subject, BigDecimal> services) {
         /** The products whose run rate stepped within the month, biggest step first. */
         public List<Map.Entry<String, Step>> steps() {
             List<Map.Entry<String, Step>> steps = new ArrayList<>();
@@ -148,9 +149,14 @@ public final class MonthEndForecast {
             e.setValue(new ProductForecast(f.fixed(), f.usageSoFar(), Money.round(rate), forecast, step));
             total = total.add(forecast);
         }
-        SortedMap<Subject, BigDecimal> areas = areas(month, products);
+        SortedMap<Subject, BigDecimal> productAreas = productAreas(month, products);
+        // an area's products add up to the area (the tables are exact), so its forecast is theirs
+        SortedMap<Subject, BigDecimal> areas = new TreeMap<>();
+        productAreas.forEach((subject, projected) -> areas.merge(Subject.area(subject.second()), projected,
+                BigDecimal::add));
         return Optional.of(new Forecast(period, false, Instant.ofEpochMilli(through), complete, soFar, total,
-                Collections.unmodifiableSortedMap(products), areas, services(month, areas)));
+                Collections.unmodifiableSortedMap(products), Collections.unmodifiableSortedMap(areas), productAreas,
+                services(month, areas)));
     }
 
     private static boolean stepped(Step step, BigDecimal threshold, BigDecimal monthDays) {
@@ -168,17 +174,20 @@ public final class MonthEndForecast {
         month.accrual().ifPresent(a -> a.products().forEach((name, p) -> products.put(name,
                 new ProductForecast(p.fixed(), p.accruing(), Money.ZERO, p.total(), Optional.empty()))));
         return new Forecast(month.period(), true, end, days, month.totals().total(), month.totals().total(),
-                Collections.unmodifiableSortedMap(products), month.areas(), month.services());
+                Collections.unmodifiableSortedMap(products), month.areas(), month.products(), month.services());
     }
 
-    /** Cost so far plus each product's projected remainder, split over the areas by their cost of the product. */
-    private static SortedMap<Subject, BigDecimal> areas(MonthRollup month, Map<String, ProductForecast> products) {
-        SortedMap<Subject, BigDecimal> areas = new TreeMap<>(month.areas());
+    /**
+     * Each (AWS product, area)'s cost so far plus its part of the product's projected remainder, split over the areas
+     * with a positive cost of the product by those costs.
+     */
+    private static SortedMap<Subject, BigDecimal> productAreas(MonthRollup month,
+                                                               Map<String, ProductForecast> products) {
+        SortedMap<Subject, BigDecimal> projected = new TreeMap<>(month.products());
         Map<String, SortedMap<Subject, BigDecimal>> byProduct = new TreeMap<>();
         month.products().forEach((subject, cost) -> {
             if (cost.signum() > 0) {
-                byProduct.computeIfAbsent(subject.first(), p -> new TreeMap<>()).put(Subject.area(subject.second()),
-                        cost);
+                byProduct.computeIfAbsent(subject.first(), p -> new TreeMap<>()).put(subject, cost);
             }
         });
         products.forEach((product, f) -> {
@@ -188,12 +197,12 @@ public final class MonthEndForecast {
             }
             SortedMap<Subject, BigDecimal> weights = byProduct.get(product);
             if (weights == null || weights.isEmpty()) {
-                areas.merge(Subject.area(Target.UNALLOCATED), remainder, BigDecimal::add);
+                projected.merge(Subject.productInArea(product, Target.UNALLOCATED), remainder, BigDecimal::add);
                 return;
             }
-            ExactSplit.split(remainder, weights).forEach((area, part) -> areas.merge(area, part, BigDecimal::add));
+            ExactSplit.split(remainder, weights).forEach((key, part) -> projected.merge(key, part, BigDecimal::add));
         });
-        return Collections.unmodifiableSortedMap(areas);
+        return Collections.unmodifiableSortedMap(projected);
     }
 
     private static SortedMap<Subject, BigDecimal> services(MonthRollup month, Map<Subject, BigDecimal> areaForecasts) {
