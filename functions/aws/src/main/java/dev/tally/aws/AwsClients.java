@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.redshiftdata.RedshiftDataClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -29,6 +30,8 @@ public final class AwsClients {
     public static final String REDSHIFT_DATA = "redshift-data";
     /** Step Functions': {@code AWS_ENDPOINT_URL_SFN}. */
     public static final String SFN = "sfn";
+    /** SNS's: {@code AWS_ENDPOINT_URL_SNS}. */
+    public static final String SNS = "sns";
 
     private AwsClients() {
     }
@@ -72,6 +75,11 @@ public final class AwsClients {
 
     public static SfnClient sfn(AwsConfig config, SdkHttpClient http) {
         return configure(SfnClient.builder(), config, SFN).httpClient(http).build();
+    }
+
+    /** SNS, for the spend alerts. */
+    public static SnsClient sns(AwsConfig config, SdkHttpClient http) {
+        return configure(SnsClient.builder(), config, SNS).httpClient(http).build();
     }
 
     /** Applies region, credentials and the endpoint override of {@code service} to any client builder. */
