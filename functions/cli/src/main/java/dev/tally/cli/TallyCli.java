@@ -12,7 +12,7 @@ import java.io.PrintWriter;
         versionProvider = TallyCli.Version.class,
         description = "Allocates an AWS bill to product areas and ECS services, and serves privacy requests locally.",
         subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
-            MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class, UpfrontCommand.class,
+            MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class, UpfrontCommand.class, AlertsCommand.class,
             CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */

@@ -1,7 +1,7 @@
 package dev.tally.spend;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,15 +9,15 @@ import java.nio.file.StandardOpenOption;
 
 /** Alerts written locally: readable text to a stream (standard output), or one JSON object per line to a file. */
 public final class PrintingAlertSink implements AlertSink {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final Path file;
 
-    private PrintingAlertSink(PrintStream out, Path file) {
+    private PrintingAlertSink(PrintWriter out, Path file) {
         this.out = out;
         this.file = file;
     }
 
-    public static PrintingAlertSink text(PrintStream out) {
+    public static PrintingAlertSink text(PrintWriter out) {
         return new PrintingAlertSink(out, null);
     }
 

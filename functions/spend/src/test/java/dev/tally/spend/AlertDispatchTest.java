@@ -85,7 +85,7 @@ class AlertDispatchTest {
         ObjectStore store = new DirectoryObjectStore(dir.resolve("bucket"));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         List<AlertSink> sinks = List.of(new WebhookAlertSink(hook()),
-                PrintingAlertSink.text(new PrintStream(text, true, StandardCharsets.UTF_8)),
+                PrintingAlertSink.text(new java.io.PrintWriter(new java.io.OutputStreamWriter(text, StandardCharsets.UTF_8), true)),
                 PrintingAlertSink.jsonLines(dir.resolve("alerts.jsonl")));
 
         AlertDispatch.Outcome first = run(history("15000"), store, sinks, Instant.parse("2017-03-02T00:00:00Z"));
