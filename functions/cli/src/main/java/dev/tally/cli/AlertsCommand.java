@@ -45,6 +45,8 @@ import java.util.concurrent.Callable;
 final class AlertsCommand implements Callable<Integer> {
     /** Where the webhook URL may come from instead of the command line (it is a secret). */
     static final String WEBHOOK_VARIABLE = "TALLY_ALERT_WEBHOOK";
+    /** The exit status when a channel refused an alert (it is tried again on the next run). */
+    static final int EXIT_UNDELIVERED = 3;
 
     @Spec
     CommandSpec spec;
@@ -115,6 +117,6 @@ final class AlertsCommand implements Callable<Integer> {
         stdout.println(outcome.sent().size() + " alert(s) sent, " + outcome.alreadySent().size() + " sent before, "
                 + outcome.failed().size() + " failed, for " + history.latest().orElseThrow().period());
         stdout.flush();
-        return outcome.failed().isEmpty() ? 0 : 1;
+        return outcome.failed().isEmpty() ? 0 : EXIT_UNDELIVERED;
     }
 }
