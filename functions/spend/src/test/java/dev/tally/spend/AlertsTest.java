@@ -109,4 +109,24 @@ class AlertsTest {
         assertThat(rules.defaults().relative()).contains(new BigDecimal("0.1"));
         assertThat(rules.defaults().absolute()).contains(new BigDecimal("1000.10"));
     }
+
+    @Test
+    void shouldReadTheSampleRulesAndMetrics_inEvents() throws IOException {
+        java.nio.file.Path samples = java.nio.file.Path.of(System.getProperty("tally.repo.root", "../.."),
+                "events/spend");
+
+        AlertRules rules;
+        try (var in = java.nio.file.Files.newInputStream(samples.resolve("alert-rules.json"))) {
+            rules = AlertRules.read("alert-rules.json", in);
+        }
+        BusinessMetrics metrics;
+        try (var in = java.nio.file.Files.newBufferedReader(samples.resolve("business-metrics.csv"))) {
+            metrics = BusinessMetrics.read("business-metrics.csv", in);
+        }
+
+        assertThat(rules.of(Subject.area("search")).absolute()).contains(new BigDecimal("250.00"));
+        assertThat(rules.of(Subject.area("search")).relative()).contains(new BigDecimal("0.25"));
+        assertThat(rules.of(Subject.service("prod", "indexer")).minSpend()).contains(new BigDecimal("50.00"));
+        assertThat(metrics.values()).hasSize(4);
+    }
 }
