@@ -26,7 +26,8 @@ import java.util.Set;
  * reads in part order, merges and finishes them ({@link RollupByParts}) and completes the run exactly as the billing
  * function completes one it read itself — the same outputs, ledger marks, finalized tables and warehouse load — so
  * that a distributed run cannot be told from one invocation's. Both steps may be retried: a part's read is written
- * whole under a fixed key, and a merge finds in the ledger what an earlier attempt of it finished.
+ * whole under a fixed key, and a merge finds in the ledger what an earlier attempt of it finished. A run is of one cost
+ * basis ({@link DistributedRun#costBasis()}): its parts are read and merged on that basis.
  */
 public final class DistributedRollups {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedRollups.class);

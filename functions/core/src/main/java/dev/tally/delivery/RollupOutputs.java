@@ -21,11 +21,11 @@ import java.util.Map;
  * Where a run's outputs go in the output bucket, laid out for Athena and Glue (Hive partitions), and
  * the writing of them:
  * <pre>
- * rollups/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run_id=&lt;id&gt;/part-0.csv   every run, append-only
+ * rollups/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run_id=&lt;id&gt;/part-0.csv  every run
  * runs/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run_id=&lt;id&gt;/summary.json, report.json, run.json
- * finalized/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/part-0.csv             final bills only, replaced
- * finalized/_runs/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run.json                     which run they are
- * work/&lt;execution&gt;/parts.json, part-NNNNN.json.gz                    a distributed run's parts and their reads
+ * finalized/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/part-0.csv    final bills only, replaced
+ * finalized/_runs/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run.json            which run they are
+ * work/&lt;execution&gt;/parts.json, part-NNNNN.json.gz      a distributed run's parts and their reads
  * </pre>
  * (under a configurable prefix). {@code <basis>} is the run's cost basis ({@link CostBasis#id()}: {@code unblended}
  * or {@code amortized}), on every run, so the bases of one delivery lie side by side and a reader picks one by its
