@@ -77,7 +77,8 @@ class BillingStackTest {
                         Map.entry(BillingConfig.COPY_ROLE_ARN, "arn:aws:iam::123456789012:role/tally-redshift-copy"),
                         Map.entry(BillingConfig.DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN,
                                 Map.of("Ref", id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine"))),
-                        Map.entry(BillingConfig.DISTRIBUTED_MIN_PARTS, "2"))))));
+                        Map.entry(BillingConfig.DISTRIBUTED_MIN_PARTS, "2"),
+                        Map.entry(BillingConfig.COST_BASES, "unblended,amortized"))))));
     }
 
     @Test
@@ -179,14 +180,14 @@ class BillingStackTest {
     }
 
     @Test
-    void shouldDeclareGlueTablesOverEveryRunWithProjectedPeriodAndRunId() {
+    void shouldDeclareGlueTablesOverEveryRunWithProjectedPeriodBasisAndRunId() {
         for (RollupTables table : RollupTables.values()) {
             String runs = "/rollups/" + table.id() + "/";
             template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
                     "Name", table.id() + "_rollup",
                     "TableType", "EXTERNAL_TABLE",
                     "PartitionKeys", List.of(Map.of("Name", "billing_period", "Type", "string"),
-                            Map.of("Name", "run_id", "Type", "string")),
+                            Map.of("Name", "cost_basis", "Type", "string"), Map.of("Name", "run_id", "Type", "string")),
                     "Parameters", Match.exact(Map.ofEntries(
                             Map.entry("classification", "csv"),
                             Map.entry("skip.header.line.count", "1"),
@@ -196,9 +197,11 @@ class BillingStackTest {
                             Map.entry("projection.billing_period.range", "2015-01,NOW"),
                             Map.entry("projection.billing_period.interval", "1"),
                             Map.entry("projection.billing_period.interval.unit", "MONTHS"),
+                            Map.entry("projection.cost_basis.type", "enum"),
+                            Map.entry("projection.cost_basis.values", "unblended,amortized"),
                             Map.entry("projection.run_id.type", "injected"),
                             Map.entry("storage.location.template", s3(runs
-                                    + "billing_period=${billing_period}/run_id=${run_id}/")))),
+                                    + "billing_period=${billing_period}/cost_basis=${cost_basis}/run_id=${run_id}/")))),
                     "StorageDescriptor", Match.objectLike(Map.of(
                             "Location", s3(runs),
                             "Columns", columns(table),
@@ -208,15 +211,19 @@ class BillingStackTest {
     }
 
     @Test
-    void shouldDeclareGlueTablesOverTheFinalizedTablesWithProjectedPeriod() {
+    void shouldDeclareGlueTablesOverTheFinalizedTablesWithProjectedPeriodAndBasis() {
         for (RollupTables table : RollupTables.values()) {
             String finalized = "/finalized/" + table.id() + "/";
             template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
                     "Name", table.id() + "_finalized",
-                    "PartitionKeys", List.of(Map.of("Name", "billing_period", "Type", "string")),
+                    "PartitionKeys", List.of(Map.of("Name", "billing_period", "Type", "string"),
+                            Map.of("Name", "cost_basis", "Type", "string")),
                     "Parameters", Match.objectLike(Map.of(
                             "projection.billing_period.type", "date",
-                            "storage.location.template", s3(finalized + "billing_period=${billing_period}/"))),
+                            "projection.cost_basis.type", "enum",
+                            "projection.cost_basis.values", "unblended,amortized",
+                            "storage.location.template", s3(finalized
+                                    + "billing_period=${billing_period}/cost_basis=${cost_basis}/"))),
                     "StorageDescriptor", Match.objectLike(Map.of("Location", s3(finalized), "Columns", columns(table)))))));
         }
         template.hasResourceProperties("AWS::Glue::Database", Map.of(

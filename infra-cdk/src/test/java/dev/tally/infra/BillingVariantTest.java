@@ -3,6 +3,7 @@ package dev.tally.infra;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.aws.redshift.DataApiTarget;
+import dev.tally.functions.billing.BillingConfig;
 import dev.tally.infra.billing.BillingStack;
 import dev.tally.infra.config.TallyConfig;
 import dev.tally.infra.function.FunctionJars;
@@ -22,7 +23,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The other choices of the billing config: a bill bucket the stack creates, a provisioned Redshift cluster. */
+/**
+ * The other choices of the billing config: a bill bucket the stack creates, a provisioned Redshift cluster, the
+ * amortized basis alone with an upfront ledger under an output prefix.
+ */
 class BillingVariantTest {
     private static BillingStack stack;
     private static Template template;
@@ -36,6 +40,9 @@ class BillingVariantTest {
         ObjectNode warehouse = (ObjectNode) billing.get("warehouse");
         warehouse.remove("workgroupArn");
         warehouse.put("clusterId", "analytics");
+        billing.putArray("costBases").add("amortized");
+        billing.put("outputPrefix", "tally");
+        billing.put("upfrontLedgerKey", "tally/config/upfront-ledger.json");
         App app = SynthesizedApp.newApp(Map.of(), Files.createTempDirectory("tally-cdk"));
         TallyConfig parsed = TallyConfig.parse(config.toString(), "variant", SynthesizedApp.EXAMPLE_CONFIG.getParent());
         TallyStacks stacks = TallyStacks.create(app, new Deployment(parsed, AreasFile.read(parsed.areasFile()),
@@ -77,6 +84,25 @@ class BillingVariantTest {
                 Match.objectLike(Map.of(DataApiTarget.CLUSTER, "analytics")))));
         assertThat(Templates.statementsOf(template, "BillingRollupRoleDefaultPolicy").values().toString())
                 .contains("Resource=arn:aws:redshift:eu-west-1:123456789012:cluster:analytics");
+    }
+
+    @Test
+    void shouldRollUpTheConfiguredBasisOnly_withTheUpfrontLedgerItNames_andProjectThatBasisOnly() {
+        for (String handler : List.of(dev.tally.functions.billing.BillingRollupHandler.class.getName(),
+                dev.tally.functions.billing.BillMergeHandler.class.getName())) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                            BillingConfig.COST_BASES, "amortized",
+                            BillingConfig.OUTPUT_PREFIX, "tally/",
+                            BillingConfig.UPFRONT_LEDGER_KEY, "tally/config/upfront-ledger.json")))));
+        }
+        template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
+                "Name", "service_costs_finalized",
+                "Parameters", Match.objectLike(Map.of("projection.cost_basis.type", "enum",
+                        "projection.cost_basis.values", "amortized",
+                        "storage.location.template", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
+                                "/tally/finalized/service_costs/billing_period=${billing_period}/"
+                                        + "cost_basis=${cost_basis}/"))))))))));
     }
 
     @Test

@@ -100,26 +100,42 @@ public final class UpfrontLedger {
      * @throws InputException naming the file and the entry when it is not a ledger
      */
     public static UpfrontLedger read(Path file) {
-        JsonNode root;
+        byte[] json;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
-        } catch (JsonProcessingException e) {
-            throw new InputException(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+            json = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new InputException(file + ": cannot be read (" + e.getMessage() + ")", e);
         }
+        return parse(file.toString(), json);
+    }
+
+    /**
+     * Reads a ledger from its bytes (an object in S3, say), as {@link #read} reads a file.
+     *
+     * @param name what to call it in messages (a path, an {@code s3://} URI)
+     * @throws InputException naming it and the entry when it is not a ledger
+     */
+    public static UpfrontLedger parse(String name, byte[] json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new InputException(name + ": not valid JSON (line " + e.getLocation().getLineNr() + ")");
+        } catch (IOException e) {
+            throw new InputException(name + ": cannot be read (" + e.getMessage() + ")", e);
+        }
         if (root == null || !root.isArray()) {
-            throw new InputException(file + ": an upfront ledger is a JSON array of entries");
+            throw new InputException(name + ": an upfront ledger is a JSON array of entries");
         }
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < root.size(); i++) {
-            entries.add(entry(file, i, root.get(i)));
+            entries.add(entry(name, i, root.get(i)));
         }
         return new UpfrontLedger(entries);
     }
 
-    private static Entry entry(Path file, int index, JsonNode node) {
-        String where = file + ": entry " + (index + 1);
+    private static Entry entry(String name, int index, JsonNode node) {
+        String where = name + ": entry " + (index + 1);
         if (!node.isObject()) {
             throw new InputException(where + " is not an object");
         }

@@ -1,5 +1,7 @@
 package dev.tally.delivery;
 
+import dev.tally.billing.CostBasis;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -24,9 +26,19 @@ public interface DeliveryLedger {
      *
      * @param scope  the bill ({@link BillDelivery#scope()})
      * @param period the billing period it is for, or null when neither key nor manifest names one
-     * @param key    the delivery: an object version, an ETag and sequencer, or a manifest's assembly / execution id
+     * @param key    the delivery: an object version, an ETag and sequencer, or a manifest's assembly / execution id;
+     *               the billing function rolls each cost basis of a delivery up as a delivery of its own, keyed
+     *               {@code <key>#<basis>} ({@link #onBasis})
      */
     record DeliveryId(String scope, YearMonth period, String key) {
+        /**
+         * The delivery's run on one cost basis: claimed, marked and finalized on its own, so a duplicate or a retry
+         * finds each basis where it got to — one done, the other failed — and redoes only what is not done. Its
+         * order ({@link #advance}, {@link #claimFinal}) is the delivery's, shared by the bill's bases.
+         */
+        public DeliveryId onBasis(CostBasis basis) {
+            return new DeliveryId(scope, period, key + "#" + basis.id());
+        }
     }
 
     /** Where a delivery is. */
@@ -36,7 +48,7 @@ public interface DeliveryLedger {
      * A delivery's entry.
      *
      * @param order  its place among the deliveries of its bill and period (later sorts higher)
-     * @param runId  its run, once rolled up, as {@code <billing period>/<run id>}
+     * @param runId  its run, once rolled up, as {@code <billing period>/<cost basis>/<run id>}
      * @param note   why it failed or was superseded, if it was (never personal data: there is none in a bill's keys)
      */
     record Entry(DeliveryId id, State state, String order, String runId, Instant claimedAt, String note) {

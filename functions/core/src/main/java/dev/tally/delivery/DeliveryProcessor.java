@@ -2,8 +2,10 @@ package dev.tally.delivery;
 
 import dev.tally.InputException;
 import dev.tally.allocation.ProductAreaStore;
+import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
 import dev.tally.billing.BillManifest;
+import dev.tally.billing.CostBasis;
 import dev.tally.billing.ReadSettings;
 import dev.tally.history.HistoryStore;
 import dev.tally.rollup.Rollup;
@@ -30,6 +32,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * on. A run that failed only in the warehouse is loaded again from its outputs when its delivery comes
  * again, without rolling up again. With a {@link Distribution}, a manifest of many parts is claimed here and handed
  * to a distributed run, whose workers read the parts and merge them ({@link DistributedRollups}).
+ *
+ * <p>A delivery is rolled up on every configured cost basis ({@link Settings#bases()}), one run per basis: the bill
+ * is read once per basis, each run claimed, written, finalized and loaded as a delivery of its own in the ledger
+ * ({@link DeliveryLedger.DeliveryId#onBasis}). So the delivery is done once every basis is, a duplicate notification
+ * finds every basis done and writes nothing, and a retry after one basis succeeded redoes only the other.
  */
 public final class DeliveryProcessor {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
@@ -40,12 +47,37 @@ public final class DeliveryProcessor {
      * @param tagKey       the cost-allocation tag naming a product area
      * @param lease        how long a claimed delivery is held before another invocation may take it over
      *                     (longer than the function's timeout)
+     * @param bases        the cost bases (§8) every delivery is rolled up on, each a run of its own, in
+     *                     {@link CostBasis} order, at least one
+     * @param upfrontLedger the key in {@code outputBucket} of the upfront ledger ({@link UpfrontLedger}, the
+     *                     {@code --upfront} file) that spreads a DBR bill's sign-up charges on the amortized basis;
+     *                     empty: DBR bills are not rolled up on the amortized basis (they have no amortization
+     *                     columns, and leaving their upfront fees out would understate the month)
      */
     public record Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
-                           RollupRunner.Engine engine) {
-        /** How the billing function reads bills: the unblended basis (§8), by the tag key. */
-        public ReadSettings readSettings() {
-            return ReadSettings.unblended(tagKey);
+                           RollupRunner.Engine engine, List<CostBasis> bases, Optional<String> upfrontLedger) {
+        public Settings {
+            bases = List.copyOf(bases);
+            if (bases.isEmpty()) {
+                throw new IllegalArgumentException("at least one cost basis");
+            }
+            if (!bases.equals(bases.stream().distinct().sorted().toList())) {
+                throw new IllegalArgumentException("cost bases once each, in their order: " + bases);
+            }
+            if (upfrontLedger.isPresent() && !bases.contains(CostBasis.AMORTIZED)) {
+                throw new IllegalArgumentException("an upfront ledger is read on the amortized basis only");
+            }
+        }
+
+        /** The unblended basis only (§1–§7 as written). */
+        public Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
+                        RollupRunner.Engine engine) {
+            this(outputBucket, outputPrefix, tagKey, lease, engine, List.of(CostBasis.UNBLENDED), Optional.empty());
+        }
+
+        /** How the billing function reads bills on one basis, by the tag key. */
+        public ReadSettings readSettings(CostBasis basis) {
+            return new ReadSettings(tagKey, basis);
         }
     }
 
@@ -60,11 +92,23 @@ public final class DeliveryProcessor {
      * @param run      where its outputs went, when rolled up (or loaded again)
      * @param message  the SQS message the notice came in, or empty
      * @param bytesRead the bill's stored bytes read (all parts, all readings), when rolled up
+     * @param costBasis the basis of the delivery's run this outcome is of; empty for a notice that is no delivery (or
+     *                 whose bill could not be looked at), which has one outcome for all bases
      */
     public record Outcome(Status status, String source, String reason, Rollup.Summary summary, RunRecord run,
-                          String message, long bytesRead) {
+                          String message, long bytesRead, Optional<CostBasis> costBasis) {
+        public Outcome(Status status, String source, String reason, Rollup.Summary summary, RunRecord run,
+                       String message, long bytesRead) {
+            this(status, source, reason, summary, run, message, bytesRead, Optional.empty());
+        }
+
         static Outcome of(Status status, String source, String reason, String message) {
             return new Outcome(status, source, reason, null, null, message, 0);
+        }
+
+        /** This outcome, as the one of the delivery's run on {@code basis}. */
+        public Outcome on(CostBasis basis) {
+            return new Outcome(status, source, reason, summary, run, message, bytesRead, Optional.of(basis));
         }
     }
 
@@ -97,41 +141,66 @@ public final class DeliveryProcessor {
         this.distribution = distribution;
     }
 
-    /** Every notice, in order; never throws for one notice. */
+    /**
+     * Every notice, in order; never throws for one notice. A delivery has an outcome per configured basis (in
+     * {@link CostBasis} order), any other notice one.
+     */
     public List<Outcome> process(List<S3Notifications.Notice> notices) {
-        List<Outcome> outcomes = new ArrayList<>(notices.size());
+        List<Outcome> outcomes = new ArrayList<>(notices.size() * settings.bases().size());
         for (S3Notifications.Notice notice : notices) {
-            Outcome outcome = process(notice);
-            LOG.info("{} {}{}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.source(),
-                    outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
-            outcomes.add(outcome);
+            for (Outcome outcome : process(notice)) {
+                LOG.info("{} {}{}{}", outcome.status().name().toLowerCase(java.util.Locale.ROOT), outcome.source(),
+                        outcome.costBasis().map(b -> " (" + b.id() + ")").orElse(""),
+                        outcome.reason().isEmpty() ? "" : ": " + outcome.reason());
+                outcomes.add(outcome);
+            }
         }
         return outcomes;
     }
 
-    private Outcome process(S3Notifications.Notice notice) {
+    private List<Outcome> process(S3Notifications.Notice notice) {
         if (notice instanceof S3Notifications.Notice.Created created) {
             return created(created.object());
         }
         if (notice instanceof S3Notifications.Notice.Test test) {
-            return Outcome.of(Status.IGNORED, "s3://" + test.bucket(), "S3 test event", test.message());
+            return List.of(Outcome.of(Status.IGNORED, "s3://" + test.bucket(), "S3 test event", test.message()));
         }
         S3Notifications.Notice.Unusable unusable = (S3Notifications.Notice.Unusable) notice;
-        return Outcome.of(Status.IGNORED, "", unusable.reason(), unusable.message());
+        return List.of(Outcome.of(Status.IGNORED, "", unusable.reason(), unusable.message()));
     }
 
-    private Outcome created(ObjectCreated object) {
+    private List<Outcome> created(ObjectCreated object) {
         BillDelivery.Classified classified = BillDelivery.classify(object);
         if (classified instanceof BillDelivery.Classified.Ignored ignored) {
-            return Outcome.of(Status.IGNORED, object.uri(), ignored.reason(), object.message());
+            return List.of(Outcome.of(Status.IGNORED, object.uri(), ignored.reason(), object.message()));
         }
         BillDelivery delivery = ((BillDelivery.Classified.Found) classified).delivery();
+        Resolved resolved;
         try {
-            return deliver(delivery);
+            resolved = resolve(delivery);
         } catch (IOException | UncheckedIOException | InputException e) {
             LOG.warn("{}: {}", object.uri(), e.getMessage());
-            return Outcome.of(Status.FAILED, object.uri(), e.getMessage(), object.message());
+            return List.of(Outcome.of(Status.FAILED, object.uri(), e.getMessage(), object.message()));
         }
+        if (!resolved.stale().isEmpty()) {
+            return List.of(Outcome.of(Status.SUPERSEDED, object.uri(), resolved.stale(), object.message()));
+        }
+        if (resolved.parts().isEmpty()) {
+            return List.of(Outcome.of(Status.IGNORED, object.uri(), "the manifest lists no parts", object.message()));
+        }
+        // Each basis is a run of its own, claimed and marked on its own: one that fails leaves the other's done.
+        List<Outcome> outcomes = new ArrayList<>();
+        for (CostBasis basis : settings.bases()) {
+            Outcome outcome;
+            try {
+                outcome = deliver(resolved, basis);
+            } catch (IOException | UncheckedIOException | InputException e) {
+                LOG.warn("{} ({}): {}", object.uri(), basis.id(), e.getMessage());
+                outcome = Outcome.of(Status.FAILED, object.uri(), e.getMessage(), object.message());
+            }
+            outcomes.add(outcome.on(basis));
+        }
+        return outcomes;
     }
 
     /** The bill a delivery names, once its objects are looked at. */
@@ -139,18 +208,17 @@ public final class DeliveryProcessor {
                             String stale) {
     }
 
-    private Outcome deliver(BillDelivery delivery) throws IOException {
+    private Outcome deliver(Resolved resolved, CostBasis basis) throws IOException {
+        BillDelivery delivery = resolved.delivery();
         ObjectCreated object = delivery.object();
-        Resolved resolved = resolve(delivery);
-        if (!resolved.stale().isEmpty()) {
-            return Outcome.of(Status.SUPERSEDED, object.uri(), resolved.stale(), object.message());
+        boolean dbrAmortized = basis == CostBasis.AMORTIZED && delivery.kind() == BillDelivery.Kind.DBR;
+        if (dbrAmortized && settings.upfrontLedger().isEmpty()) {
+            return Outcome.of(Status.IGNORED, object.uri(), "not rolled up on the amortized basis: a DBR bill has no "
+                    + "amortization columns, and no upfront ledger is configured to spread its sign-up charges "
+                    + "(the billing function's UPFRONT_LEDGER_KEY)", object.message());
         }
-        if (resolved.parts().isEmpty()) {
-            return Outcome.of(Status.IGNORED, object.uri(), "the manifest lists no parts", object.message());
-        }
-        delivery = resolved.delivery();
         DeliveryLedger.DeliveryId id = new DeliveryLedger.DeliveryId(delivery.scope(), delivery.period(),
-                resolved.key());
+                resolved.key()).onBasis(basis);
         Instant started = clock.instant();
         DeliveryLedger.Claim claim = ledger.claim(id, resolved.order(), started, settings.lease());
         if (claim instanceof DeliveryLedger.Claim.Held held) {
@@ -161,17 +229,27 @@ public final class DeliveryProcessor {
             return Outcome.of(Status.SUPERSEDED, object.uri(), "a later delivery of this bill and period was rolled "
                     + "up already", object.message());
         }
-        Optional<Distribution> distributed = distribution.filter(d -> d.applies(resolved.delivery().kind(),
+        Optional<Distribution> distributed = distribution.filter(d -> d.applies(delivery.kind(),
                 resolved.parts().size()));
         if (distributed.isPresent()) {
-            return distribute(distributed.get().runs(), id, resolved, started, object);
+            return distribute(distributed.get().runs(), id, resolved, basis, started, object);
         }
         Bill bill = new Bill(object.uri(), List.copyOf(resolved.parts()));
         AtomicLong read = new AtomicLong();
-        return completion.complete(id, resolved.order(), object.uri(), started, object.message(),
-                () -> new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(bill, null, null,
-                        settings.tagKey(), null, false, settings.readSettings().basis(), null), areas.load(), history,
-                        bytes -> read.accumulateAndGet(bytes, Math::max)), read::get);
+        return completion.complete(id, resolved.order(), object.uri(), started, object.message(), () -> {
+            UpfrontLedger upfront = dbrAmortized ? upfrontLedger() : null;
+            return new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(bill, null, null,
+                            settings.tagKey(), null, false, basis, upfront), areas.load(), history,
+                    bytes -> read.accumulateAndGet(bytes, Math::max));
+        }, read::get);
+    }
+
+    /** The configured upfront ledger, read for every run: an edit to it applies from the next delivery on. */
+    private UpfrontLedger upfrontLedger() throws IOException {
+        String key = settings.upfrontLedger().orElseThrow();
+        try (InputStream in = store.get(settings.outputBucket(), key, "", "")) {
+            return UpfrontLedger.parse("s3://" + settings.outputBucket() + "/" + key, in.readAllBytes());
+        }
     }
 
     /**
@@ -179,7 +257,7 @@ public final class DeliveryProcessor {
      * under the delivery's name. A second notification of the delivery finds the execution there and starts none.
      */
     private Outcome distribute(DistributedRuns runs, DeliveryLedger.DeliveryId id, Resolved resolved,
-                               Instant started, ObjectCreated object) throws IOException {
+                               CostBasis basis, Instant started, ObjectCreated object) throws IOException {
         List<DistributedRun.Part> parts = new ArrayList<>();
         for (StoredBillPart part : resolved.parts()) {
             parts.add(new DistributedRun.Part(parts.size(), part.bucket(), part.key(), part.versionId(), part.eTag(),
@@ -188,7 +266,7 @@ public final class DeliveryProcessor {
         String execution = DistributedRun.executionName(id);
         DistributedRun run = new DistributedRun(new RollupRunner(clock).newRunId(), object.uri(), id,
                 resolved.order(), started, settings.outputBucket(), outputs.workKey(execution, "parts.json"),
-                parts.size());
+                parts.size(), basis);
         boolean startedNow;
         try {
             store.put(run.bucket(), run.partsKey(), DistributedRun.partsJson(parts), "application/json");

@@ -26,7 +26,8 @@ import java.util.Set;
  * reads in part order, merges and finishes them ({@link RollupByParts}) and completes the run exactly as the billing
  * function completes one it read itself — the same outputs, ledger marks, finalized tables and warehouse load — so
  * that a distributed run cannot be told from one invocation's. Both steps may be retried: a part's read is written
- * whole under a fixed key, and a merge finds in the ledger what an earlier attempt of it finished.
+ * whole under a fixed key, and a merge finds in the ledger what an earlier attempt of it finished. A run is of one cost
+ * basis ({@link DistributedRun#costBasis()}): its parts are read and merged on that basis.
  */
 public final class DistributedRollups {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedRollups.class);
@@ -38,7 +39,7 @@ public final class DistributedRollups {
     private final DeliveryLedger ledger;
     private final HistoryStore history;
     private final ProductAreaStore areas;
-    private final RollupByParts rollup;
+    private final DeliveryProcessor.Settings settings;
     private final RunCompletion completion;
 
     public DistributedRollups(ObjectStore store, DeliveryLedger ledger, HistoryStore history, ProductAreaStore areas,
@@ -47,7 +48,7 @@ public final class DistributedRollups {
         this.ledger = ledger;
         this.history = history;
         this.areas = areas;
-        this.rollup = new RollupByParts(settings.engine(), settings.readSettings());
+        this.settings = settings;
         this.completion = new RunCompletion(ledger, warehouse,
                 new RollupOutputs(store, settings.outputBucket(), settings.outputPrefix()), clock);
     }
@@ -58,7 +59,7 @@ public final class DistributedRollups {
      * @return the key of the part's read in the run's bucket ({@link DistributedRun#partReadKey})
      */
     public String readPart(DistributedRun run, DistributedRun.Part part) throws IOException {
-        BillPartRead read = rollup.read(part.in(store), areas.load(), history);
+        BillPartRead read = rollup(run).read(part.in(store), areas.load(), history);
         String key = run.partReadKey(part.index());
         store.put(run.bucket(), key, BillPartCodec.encode(read), "application/gzip");
         return key;
@@ -76,15 +77,21 @@ public final class DistributedRollups {
             return complete(run);
         } catch (IOException | UncheckedIOException | InputException e) {
             LOG.warn("{} (run {}): {}", run.source(), run.runId(), e.getMessage());
-            return DeliveryProcessor.Outcome.of(DeliveryProcessor.Status.FAILED, run.source(), e.getMessage(), "");
+            return DeliveryProcessor.Outcome.of(DeliveryProcessor.Status.FAILED, run.source(), e.getMessage(), "")
+                    .on(run.costBasis());
         }
+    }
+
+    /** The parts of a run are read, and merged, on the run's basis. */
+    private RollupByParts rollup(DistributedRun run) {
+        return new RollupByParts(settings.engine(), settings.readSettings(run.costBasis()));
     }
 
     private DeliveryProcessor.Outcome complete(DistributedRun run) throws IOException {
         DeliveryLedger.Entry entry = ledger.get(run.id()).orElseThrow(() -> new IllegalStateException(
                 "the ledger has no claim of " + run.source() + " for run " + run.runId()));
         if (DONE.contains(entry.state())) {
-            return completion.again(entry, run.source(), "");
+            return completion.again(entry, run.source(), "").on(run.costBasis());
         }
         List<DistributedRun.Part> parts;
         try (InputStream in = store.get(run.bucket(), run.partsKey(), "", "")) {
@@ -109,7 +116,7 @@ public final class DistributedRollups {
                     reads.add(BillPartCodec.decode(in));
                 }
             }
-            return rollup.merge(bill, reads, areas.load(), history, run.runId());
-        }, () -> stored);
+            return rollup(run).merge(bill, reads, areas.load(), history, run.runId());
+        }, () -> stored).on(run.costBasis());
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.billing.CostBasis;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,9 +29,12 @@ import java.util.List;
  * @param bucket    the output bucket, where the work is
  * @param partsKey  the list of the parts there (a JSON array of {@link Part})
  * @param parts     how many parts
+ * @param costBasis the basis the parts are read and merged on (§8); a delivery configured for two bases has a run, an
+ *                  execution, of each ({@code id} is the delivery {@link DeliveryLedger.DeliveryId#onBasis on the
+ *                  basis})
  */
 public record DistributedRun(String runId, String source, DeliveryLedger.DeliveryId id, String order,
-                             Instant startedAt, String bucket, String partsKey, int parts) {
+                             Instant startedAt, String bucket, String partsKey, int parts, CostBasis costBasis) {
     public static final String RUN_ID = "run_id";
     public static final String SOURCE = "source";
     public static final String SCOPE = "scope";
@@ -41,6 +45,7 @@ public record DistributedRun(String runId, String source, DeliveryLedger.Deliver
     public static final String BUCKET = "bucket";
     public static final String PARTS_KEY = "parts_key";
     public static final String PARTS = "parts";
+    public static final String COST_BASIS = "cost_basis";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -117,7 +122,7 @@ public record DistributedRun(String runId, String source, DeliveryLedger.Deliver
         node.putObject(DELIVERY).put(SCOPE, id.scope())
                 .put(PERIOD, id.period() == null ? null : id.period().toString()).put("key", id.key());
         return node.put(ORDER, order).put(STARTED_AT, startedAt.toString()).put(BUCKET, bucket)
-                .put(PARTS_KEY, partsKey).put(PARTS, parts);
+                .put(PARTS_KEY, partsKey).put(PARTS, parts).put(COST_BASIS, costBasis.id());
     }
 
     /** @throws IllegalArgumentException naming a field that is missing or wrong */
@@ -128,7 +133,9 @@ public record DistributedRun(String runId, String source, DeliveryLedger.Deliver
             return new DistributedRun(required(n, RUN_ID), required(n, SOURCE), new DeliveryLedger.DeliveryId(
                     required(delivery, SCOPE), period.isTextual() ? YearMonth.parse(period.asText()) : null,
                     required(delivery, "key")), required(n, ORDER), Instant.parse(required(n, STARTED_AT)),
-                    required(n, BUCKET), required(n, PARTS_KEY), n.path(PARTS).asInt());
+                    required(n, BUCKET), required(n, PARTS_KEY), n.path(PARTS).asInt(),
+                    // an execution started before runs had a basis read its parts on the unblended one
+                    n.has(COST_BASIS) ? CostBasis.parse(required(n, COST_BASIS)) : CostBasis.UNBLENDED);
         } catch (java.time.format.DateTimeParseException e) {
             throw new IllegalArgumentException("a distributed run's " + STARTED_AT + " or " + PERIOD
                     + " is no date: " + e.getParsedString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tally.billing.CostBasis;
 import dev.tally.money.Money;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupTables;
@@ -20,16 +21,18 @@ import java.util.Map;
  * Where a run's outputs go in the output bucket, laid out for Athena and Glue (Hive partitions), and
  * the writing of them:
  * <pre>
- * rollups/&lt;table&gt;/billing_period=YYYY-MM/run_id=&lt;id&gt;/part-0.csv   every run, append-only
- * runs/billing_period=YYYY-MM/run_id=&lt;id&gt;/summary.json, report.json, run.json
- * finalized/&lt;table&gt;/billing_period=YYYY-MM/part-0.csv             final bills only, replaced
- * finalized/_runs/billing_period=YYYY-MM/run.json                     which run the finalized tables are
- * work/&lt;execution&gt;/parts.json, part-NNNNN.json.gz                    a distributed run's parts and their reads
+ * rollups/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run_id=&lt;id&gt;/part-0.csv  every run
+ * runs/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run_id=&lt;id&gt;/summary.json, report.json, run.json
+ * finalized/&lt;table&gt;/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/part-0.csv    final bills only, replaced
+ * finalized/_runs/billing_period=YYYY-MM/cost_basis=&lt;basis&gt;/run.json            which run they are
+ * work/&lt;execution&gt;/parts.json, part-NNNNN.json.gz      a distributed run's parts and their reads
  * </pre>
- * (under a configurable prefix). Table files have a header and no {@code billing_period} column: the
- * partition is the period. A finalized table is one object, so replacing it is atomic (S3 replaces an
- * object whole); the run marker is written last. {@code run.json} is the {@link RunRecord}: a failed
- * warehouse load is retried from it, without rolling up again.
+ * (under a configurable prefix). {@code <basis>} is the run's cost basis ({@link CostBasis#id()}: {@code unblended}
+ * or {@code amortized}), on every run, so the bases of one delivery lie side by side and a reader picks one by its
+ * partition. Table files have a header and neither a {@code billing_period} nor a {@code cost_basis} column: the
+ * partitions are. A finalized table is one object, so replacing it is atomic (S3 replaces an object whole); the run
+ * marker is written last. A final bill replaces the finalized tables of its own basis only. {@code run.json} is the
+ * {@link RunRecord}: a failed warehouse load is retried from it, without rolling up again.
  */
 public final class RollupOutputs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,25 +54,30 @@ public final class RollupOutputs {
         return bucket;
     }
 
-    public String tableKey(RollupTables table, String period, String runId) {
-        return prefix + "rollups/" + table.id() + "/billing_period=" + period + "/run_id=" + runId + "/part-0.csv";
+    public String tableKey(RollupTables table, String period, CostBasis basis, String runId) {
+        return prefix + "rollups/" + table.id() + "/" + partition(period, basis) + "/run_id=" + runId + "/part-0.csv";
     }
 
-    public String finalizedKey(RollupTables table, String period) {
-        return prefix + "finalized/" + table.id() + "/billing_period=" + period + "/part-0.csv";
+    public String finalizedKey(RollupTables table, String period, CostBasis basis) {
+        return prefix + "finalized/" + table.id() + "/" + partition(period, basis) + "/part-0.csv";
     }
 
-    public String runKey(String period, String runId, String file) {
-        return prefix + "runs/billing_period=" + period + "/run_id=" + runId + "/" + file;
+    public String runKey(String period, CostBasis basis, String runId, String file) {
+        return prefix + "runs/" + partition(period, basis) + "/run_id=" + runId + "/" + file;
+    }
+
+    public String finalizedRunKey(String period, CostBasis basis) {
+        return prefix + "finalized/_runs/" + partition(period, basis) + "/run.json";
+    }
+
+    /** {@code billing_period=YYYY-MM/cost_basis=<basis>}: the two partitions every output is under. */
+    private static String partition(String period, CostBasis basis) {
+        return "billing_period=" + period + "/cost_basis=" + basis.id();
     }
 
     /** Where a distributed run keeps its work ({@link DistributedRun}), by its execution's name. */
     public String workKey(String execution, String file) {
         return prefix + "work/" + execution + "/" + file;
-    }
-
-    public String finalizedRunKey(String period) {
-        return prefix + "finalized/_runs/billing_period=" + period + "/run.json";
     }
 
     /**
@@ -80,17 +88,18 @@ public final class RollupOutputs {
     public RunRecord writeRun(Rollup rollup, String source, Instant startedAt, Instant finishedAt)
             throws IOException {
         Rollup.Summary s = rollup.summary();
+        CostBasis basis = CostBasis.parse(s.costBasis());
         Map<RollupTables, String> tables = new EnumMap<>(RollupTables.class);
         for (RollupTables table : RollupTables.values()) {
-            String key = tableKey(table, s.billingPeriod(), s.runId());
+            String key = tableKey(table, s.billingPeriod(), basis, s.runId());
             store.put(bucket, key, table.bytes(rollup, false), CSV);
             tables.put(table, key);
         }
-        store.put(bucket, runKey(s.billingPeriod(), s.runId(), "summary.json"),
+        store.put(bucket, runKey(s.billingPeriod(), basis, s.runId(), "summary.json"),
                 JSON.writeValueAsBytes(RollupWriter.summaryJson(s)), JSON_TYPE);
-        store.put(bucket, runKey(s.billingPeriod(), s.runId(), "report.json"),
+        store.put(bucket, runKey(s.billingPeriod(), basis, s.runId(), "report.json"),
                 JSON.writeValueAsBytes(RollupWriter.reportJson(rollup)), JSON_TYPE);
-        RunRecord run = new RunRecord(s.runId(), s.billingPeriod(), source, s.format(), s.isFinal(), false,
+        RunRecord run = new RunRecord(s.runId(), s.billingPeriod(), basis, source, s.format(), s.isFinal(), false,
                 s.lineItems(), s.skippedRows(), s.malformedRows(), s.otherPeriodRows(), s.totalCost(),
                 s.allocatedCost(), s.unallocatedCost(), s.unmappedCost(), s.coverage(), startedAt, finishedAt, bucket,
                 tables);
@@ -99,31 +108,31 @@ public final class RollupOutputs {
     }
 
     /**
-     * Replaces the period's finalized tables with the run's (a final bill), marker last.
+     * Replaces the period's finalized tables of the run's basis with the run's (a final bill), marker last; the
+     * other basis's finalized tables are not touched.
      *
      * @return the run, marked as having replaced the finalized tables
      */
     public RunRecord finalize(Rollup rollup, RunRecord run) throws IOException {
         for (RollupTables table : RollupTables.values()) {
-            store.put(bucket, finalizedKey(table, run.billingPeriod()), table.bytes(rollup, false), CSV);
+            store.put(bucket, finalizedKey(table, run.billingPeriod(), run.costBasis()), table.bytes(rollup, false),
+                    CSV);
         }
-        RunRecord finalized = new RunRecord(run.runId(), run.billingPeriod(), run.source(), run.format(), run.isFinal(),
-                true, run.lineItems(), run.skippedRows(), run.malformedRows(), run.otherPeriodRows(), run.totalCost(),
-                run.allocatedCost(), run.unallocatedCost(), run.unmappedCost(), run.coverage(), run.startedAt(),
-                run.finishedAt(), run.bucket(), run.tables());
+        RunRecord finalized = run.asFinalized();
         writeRecord(finalized);
-        store.put(bucket, finalizedRunKey(run.billingPeriod()), JSON.writeValueAsBytes(toJson(finalized)), JSON_TYPE);
+        store.put(bucket, finalizedRunKey(run.billingPeriod(), run.costBasis()),
+                JSON.writeValueAsBytes(toJson(finalized)), JSON_TYPE);
         return finalized;
     }
 
     private void writeRecord(RunRecord run) throws IOException {
-        store.put(bucket, runKey(run.billingPeriod(), run.runId(), "run.json"), JSON.writeValueAsBytes(toJson(run)),
-                JSON_TYPE);
+        store.put(bucket, runKey(run.billingPeriod(), run.costBasis(), run.runId(), "run.json"),
+                JSON.writeValueAsBytes(toJson(run)), JSON_TYPE);
     }
 
     /** A run's record, as written by {@link #writeRun} (and {@link #finalize}). */
-    public RunRecord readRun(String period, String runId) throws IOException {
-        try (InputStream in = store.get(bucket, runKey(period, runId, "run.json"), "", "")) {
+    public RunRecord readRun(String period, CostBasis basis, String runId) throws IOException {
+        try (InputStream in = store.get(bucket, runKey(period, basis, runId, "run.json"), "", "")) {
             return fromJson(JSON.readTree(in));
         }
     }
@@ -137,6 +146,7 @@ public final class RollupOutputs {
         ObjectNode node = JSON.createObjectNode();
         node.put("run_id", run.runId());
         node.put("billing_period", run.billingPeriod());
+        node.put("cost_basis", run.costBasis().id());
         node.put("source", run.source());
         node.put("format", run.format());
         node.put("final", run.isFinal());
@@ -163,7 +173,8 @@ public final class RollupOutputs {
         for (RollupTables table : RollupTables.values()) {
             tables.put(table, n.path("tables").path(table.id()).asText());
         }
-        return new RunRecord(n.path("run_id").asText(), n.path("billing_period").asText(), n.path("source").asText(),
+        return new RunRecord(n.path("run_id").asText(), n.path("billing_period").asText(),
+                CostBasis.parse(n.path("cost_basis").asText()), n.path("source").asText(),
                 n.path("format").asText(), n.path("final").asBoolean(), n.path("finalized").asBoolean(),
                 n.path("line_items").asLong(), n.path("skipped_rows").asLong(), n.path("malformed_rows").asLong(),
                 n.path("other_period_rows").asLong(), money(n, "total_cost"), money(n, "allocated_cost"),

@@ -1,5 +1,6 @@
 package dev.tally.delivery;
 
+import dev.tally.billing.CostBasis;
 import dev.tally.rollup.Rollup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +89,11 @@ final class RunCompletion {
                 return DeliveryProcessor.Outcome.of(DeliveryProcessor.Status.SUPERSEDED, source, "a later delivery "
                         + "of this bill and period was rolled up already", message);
             case ROLLED_UP:
-                int slash = run.indexOf('/');
-                RunRecord record = outputs.readRun(run.substring(0, slash), run.substring(slash + 1));
+                String[] ref = run.split("/", 3);
+                if (ref.length != 3) {
+                    throw new IllegalStateException("the ledger names run '" + run + "', not <period>/<basis>/<run id>");
+                }
+                RunRecord record = outputs.readRun(ref[0], CostBasis.parse(ref[1]), ref[2]);
                 String failure = load(entry.id(), record);
                 return new DeliveryProcessor.Outcome(failure.isEmpty() ? DeliveryProcessor.Status.DUPLICATE
                         : DeliveryProcessor.Status.FAILED, source, failure.isEmpty() ? "rolled up already (run " + run
@@ -100,8 +104,8 @@ final class RunCompletion {
         }
     }
 
-    /** How the ledger names a run: {@code <billing period>/<run id>}, enough to find its record. */
+    /** How the ledger names a run: {@code <billing period>/<cost basis>/<run id>}, enough to find its record. */
     private static String runRef(RunRecord run) {
-        return run.billingPeriod() + "/" + run.runId();
+        return run.billingPeriod() + "/" + run.costBasis().id() + "/" + run.runId();
     }
 }

@@ -3,6 +3,7 @@ package dev.tally.delivery;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.allocation.ProductAreaMap;
 import dev.tally.allocation.ProductAreaStore;
+import dev.tally.billing.CostBasis;
 import dev.tally.history.History;
 import dev.tally.history.HistoryEvent;
 import dev.tally.history.HistoryStore;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +30,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -70,6 +73,16 @@ class DeliveryProcessorTest {
     }
 
     private DeliveryProcessor processor() {
+        return processor(new DeliveryProcessor.Settings(OUT, "", month.tagKey(), Duration.ofMinutes(20),
+                RollupRunner.Engine.FAST), store);
+    }
+
+    private DeliveryProcessor processor(List<CostBasis> bases, Optional<String> upfront, ObjectStore objects) {
+        return processor(new DeliveryProcessor.Settings(OUT, "", month.tagKey(), Duration.ofMinutes(20),
+                RollupRunner.Engine.FAST, bases, upfront), objects);
+    }
+
+    private DeliveryProcessor processor(DeliveryProcessor.Settings settings, ObjectStore objects) {
         HistoryStore historyStore = new HistoryStore() {
             @Override
             public void record(HistoryEvent event) {
@@ -92,8 +105,7 @@ class DeliveryProcessorTest {
                 throw new UnsupportedOperationException();
             }
         };
-        return new DeliveryProcessor(store, ledger, historyStore, areaStore, warehouse,
-                new DeliveryProcessor.Settings(OUT, "", month.tagKey(), Duration.ofMinutes(20), RollupRunner.Engine.FAST),
+        return new DeliveryProcessor(objects, ledger, historyStore, areaStore, warehouse, settings,
                 Clock.fixed(Instant.parse("2017-03-02T00:00:00Z"), ZoneOffset.UTC));
     }
 
@@ -138,7 +150,8 @@ class DeliveryProcessorTest {
         assertThat(outcome.summary().totalCost()).isEqualTo(expected.summary().totalCost());
         String runId = outcome.run().runId();
         for (RollupTables table : RollupTables.values()) {
-            String key = "rollups/" + table.id() + "/billing_period=2017-02/run_id=" + runId + "/part-0.csv";
+            String key = "rollups/" + table.id() + "/billing_period=2017-02/cost_basis=unblended/run_id=" + runId
+                    + "/part-0.csv";
             assertThat(outcome.run().tables().get(table)).isEqualTo(key);
             assertThat(text(key)).isEqualTo(new String(table.bytes(expected, false), java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -146,8 +159,8 @@ class DeliveryProcessorTest {
                 .first().isEqualTo("product_area,cost");
         assertThat(text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)).lines())
                 .hasSize(expected.productAreaCosts().size() + 1).element(1).asString().doesNotStartWith("2017-02");
-        assertThat(JSON.readTree(text("runs/billing_period=2017-02/run_id=" + runId + "/summary.json"))
-                .path("total_cost").asText()).isEqualTo(dev.tally.money.Money.format(expected.summary().totalCost()));
+        assertThat(JSON.readTree(text("runs/billing_period=2017-02/cost_basis=unblended/run_id=" + runId
+                + "/summary.json")).path("total_cost").asText()).isEqualTo(dev.tally.money.Money.format(expected.summary().totalCost()));
         assertThat(store.keys(OUT)).noneMatch(k -> k.startsWith("finalized/"));
         assertThat(loaded).extracting(RunRecord::runId).containsExactly(runId);
         assertThat(outcome.message()).isEqualTo("msg-0A");
@@ -182,11 +195,12 @@ class DeliveryProcessorTest {
         assertThat(fin.run().finalized()).isTrue();
         assertThat(store.keys(OUT)).contains(estimated.run().tables().get(RollupTables.SERVICE_COSTS),
                 fin.run().tables().get(RollupTables.SERVICE_COSTS),
-                "finalized/service_costs/billing_period=2017-02/part-0.csv",
-                "finalized/_runs/billing_period=2017-02/run.json");
-        assertThat(text("finalized/product_area_costs/billing_period=2017-02/part-0.csv"))
+                "finalized/service_costs/billing_period=2017-02/cost_basis=unblended/part-0.csv",
+                "finalized/_runs/billing_period=2017-02/cost_basis=unblended/run.json");
+        assertThat(text("finalized/product_area_costs/billing_period=2017-02/cost_basis=unblended/part-0.csv"))
                 .isEqualTo(text(fin.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)));
-        assertThat(JSON.readTree(text("finalized/_runs/billing_period=2017-02/run.json")).path("run_id").asText())
+        assertThat(JSON.readTree(text("finalized/_runs/billing_period=2017-02/cost_basis=unblended/run.json"))
+                .path("run_id").asText())
                 .isEqualTo(fin.run().runId());
         assertThat(loaded).extracting(RunRecord::finalized).containsExactly(false, true);
     }
@@ -263,5 +277,184 @@ class DeliveryProcessorTest {
 
         assertThat(outcome.status()).isEqualTo(DeliveryProcessor.Status.SUPERSEDED);
         assertThat(outcome.reason()).contains("changed since");
+    }
+
+    /** A CUR 2.0 month with reservations and savings plans, delivered as a Data Export; its notification. */
+    private S3Notifications.Notice cur2Export(Manifest[] generated, boolean estimated, String execution,
+                                              String sequencer) throws IOException {
+        Path out = dir.resolve("cur2-" + execution);
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.CUR2).compression(Compression.GZIP)
+                .seed(3).targetRows(3000).commitments(true).estimated(estimated).build(), out);
+        generated[0] = m;
+        String data = "exports/cur2/data/BILLING_PERIOD=2017-02/" + execution + "/cur2-00001.csv.gz";
+        store.upload(BILLS, data, Files.readAllBytes(out.resolve(m.billFile())));
+        return upload("exports/cur2/metadata/BILLING_PERIOD=2017-02/cur2-Manifest.json", ("{\"executionId\": \""
+                + execution + "\", \"dataFiles\": [\"s3://" + BILLS + "/" + data + "\"]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), sequencer);
+    }
+
+    private static final List<CostBasis> BOTH = List.of(CostBasis.UNBLENDED, CostBasis.AMORTIZED);
+
+    private List<String> runRecords(String basis) {
+        return store.keys(OUT).stream().filter(k -> k.startsWith("runs/billing_period=2017-02/cost_basis=" + basis
+                + "/") && k.endsWith("/run.json")).toList();
+    }
+
+    @Test
+    void shouldRollUpEveryConfiguredBasis_sideBySide_eachToItsOwnTotal_andADuplicateWritesNothing() throws IOException {
+        Manifest[] m = new Manifest[1];
+        S3Notifications.Notice notice = cur2Export(m, true, "e1", "0A");
+        DeliveryProcessor processor = processor(BOTH, Optional.empty(), store);
+
+        List<DeliveryProcessor.Outcome> outcomes = processor.process(List.of(notice));
+        List<String> keys = List.copyOf(store.keys(OUT));
+        List<DeliveryProcessor.Outcome> again = processor.process(List.of(notice));
+
+        assertThat(outcomes).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.ROLLED_UP, DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(outcomes).extracting(o -> o.costBasis().orElseThrow()).containsExactlyElementsOf(BOTH);
+        DeliveryProcessor.Outcome unblended = outcomes.get(0);
+        DeliveryProcessor.Outcome amortized = outcomes.get(1);
+        assertThat(unblended.summary().totalCost()).isEqualByComparingTo(m[0].totalCost());
+        assertThat(amortized.summary().totalCost()).isEqualByComparingTo(m[0].amortized().totalCost())
+                .isNotEqualByComparingTo(m[0].totalCost());
+        assertThat(amortized.summary().costBasis()).isEqualTo("amortized");
+        assertThat(unblended.run().runId()).isNotEqualTo(amortized.run().runId());
+        assertThat(amortized.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)).isEqualTo("rollups/"
+                + "product_area_costs/billing_period=2017-02/cost_basis=amortized/run_id=" + amortized.run().runId()
+                + "/part-0.csv");
+        BigDecimal sum = BigDecimal.ZERO;
+        for (String line : text(amortized.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)).lines().skip(1).toList()) {
+            sum = sum.add(new BigDecimal(line.substring(line.lastIndexOf(',') + 1)));
+        }
+        assertThat(sum).isEqualByComparingTo(m[0].amortized().totalCost());
+        assertThat(runRecords("unblended")).hasSize(1);
+        assertThat(runRecords("amortized")).hasSize(1);
+        assertThat(loaded).extracting(RunRecord::costBasis).containsExactlyElementsOf(BOTH);
+
+        assertThat(again).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.DUPLICATE, DeliveryProcessor.Status.DUPLICATE);
+        assertThat(store.keys(OUT)).containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(loaded).hasSize(2);
+    }
+
+    @Test
+    void shouldRedoOnlyTheBasisThatFailed_whenTheDeliveryComesAgain() throws IOException {
+        Manifest[] m = new Manifest[1];
+        S3Notifications.Notice notice = cur2Export(m, false, "e1", "0A");
+        int[] failPuts = {1};
+        ObjectStore flaky = new ObjectStore() {
+            @Override
+            public Optional<StoredObject> head(String bucket, String key, String versionId) throws IOException {
+                return store.head(bucket, key, versionId);
+            }
+
+            @Override
+            public java.io.InputStream get(String bucket, String key, String versionId, String ifMatch)
+                    throws IOException {
+                return store.get(bucket, key, versionId, ifMatch);
+            }
+
+            @Override
+            public void put(String bucket, String key, byte[] content, String contentType) throws IOException {
+                if (key.contains("/cost_basis=amortized/") && failPuts[0] > 0) {
+                    failPuts[0]--;
+                    throw new IOException("S3 is down for " + key);
+                }
+                store.put(bucket, key, content, contentType);
+            }
+        };
+        DeliveryProcessor processor = processor(BOTH, Optional.empty(), flaky);
+
+        List<DeliveryProcessor.Outcome> first = processor.process(List.of(notice));
+        List<DeliveryProcessor.Outcome> retried = processor.process(List.of(notice));
+
+        assertThat(first).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.ROLLED_UP, DeliveryProcessor.Status.FAILED);
+        assertThat(first.get(1).reason()).contains("S3 is down");
+        assertThat(retried).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.DUPLICATE, DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(runRecords("unblended")).hasSize(1);
+        assertThat(runRecords("amortized")).hasSize(1);
+        assertThat(loaded).extracting(RunRecord::costBasis).containsExactlyElementsOf(BOTH);
+        assertThat(retried.get(1).summary().totalCost()).isEqualByComparingTo(m[0].amortized().totalCost());
+        assertThat(store.keys(OUT)).contains("finalized/_runs/billing_period=2017-02/cost_basis=unblended/run.json",
+                "finalized/_runs/billing_period=2017-02/cost_basis=amortized/run.json");
+    }
+
+    @Test
+    void shouldReplaceTheFinalizedTablesOfItsOwnBasisOnly() throws IOException {
+        Manifest[] m = new Manifest[1];
+        List<DeliveryProcessor.Outcome> both = processor(BOTH, Optional.empty(), store)
+                .process(List.of(cur2Export(m, false, "e1", "0A")));
+        String unblendedBefore = text("finalized/_runs/billing_period=2017-02/cost_basis=unblended/run.json");
+        String unblendedTable = text("finalized/product_area_costs/billing_period=2017-02/cost_basis=unblended/"
+                + "part-0.csv");
+
+        DeliveryProcessor.Outcome later = processor(List.of(CostBasis.AMORTIZED), Optional.empty(), store)
+                .process(List.of(cur2Export(m, false, "e2", "0B"))).get(0);
+
+        assertThat(both).allSatisfy(o -> assertThat(o.run().finalized()).isTrue());
+        assertThat(later.run().finalized()).isTrue();
+        assertThat(JSON.readTree(text("finalized/_runs/billing_period=2017-02/cost_basis=amortized/run.json"))
+                .path("run_id").asText()).isEqualTo(later.run().runId()).isNotEqualTo(both.get(1).run().runId());
+        assertThat(text("finalized/_runs/billing_period=2017-02/cost_basis=unblended/run.json"))
+                .isEqualTo(unblendedBefore).contains(both.get(0).run().runId());
+        assertThat(text("finalized/product_area_costs/billing_period=2017-02/cost_basis=unblended/part-0.csv"))
+                .isEqualTo(unblendedTable);
+        assertThat(JSON.readTree(text("finalized/_runs/billing_period=2017-02/cost_basis=amortized/run.json"))
+                .path("cost_basis").asText()).isEqualTo("amortized");
+    }
+
+    @Test
+    void shouldLeaveADbrOffTheAmortizedBasis_withoutAnUpfrontLedger_sayingWhy() throws IOException {
+        Path out = dir.resolve("dbr-commitments");
+        Manifest dbr = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.DBR).compression(Compression.ZIP)
+                .seed(3).targetRows(3000).commitments(true).build(), out);
+
+        List<DeliveryProcessor.Outcome> outcomes = processor(BOTH, Optional.empty(), store)
+                .process(List.of(upload(DBR_KEY, Files.readAllBytes(out.resolve(dbr.billFile())), "0A")));
+
+        assertThat(outcomes).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.ROLLED_UP, DeliveryProcessor.Status.IGNORED);
+        assertThat(outcomes.get(1).reason()).contains("amortized", "no upfront ledger", "UPFRONT_LEDGER_KEY");
+        assertThat(outcomes.get(0).summary().totalCost()).isEqualByComparingTo(dbr.totalCost());
+        assertThat(store.keys(OUT)).noneMatch(k -> k.contains("cost_basis=amortized"));
+        assertThat(loaded).extracting(RunRecord::costBasis).containsExactly(CostBasis.UNBLENDED);
+    }
+
+    @Test
+    void shouldSpreadADbrsSignUpCharges_byTheConfiguredUpfrontLedger_onTheAmortizedBasis() throws IOException {
+        Path out = dir.resolve("dbr-commitments");
+        Manifest dbr = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.DBR).compression(Compression.ZIP)
+                .seed(3).targetRows(3000).commitments(true).build(), out);
+        store.upload(OUT, "config/upfront.json", Files.readAllBytes(out.resolve(dbr.upfrontFile())));
+
+        List<DeliveryProcessor.Outcome> outcomes = processor(BOTH, Optional.of("config/upfront.json"), store)
+                .process(List.of(upload(DBR_KEY, Files.readAllBytes(out.resolve(dbr.billFile())), "0A")));
+
+        assertThat(outcomes).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.ROLLED_UP, DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(outcomes.get(0).summary().totalCost()).isEqualByComparingTo(dbr.totalCost());
+        assertThat(outcomes.get(1).summary().totalCost()).isEqualByComparingTo(dbr.amortized().totalCost())
+                .isNotEqualByComparingTo(dbr.totalCost());
+    }
+
+    @Test
+    void shouldFailTheAmortizedRunOfADbr_whileTheConfiguredLedgerIsMissing_andRollItUpOnceItIsThere()
+            throws IOException {
+        S3Notifications.Notice notice = upload(DBR_KEY, bill(false), "0A");
+        DeliveryProcessor processor = processor(BOTH, Optional.of("config/upfront.json"), store);
+
+        List<DeliveryProcessor.Outcome> outcomes = processor.process(List.of(notice));
+        store.upload(OUT, "config/upfront.json", "[]".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        List<DeliveryProcessor.Outcome> retried = processor.process(List.of(notice));
+
+        assertThat(outcomes).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.ROLLED_UP, DeliveryProcessor.Status.FAILED);
+        assertThat(outcomes.get(1).reason()).contains("config/upfront.json", "no such object");
+        assertThat(retried).extracting(DeliveryProcessor.Outcome::status)
+                .containsExactly(DeliveryProcessor.Status.DUPLICATE, DeliveryProcessor.Status.ROLLED_UP);
+        assertThat(loaded).extracting(RunRecord::costBasis).containsExactlyElementsOf(BOTH);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.BillParts;
 import dev.tally.allocation.ProductAreaMap;
 import dev.tally.allocation.ProductAreaStore;
+import dev.tally.billing.CostBasis;
 import dev.tally.history.EventFiles;
 import dev.tally.history.InMemoryHistoryStore;
 import dev.tally.rollup.ProductAreaFile;
@@ -69,14 +70,23 @@ class DistributedRollupsTest {
     private InMemoryHistoryStore history;
     private ProductAreaStore areas;
     private Manifest month;
+    private Path monthDir;
+
+    private List<CostBasis> bases = List.of(CostBasis.UNBLENDED);
 
     @BeforeEach
     void month() throws IOException {
+        month(false);
+    }
+
+    private void month(boolean commitments) throws IOException {
         month = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.CUR).compression(Compression.GZIP)
-                .seed(4).targetRows(6000).malformedRows(2).build(), dir.resolve("m"));
+                .seed(4).targetRows(6000).malformedRows(2).commitments(commitments).build(),
+                dir.resolve(commitments ? "mc" : "m"));
+        monthDir = dir.resolve(commitments ? "mc" : "m");
         history = new InMemoryHistoryStore();
-        EventFiles.read(dir.resolve("m").resolve(month.eventsFile()), history::record);
-        ProductAreaMap map = ProductAreaFile.read(dir.resolve("m").resolve(month.areasFile()));
+        EventFiles.read(monthDir.resolve(month.eventsFile()), history::record);
+        ProductAreaMap map = ProductAreaFile.read(monthDir.resolve(month.areasFile()));
         areas = new ProductAreaStore() {
             @Override
             public ProductAreaMap load() {
@@ -94,7 +104,7 @@ class DistributedRollupsTest {
 
     private DeliveryProcessor.Settings settings() {
         return new DeliveryProcessor.Settings(OUT, "tally/", month.tagKey(), Duration.ofMinutes(20),
-                RollupRunner.Engine.FAST);
+                RollupRunner.Engine.FAST, bases, Optional.empty());
     }
 
     private DeliveryProcessor processor(Optional<Distribution> distribution) {
@@ -107,7 +117,7 @@ class DistributedRollupsTest {
 
     /** Puts the month as a legacy CUR delivery of {@code n} parts; returns the manifest's notice. */
     private S3Notifications.Notice deliver(int n) throws IOException {
-        List<byte[]> parts = BillParts.split(Files.readAllBytes(dir.resolve("m").resolve(month.billFile())), n);
+        List<byte[]> parts = BillParts.split(Files.readAllBytes(monthDir.resolve(month.billFile())), n);
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             keys.add(PREFIX + "asm-1/hourly-" + (i + 1) + ".csv.gz");
@@ -189,9 +199,9 @@ class DistributedRollupsTest {
         for (RollupTables table : RollupTables.values()) {
             distributed.put(table.id(), text(merged.run().tables().get(table)));
             distributed.put("finalized " + table.id(), text("tally/finalized/" + table.id()
-                    + "/billing_period=2017-02/part-0.csv"));
+                    + "/billing_period=2017-02/cost_basis=unblended/part-0.csv"));
         }
-        JsonNode report = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/run_id=" + run.runId()
+        JsonNode report = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/cost_basis=unblended/run_id=" + run.runId()
                 + "/report.json"))).without(List.of("run_id", "timings_ms"));
 
         // the same delivery rolled up in the invocation, in a fresh deployment
@@ -203,9 +213,9 @@ class DistributedRollupsTest {
         for (RollupTables table : RollupTables.values()) {
             assertThat(distributed.get(table.id())).as(table.id()).isEqualTo(text(single.run().tables().get(table)));
             assertThat(distributed.get("finalized " + table.id())).as(table.id())
-                    .isEqualTo(text("tally/finalized/" + table.id() + "/billing_period=2017-02/part-0.csv"));
+                    .isEqualTo(text("tally/finalized/" + table.id() + "/billing_period=2017-02/cost_basis=unblended/part-0.csv"));
         }
-        JsonNode singleReport = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/run_id="
+        JsonNode singleReport = ((ObjectNode) JSON.readTree(text("tally/runs/billing_period=2017-02/cost_basis=unblended/run_id="
                 + single.run().runId() + "/report.json"))).without(List.of("run_id", "timings_ms"));
         assertThat(report).isEqualTo(singleReport);
         assertThat(merged.summary().totalCost()).isEqualTo(single.summary().totalCost());
@@ -286,5 +296,51 @@ class DistributedRollupsTest {
         assertThat(distribution.applies(BillDelivery.Kind.CUR_MANIFEST, 2)).isFalse();
         assertThat(distribution.applies(BillDelivery.Kind.DBR, 3)).isFalse();
         assertThatThrownBy(() -> new Distribution(runs, 1)).hasMessageContaining("at least 2 parts");
+    }
+
+    @Test
+    void shouldRunEachBasisAsARunOfItsOwn_readAndMergedOnItsBasis_asTheInvocationRollsItUp() throws IOException {
+        bases = List.of(CostBasis.UNBLENDED, CostBasis.AMORTIZED);
+        month(true);
+        S3Notifications.Notice notice = deliver(3);
+
+        List<DeliveryProcessor.Outcome> handed = processor(Optional.of(new Distribution(runs, 2)))
+                .process(List.of(notice));
+        List<DeliveryProcessor.Outcome> again = processor(Optional.of(new Distribution(runs, 2)))
+                .process(List.of(notice));
+        Map<CostBasis, DistributedRun> byBasis = new java.util.EnumMap<>(CostBasis.class);
+        started.values().forEach(run -> byBasis.put(run.costBasis(), run));
+        Map<CostBasis, DeliveryProcessor.Outcome> merged = new java.util.EnumMap<>(CostBasis.class);
+        for (DistributedRun run : byBasis.values()) {
+            merged.put(run.costBasis(), execute(DistributedRun.fromJson(run.toJson())));
+        }
+        Map<String, String> distributed = new LinkedHashMap<>();
+        merged.forEach((basis, outcome) -> distributed.put(basis.id(),
+                text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS))));
+
+        assertThat(handed).extracting(DeliveryProcessor.Outcome::status).containsOnly(DeliveryProcessor.Status.DISTRIBUTED)
+                .hasSize(2);
+        assertThat(again).extracting(DeliveryProcessor.Outcome::status).containsOnly(DeliveryProcessor.Status.DUPLICATE)
+                .hasSize(2);
+        assertThat(started).hasSize(2);
+        assertThat(byBasis).containsOnlyKeys(CostBasis.UNBLENDED, CostBasis.AMORTIZED);
+        assertThat(byBasis.get(CostBasis.UNBLENDED).executionName())
+                .isNotEqualTo(byBasis.get(CostBasis.AMORTIZED).executionName());
+        assertThat(merged.get(CostBasis.UNBLENDED).summary().totalCost()).isEqualByComparingTo(month.totalCost());
+        assertThat(merged.get(CostBasis.AMORTIZED).summary().totalCost())
+                .isEqualByComparingTo(month.amortized().totalCost()).isNotEqualByComparingTo(month.totalCost());
+        assertThat(merged.get(CostBasis.AMORTIZED).run().tables().get(RollupTables.PRODUCT_AREA_COSTS))
+                .contains("/cost_basis=amortized/");
+        assertThat(loaded).extracting(RunRecord::costBasis)
+                .containsExactlyInAnyOrder(CostBasis.UNBLENDED, CostBasis.AMORTIZED);
+
+        // the same delivery rolled up in the invocation, in a fresh deployment, gives the same tables per basis
+        month(true);
+        List<DeliveryProcessor.Outcome> single = processor(Optional.empty()).process(List.of(deliver(3)));
+        for (DeliveryProcessor.Outcome outcome : single) {
+            assertThat(text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS)))
+                    .as(outcome.costBasis().orElseThrow().id())
+                    .isEqualTo(distributed.get(outcome.costBasis().orElseThrow().id()));
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.infra.billing;
 
+import dev.tally.billing.CostBasis;
 import dev.tally.functions.billing.BillingConfig;
 import dev.tally.functions.billing.BillingRollupHandler;
 import dev.tally.infra.Deployment;
@@ -101,7 +102,8 @@ public final class BillingStack extends Stack {
         }
         acceptNotificationsHandlerRole();
 
-        new RollupGlueTables(this, "Glue", billing.glueDatabase(), buckets.output(), outputPrefix(billing));
+        new RollupGlueTables(this, "Glue", billing.glueDatabase(), buckets.output(), outputPrefix(billing),
+                billing.costBases());
         WarehouseAccess.grant(this, billing.warehouse(), function, buckets.output(),
                 outputPrefix(billing) + "rollups/*");
     }
@@ -117,6 +119,8 @@ public final class BillingStack extends Stack {
         env.put(BillingConfig.TAG_KEY, deployment.config().tagKey());
         env.put(BillingConfig.LEASE_MINUTES, String.valueOf(DELIVERY_LEASE.toMinutes()));
         env.put(BillingConfig.LEDGER_RETENTION_DAYS, String.valueOf(deployment.config().history().retentionDays()));
+        env.put(BillingConfig.COST_BASES, String.join(",", billing.costBases().stream().map(CostBasis::id).toList()));
+        billing.upfrontLedgerKey().ifPresent(key -> env.put(BillingConfig.UPFRONT_LEDGER_KEY, key));
         env.putAll(WarehouseAccess.environment(billing.warehouse()));
         return env;
     }

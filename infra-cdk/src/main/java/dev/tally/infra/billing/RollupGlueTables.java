@@ -1,5 +1,6 @@
 package dev.tally.infra.billing;
 
+import dev.tally.billing.CostBasis;
 import dev.tally.rollup.RollupTables;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.glue.CfnDatabase;
@@ -15,22 +16,28 @@ import java.util.Map;
 /**
  * Glue tables over the billing function's S3 layout (docs/billing-function.md "Outputs"), so Athena queries the
  * rollups with no crawler: for each of {@link RollupTables}, {@code <table>_rollup} over every run
- * ({@code rollups/<table>/billing_period=…/run_id=…/}) and {@code <table>_finalized} over the finalized tables
- * ({@code finalized/<table>/billing_period=…/}). Columns are the code's, minus {@code billing_period} (the
- * partition); {@code cost} is {@code decimal(38,10)}, the rest strings. Partitions are projected: periods as months
- * from {@value #FIRST_PERIOD} to now, and run ids injected (a query over {@code _rollup} names its run ids, as the
- * runs' {@code run.json} or the warehouse's {@code rollup_runs} list them).
+ * ({@code rollups/<table>/billing_period=…/cost_basis=…/run_id=…/}) and {@code <table>_finalized} over the finalized
+ * tables ({@code finalized/<table>/billing_period=…/cost_basis=…/}). Columns are the code's, minus
+ * {@code billing_period} (a partition); {@code cost} is {@code decimal(38,10)}, the rest strings. Partitions are
+ * projected: periods as months from {@value #FIRST_PERIOD} to now, the cost basis as an enum of the configured bases
+ * (a query filters on it, or reads both bases added up), and run ids injected (a query over {@code _rollup} names
+ * its run ids, as the runs' {@code run.json} or the warehouse's {@code rollup_runs} list them).
  */
 final class RollupGlueTables extends Construct {
     /** The first billing period the projection offers; months before it hold no AWS bills Tally reads. */
     static final String FIRST_PERIOD = "2015-01";
     static final String PERIOD = "billing_period";
     static final String RUN_ID = "run_id";
+    static final String COST_BASIS = "cost_basis";
 
     private final CfnDatabase database;
+    private final String bases;
 
-    RollupGlueTables(Construct scope, String id, String databaseName, IBucket output, String outputPrefix) {
+    /** @param bases the configured cost bases: the values the {@code cost_basis} partition can have */
+    RollupGlueTables(Construct scope, String id, String databaseName, IBucket output, String outputPrefix,
+                     List<CostBasis> bases) {
         super(scope, id);
+        this.bases = String.join(",", bases.stream().map(CostBasis::id).toList());
         String account = Stack.of(this).getAccount();
         database = CfnDatabase.Builder.create(this, "Database")
                 .catalogId(account)
@@ -42,11 +49,12 @@ final class RollupGlueTables extends Construct {
         String root = "s3://" + output.getBucketName() + "/" + outputPrefix;
         for (RollupTables table : RollupTables.values()) {
             String runs = root + "rollups/" + table.id() + "/";
-            table(table, table.id() + "_rollup", runs, List.of(PERIOD, RUN_ID),
-                    runs + PERIOD + "=${" + PERIOD + "}/" + RUN_ID + "=${" + RUN_ID + "}/");
+            table(table, table.id() + "_rollup", runs, List.of(PERIOD, COST_BASIS, RUN_ID),
+                    runs + PERIOD + "=${" + PERIOD + "}/" + COST_BASIS + "=${" + COST_BASIS + "}/" + RUN_ID + "=${"
+                            + RUN_ID + "}/");
             String finalized = root + "finalized/" + table.id() + "/";
-            table(table, table.id() + "_finalized", finalized, List.of(PERIOD),
-                    finalized + PERIOD + "=${" + PERIOD + "}/");
+            table(table, table.id() + "_finalized", finalized, List.of(PERIOD, COST_BASIS),
+                    finalized + PERIOD + "=${" + PERIOD + "}/" + COST_BASIS + "=${" + COST_BASIS + "}/");
         }
     }
 
@@ -60,6 +68,8 @@ final class RollupGlueTables extends Construct {
         parameters.put("projection." + PERIOD + ".range", FIRST_PERIOD + ",NOW");
         parameters.put("projection." + PERIOD + ".interval", "1");
         parameters.put("projection." + PERIOD + ".interval.unit", "MONTHS");
+        parameters.put("projection." + COST_BASIS + ".type", "enum");
+        parameters.put("projection." + COST_BASIS + ".values", bases);
         if (partitions.contains(RUN_ID)) {
             parameters.put("projection." + RUN_ID + ".type", "injected");
         }

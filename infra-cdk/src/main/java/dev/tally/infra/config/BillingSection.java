@@ -1,5 +1,8 @@
 package dev.tally.infra.config;
 
+import dev.tally.billing.CostBasis;
+
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -20,10 +23,17 @@ import java.util.regex.Pattern;
  * @param distributedRollup   {@code distributedRollup}: manifests of many parts are rolled up by a Step Functions
  *                            Distributed Map over their parts, one part function per part and a merge function (for
  *                            bills beyond one function's 15 minutes); absent: the billing function reads every bill
+ * @param costBases           {@code costBases} ({@code ["unblended"]}): the cost bases (allocation contract §8) every
+ *                            delivery is rolled up on, each once, in {@link CostBasis} order (the billing function's
+ *                            {@code COST_BASES}, and the Glue tables' {@code cost_basis} projection)
+ * @param upfrontLedgerKey    {@code upfrontLedgerKey}: the output bucket's key of the upfront ledger spreading DBR
+ *                            sign-up charges on the amortized basis ({@code UPFRONT_LEDGER_KEY}); under
+ *                            {@code outputPrefix}, where the function may read; only with {@code amortized}
  */
 public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
                              String outputPrefix, int reservedConcurrency, String glueDatabase,
-                             WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup) {
+                             WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup,
+                             List<CostBasis> costBases, Optional<String> upfrontLedgerKey) {
     /**
      * {@code billing.distributedRollup}.
      *
@@ -47,7 +57,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
 
     static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
         in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
-                "warehouse", "distributedRollup"));
+                "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey"));
         ConfigReader bucket = in.section("billBucket");
         bucket.only(Set.of("name", "create"));
         Optional<String> name = bucket.optionalString("name");
@@ -80,8 +90,40 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
         WarehouseSection warehouse = WarehouseSection.read(in.section("warehouse"), environment);
         Optional<DistributedRollup> distributed = in.has("distributedRollup")
                 ? Optional.of(distributedRollup(in.section("distributedRollup"))) : Optional.empty();
+        List<CostBasis> bases = costBases(in);
+        Optional<String> upfront = in.optionalString("upfrontLedgerKey");
+        upfront.ifPresent(key -> {
+            if (!bases.contains(CostBasis.AMORTIZED)) {
+                in.problem("upfrontLedgerKey", "spreads DBR upfront fees on the amortized basis: add \"amortized\" to "
+                        + "costBases, or leave the key out");
+            }
+            String under = outputPrefix.isEmpty() || outputPrefix.endsWith("/") ? outputPrefix : outputPrefix + "/";
+            if (!KEY_PART.matcher(key).matches() || !key.startsWith(under) || key.endsWith("/")) {
+                in.problem("upfrontLedgerKey", "must be an object key under outputPrefix '" + under + "' (the "
+                        + "function reads there), was '" + key + "'");
+            }
+        });
         return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse,
-                distributed);
+                distributed, bases, upfront);
+    }
+
+    /** {@code costBases}: each basis once; missing reads as unblended only. */
+    private static List<CostBasis> costBases(ConfigReader in) {
+        List<String> names = in.strings("costBases", KEY_PART, "unblended or amortized", List.of("unblended"));
+        if (in.has("costBases") && names.isEmpty()) {
+            in.problem("costBases", "must name at least one cost basis (unblended, amortized)");
+        }
+        Set<CostBasis> bases = EnumSet.noneOf(CostBasis.class);
+        for (String name : names) {
+            try {
+                if (!bases.add(CostBasis.parse(name))) {
+                    in.problem("costBases", "names " + name + " twice");
+                }
+            } catch (IllegalArgumentException e) {
+                in.problem("costBases", e.getMessage());
+            }
+        }
+        return List.copyOf(bases);
     }
 
     private static DistributedRollup distributedRollup(ConfigReader in) {

@@ -83,6 +83,42 @@ class TallyConfigTest {
     }
 
     @Test
+    void shouldReadTheCostBases_unblendedAloneWithoutTheKey() throws IOException {
+        assertThat(TallyConfig.load(EXAMPLE).billing().costBases())
+                .containsExactly(dev.tally.billing.CostBasis.UNBLENDED, dev.tally.billing.CostBasis.AMORTIZED);
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(EXAMPLE.toFile());
+        ((ObjectNode) config.get("billing")).remove("costBases");
+
+        TallyConfig parsed = TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent());
+
+        assertThat(parsed.billing().costBases()).containsExactly(dev.tally.billing.CostBasis.UNBLENDED);
+        assertThat(parsed.billing().upfrontLedgerKey()).isEmpty();
+    }
+
+    @Test
+    void shouldNameTheCostBasesKey_whenABasisIsUnknownTwiceOrNone() {
+        assertProblems(c -> ((ObjectNode) c.get("billing")).putArray("costBases").add("blended").add("amortized")
+                .add("amortized"), "billing.costBases: 'blended' is not a cost basis (unblended or amortized)",
+                "billing.costBases: names amortized twice");
+        assertProblems(c -> ((ObjectNode) c.get("billing")).putArray("costBases"),
+                "billing.costBases: must name at least one cost basis");
+    }
+
+    @Test
+    void shouldRefuseAnUpfrontLedger_withoutTheAmortizedBasis_orOutsideTheOutputPrefix() {
+        assertProblems(c -> {
+            ObjectNode billing = (ObjectNode) c.get("billing");
+            billing.putArray("costBases").add("unblended");
+            billing.put("upfrontLedgerKey", "upfront.json");
+        }, "billing.upfrontLedgerKey: spreads DBR upfront fees on the amortized basis");
+        assertProblems(c -> {
+            ObjectNode billing = (ObjectNode) c.get("billing");
+            billing.put("outputPrefix", "tally/");
+            billing.put("upfrontLedgerKey", "config/upfront.json");
+        }, "billing.upfrontLedgerKey: must be an object key under outputPrefix 'tally/'");
+    }
+
+    @Test
     void shouldRequireEitherAnExistingOrACreatedBillBucket() {
         assertProblems(c -> ((ObjectNode) c.get("billing")).putObject("billBucket").put("name", "x-bucket").put("create", true),
                 "billing.billBucket: give either name (an existing bucket) or create: true");

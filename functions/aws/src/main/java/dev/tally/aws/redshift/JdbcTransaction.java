@@ -97,6 +97,7 @@ final class JdbcTransaction {
         for (Object[] row : chunk) {
             statement.setString(p++, run.runId());
             statement.setString(p++, run.billingPeriod());
+            statement.setString(p++, run.costBasis().id());
             for (int i = 0; i < row.length - 1; i++) {
                 statement.setString(p++, (String) row[i]);
             }

@@ -61,6 +61,32 @@ final class WarehouseDdl {
         return statements;
     }
 
+    /**
+     * Version 2: the cost basis (§8) of every run and row, {@code unblended} for the runs before it (they were), so
+     * that the runs of a delivery's two bases lie side by side and a basis's finalized rows are replaced alone.
+     * PostgreSQL adds each column only if it is missing; Redshift has no {@code ADD COLUMN IF NOT EXISTS}, so two
+     * loaders migrating at once fail the loser's transaction whole, and it finds the version applied when it tries
+     * again ({@link SchemaMigrator}).
+     */
+    List<String> version2() {
+        List<String> statements = new ArrayList<>();
+        statements.add(addCostBasis("rollup_runs"));
+        for (RollupTables table : RollupTables.values()) {
+            statements.add(addCostBasis(table.id() + "_rollup"));
+            statements.add(addCostBasis(table.id() + "_finalized"));
+        }
+        return statements;
+    }
+
+    private String addCostBasis(String table) {
+        return "ALTER TABLE " + schema + "." + table + " ADD COLUMN " + (dialect == Dialect.POSTGRES ? "IF NOT EXISTS "
+                : "") + COST_BASIS + " " + COST_BASIS_TYPE + " DEFAULT 'unblended' NOT NULL";
+    }
+
+    /** The column of a run's (and each row's) cost basis. */
+    static final String COST_BASIS = "cost_basis";
+    static final String COST_BASIS_TYPE = "VARCHAR(16)";
+
     /** The staging table a Redshift {@code COPY} fills: the CSV's columns, without {@code billing_period}. */
     static String stage(RollupTables table) {
         List<String> columns = new ArrayList<>();

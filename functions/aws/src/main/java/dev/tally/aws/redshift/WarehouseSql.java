@@ -80,7 +80,7 @@ public final class WarehouseSql {
 
     /** Every version, oldest first. */
     public List<Migration> migrations() {
-        return List.of(new Migration(1, ddl.version1()));
+        return List.of(new Migration(1, ddl.version1()), new Migration(2, ddl.version2()));
     }
 
     /**
@@ -101,8 +101,9 @@ public final class WarehouseSql {
     /**
      * The steps of loading a run, to run in one transaction: the run's earlier rows go (loading again changes
      * nothing), its rows come in, and if it {@link RunRecord#finalized() finalized} its period, the period's
-     * finalized rows are replaced by its own — unless a newer finalized run of the period is loaded already (a
-     * late retry of an older run must not bring its rows back).
+     * finalized rows of its cost basis are replaced by its own — unless a newer finalized run of the period and basis
+     * is loaded already (a late retry of an older run must not bring its rows back). The other basis's rows are
+     * never touched: runs are deleted by run id, finalized rows by period and basis.
      */
     public List<Step> load(RunRecord run, Instant loadedAt) {
         String id = runId(run.runId());
@@ -120,8 +121,9 @@ public final class WarehouseSql {
         if (run.finalized()) {
             for (RollupTables table : RollupTables.values()) {
                 steps.add(new Statement("DELETE FROM " + finalized(table) + " WHERE billing_period = "
-                        + period(run.billingPeriod()) + " AND " + noNewerFinalizedRun(run)));
-                String columns = String.join(", ", table.columns()) + ", run_id";
+                        + period(run.billingPeriod()) + " AND cost_basis = " + basis(run) + " AND "
+                        + noNewerFinalizedRun(run)));
+                String columns = String.join(", ", table.columns()) + ", cost_basis, run_id";
                 steps.add(new Statement("INSERT INTO " + finalized(table) + " (" + columns + ") SELECT " + columns
                         + " FROM " + rollup(table) + " WHERE run_id = " + id + " AND " + noNewerFinalizedRun(run)));
             }
@@ -144,22 +146,23 @@ public final class WarehouseSql {
                 "COPY " + WarehouseDdl.stageName(rows.table()) + " (" + columns + ") FROM "
                         + SqlLiterals.s3Uri(rows.bucket(), rows.key()) + " IAM_ROLE " + SqlLiterals.iamRole(iamRole)
                         + " CSV IGNOREHEADER 1",
-                "INSERT INTO " + rollup(rows.table()) + " (run_id, billing_period, " + columns + ") SELECT "
-                        + runId(run.runId()) + ", " + period(run.billingPeriod()) + ", " + columns + " FROM "
-                        + WarehouseDdl.stageName(rows.table()));
+                "INSERT INTO " + rollup(rows.table()) + " (run_id, billing_period, cost_basis, " + columns
+                        + ") SELECT " + runId(run.runId()) + ", " + period(run.billingPeriod()) + ", " + basis(run)
+                        + ", " + columns + " FROM " + WarehouseDdl.stageName(rows.table()));
     }
 
     /**
      * A multi-row {@code INSERT} into {@code <table>_rollup} with a placeholder per value, for JDBC: per row the run
-     * id, the period, then the CSV's columns ({@link #csvColumns}), the cost last.
+     * id, the period, the cost basis, then the CSV's columns ({@link #csvColumns}), the cost last.
      */
     public String insertIntoRollup(RollupTables table, int rows) {
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be at least 1");
         }
         List<String> columns = csvColumns(table);
-        String row = "(?, ?" + ", ?".repeat(columns.size()) + ")";
-        return "INSERT INTO " + rollup(table) + " (run_id, billing_period, " + String.join(", ", columns) + ") VALUES "
+        String row = "(?, ?, ?" + ", ?".repeat(columns.size()) + ")";
+        return "INSERT INTO " + rollup(table) + " (run_id, billing_period, cost_basis, " + String.join(", ", columns)
+                + ") VALUES "
                 + String.join(", ", Collections.nCopies(rows, row));
     }
 
@@ -183,10 +186,11 @@ public final class WarehouseSql {
     }
 
     private String insertRun(RunRecord run, Instant loadedAt) {
-        return "INSERT INTO " + schema + ".rollup_runs (run_id, billing_period, source, format, is_final, finalized, "
-                + "line_items, skipped_rows, malformed_rows, other_period_rows, total_cost, allocated_cost, "
+        return "INSERT INTO " + schema + ".rollup_runs (run_id, billing_period, cost_basis, source, format, is_final, "
+                + "finalized, line_items, skipped_rows, malformed_rows, other_period_rows, total_cost, allocated_cost, "
                 + "unallocated_cost, unmapped_cost, coverage, started_at, finished_at, loaded_at) VALUES ("
-                + String.join(", ", runId(run.runId()), period(run.billingPeriod()), SqlLiterals.text(run.source()),
+                + String.join(", ", runId(run.runId()), period(run.billingPeriod()), basis(run),
+                SqlLiterals.text(run.source()),
                 SqlLiterals.format(run.format()), bool(run.isFinal()), bool(run.finalized()),
                 Long.toString(run.lineItems()), Long.toString(run.skippedRows()), Long.toString(run.malformedRows()),
                 Long.toString(run.otherPeriodRows()), number(run.totalCost()), number(run.allocatedCost()),
@@ -194,12 +198,21 @@ public final class WarehouseSql {
                 timestamp(run.startedAt()), timestamp(run.finishedAt()), timestamp(loadedAt)) + ")";
     }
 
-    /** No other finalized run of the period finished later (ties: the greater run id wins, as ids sort by time). */
+    /**
+     * No other finalized run of the period on the run's basis finished later (ties: the greater run id wins, as ids
+     * sort by time).
+     */
     private String noNewerFinalizedRun(RunRecord run) {
         String finished = timestamp(run.finishedAt());
         return "NOT EXISTS (SELECT 1 FROM " + schema + ".rollup_runs newer WHERE newer.billing_period = "
-                + period(run.billingPeriod()) + " AND newer.finalized = TRUE AND (newer.finished_at > " + finished
+                + period(run.billingPeriod()) + " AND newer.cost_basis = " + basis(run)
+                + " AND newer.finalized = TRUE AND (newer.finished_at > " + finished
                 + " OR (newer.finished_at = " + finished + " AND newer.run_id > " + runId(run.runId()) + ")))";
+    }
+
+    /** The run's cost basis as a literal: one of {@link dev.tally.billing.CostBasis}'s ids, nothing else. */
+    private static String basis(RunRecord run) {
+        return "'" + run.costBasis().id() + "'";
     }
 
     private static String key(RunRecord run, RollupTables table) {

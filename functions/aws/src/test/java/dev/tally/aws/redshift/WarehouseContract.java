@@ -2,6 +2,7 @@ package dev.tally.aws.redshift;
 
 import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
+import dev.tally.billing.CostBasis;
 import dev.tally.delivery.ObjectStore;
 import dev.tally.delivery.RollupOutputs;
 import dev.tally.delivery.RunRecord;
@@ -259,7 +260,8 @@ abstract class WarehouseContract {
     @Test
     void shouldRefuseAHostileRunId_beforeAnythingReachesTheDatabase() throws Exception {
         RunRecord run = writeRun("20240602T000000Z-0000000d", MAY, false, false, FINISHED, COST);
-        RunRecord hostile = new RunRecord("x'; DROP SCHEMA " + schema + " CASCADE; --", MAY, run.source(),
+        RunRecord hostile = new RunRecord("x'; DROP SCHEMA " + schema + " CASCADE; --", MAY, CostBasis.UNBLENDED,
+                run.source(),
                 run.format(), false, false, 1, 0, 0, 0, BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ZERO,
                 BigDecimal.ZERO, BigDecimal.ONE, FINISHED, FINISHED, bucket(), run.tables());
 
@@ -273,7 +275,8 @@ abstract class WarehouseContract {
     @Test
     void shouldKeepASourceWithQuotesAndBackslashes_asTheSameTextInEveryDialect() throws Exception {
         RunRecord written = writeRun("20240602T000000Z-0000000e", MAY, false, false, FINISHED, COST);
-        RunRecord run = new RunRecord(written.runId(), MAY, "s3://bills/it's \\' here/dbr.zip", "cur2", false,
+        RunRecord run = new RunRecord(written.runId(), MAY, CostBasis.UNBLENDED, "s3://bills/it's \\' here/dbr.zip",
+                "cur2", false,
                 false, 1, 0, 0, 0, BigDecimal.ONE, BigDecimal.ONE, BigDecimal.ZERO, BigDecimal.ZERO, BigDecimal.ONE,
                 FINISHED, FINISHED, bucket(), written.tables());
 
@@ -283,17 +286,75 @@ abstract class WarehouseContract {
                 .containsExactly("s3://bills/it's %5C' here/dbr.zip");
     }
 
+    @Test
+    void shouldKeepTheBasesApart_aFinalRunReplacingTheFinalizedRowsOfItsOwnBasisOnly() throws Exception {
+        RunRecord unblended = writeRun("20240602T000000Z-00000001", MAY, CostBasis.UNBLENDED, true, true, FINISHED,
+                "5.0000000000");
+        RunRecord amortized = writeRun("20240602T000000Z-00000002", MAY, CostBasis.AMORTIZED, true, true,
+                FINISHED.plusSeconds(7200), "4.0000000000");
+        RunRecord newerUnblended = writeRun("20240603T000000Z-00000003", MAY, CostBasis.UNBLENDED, true, true,
+                FINISHED.plusSeconds(3600), COST);
+        Warehouse warehouse = warehouse(schema);
+
+        warehouse.load(unblended);
+        warehouse.load(amortized);
+        warehouse.load(newerUnblended);
+        warehouse.load(amortized);
+
+        assertThat(rows("SELECT cost_basis, run_id, cost FROM " + schema + ".service_costs_finalized"
+                + " ORDER BY cost_basis")).containsExactly(
+                List.of("amortized", amortized.runId(), new BigDecimal("4.0000000000")),
+                List.of("unblended", newerUnblended.runId(), new BigDecimal(COST)));
+        assertThat(rows("SELECT cost_basis, count(*) FROM " + schema + ".product_area_costs_rollup GROUP BY cost_basis"
+                + " ORDER BY cost_basis")).containsExactly(List.of("amortized", 2L), List.of("unblended", 4L));
+        assertThat(rows("SELECT run_id, cost_basis, finalized FROM " + schema + ".rollup_runs ORDER BY run_id"))
+                .containsExactly(List.of(unblended.runId(), "unblended", true),
+                        List.of(amortized.runId(), "amortized", true),
+                        List.of(newerUnblended.runId(), "unblended", true));
+    }
+
+    @Test
+    void shouldMigrateASchemaOfVersion1_itsRunsAndRowsUnblended() throws Exception {
+        WarehouseSql v1 = new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema);
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String sql : v1.bootstrap()) {
+                statement.execute(sql);
+            }
+            connection.setAutoCommit(false);
+            for (String sql : v1.migrate(List.of(v1.migrations().get(0)), FINISHED)) {
+                statement.execute(sql);
+            }
+            statement.execute("INSERT INTO " + schema + ".product_area_costs_finalized (billing_period, product_area, "
+                    + "cost, run_id) VALUES ('2024-04', 'old', 1.5, 'r-old')");
+            connection.commit();
+        }
+        RunRecord amortized = writeRun("20240602T000000Z-00000004", MAY, CostBasis.AMORTIZED, true, true, FINISHED,
+                COST);
+
+        warehouse(schema).load(amortized);
+
+        assertThat(column("SELECT version FROM " + schema + ".schema_version ORDER BY version")).containsExactly(1, 2);
+        assertThat(rows("SELECT billing_period, cost_basis, run_id FROM " + schema + ".product_area_costs_finalized"
+                + " ORDER BY billing_period, product_area")).containsExactly(List.of("2024-04", "unblended", "r-old"),
+                List.of(MAY, "amortized", amortized.runId()), List.of(MAY, "amortized", amortized.runId()));
+    }
+
     // --- runs and their tables in the S3 emulator
 
     protected RunRecord writeRun(String runId, String period, boolean isFinal, boolean finalized, Instant finished,
                                String cost) throws IOException {
+        return writeRun(runId, period, CostBasis.UNBLENDED, isFinal, finalized, finished, cost);
+    }
+
+    protected RunRecord writeRun(String runId, String period, CostBasis basis, boolean isFinal, boolean finalized,
+                                 Instant finished, String cost) throws IOException {
         Map<RollupTables, String> keys = new EnumMap<>(RollupTables.class);
         for (RollupTables table : RollupTables.values()) {
-            String key = outputs.tableKey(table, period, runId);
+            String key = outputs.tableKey(table, period, basis, runId);
             writeTable(key, table, rowsOf(table, cost));
             keys.put(table, key);
         }
-        return new RunRecord(runId, period, "s3://bills/" + period + "/dbr.zip", "dbr", isFinal, finalized, 10, 1, 0,
+        return new RunRecord(runId, period, basis, "s3://bills/" + period + "/dbr.zip", "dbr", isFinal, finalized, 10, 1, 0,
                 2, new BigDecimal("100.1234567890"), new BigDecimal("90.0000000001"), new BigDecimal("10.1234567889"),
                 new BigDecimal("0.0000000000"), new BigDecimal("0.8989"), finished.minus(Duration.ofMinutes(2)),
                 finished, bucket(), keys);

@@ -4,6 +4,7 @@ import dev.tally.aws.redshift.WarehouseSql.Dialect;
 import dev.tally.aws.redshift.WarehouseSql.Rows;
 import dev.tally.aws.redshift.WarehouseSql.Statement;
 import dev.tally.aws.redshift.WarehouseSql.Step;
+import dev.tally.billing.CostBasis;
 import dev.tally.delivery.RunRecord;
 import dev.tally.rollup.RollupTables;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,16 @@ class WarehouseSqlTest {
     private static final WarehouseSql POSTGRES = new WarehouseSql(Dialect.POSTGRES);
 
     static RunRecord run(String runId, String period, String source, boolean finalized) {
+        return run(runId, period, CostBasis.UNBLENDED, source, finalized);
+    }
+
+    static RunRecord run(String runId, String period, CostBasis basis, String source, boolean finalized) {
         Map<RollupTables, String> keys = new EnumMap<>(RollupTables.class);
         for (RollupTables table : RollupTables.values()) {
-            keys.put(table, "rollups/" + table.id() + "/billing_period=" + period + "/run_id=" + runId + "/part-0.csv");
+            keys.put(table, "rollups/" + table.id() + "/billing_period=" + period + "/cost_basis=" + basis.id()
+                    + "/run_id=" + runId + "/part-0.csv");
         }
-        return new RunRecord(runId, period, source, "cur2", true, finalized, 3, 0, 0, 0,
+        return new RunRecord(runId, period, basis, source, "cur2", true, finalized, 3, 0, 0, 0,
                 new BigDecimal("12.3456789012"), new BigDecimal("12.3456789012"), new BigDecimal("0E-10"),
                 new BigDecimal("0E-10"), new BigDecimal("1.0000"), FINISHED.minusSeconds(60), FINISHED, "tally-out",
                 keys);
@@ -69,7 +75,8 @@ class WarehouseSqlTest {
 
     @Test
     void shouldCreateTheRunsAndARollupAndFinalizedTablePerTable_withExactMoney() {
-        assertThat(ddl(POSTGRES)).hasSize(9).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS "));
+        assertThat(POSTGRES.migrations().get(0).statements()).hasSize(9)
+                .allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS "));
         assertThat(table(POSTGRES, "product_area_costs_rollup")).contains("run_id VARCHAR(64) NOT NULL,\n"
                 + "  billing_period CHAR(7) NOT NULL,\n  product_area VARCHAR(512),\n  cost NUMERIC(38,10) NOT NULL");
         assertThat(table(POSTGRES, "untagged_resources_finalized")).contains("resource_id VARCHAR(2048)",
@@ -106,7 +113,7 @@ class WarehouseSqlTest {
         List<String> sql = statements(REDSHIFT.load(run("r-1", "2024-05", "s3://b/it's\\', 1); --", false), FINISHED));
 
         assertThat(sql.get(2)).startsWith("INSERT INTO tally.rollup_runs (")
-                .contains("'r-1', '2024-05', 's3://b/it''s%5C'', 1); --', 'cur2', TRUE, FALSE, 3, 0, 0, 0, "
+                .contains("'r-1', '2024-05', 'unblended', 's3://b/it''s%5C'', 1); --', 'cur2', TRUE, FALSE, 3, 0, 0, 0, "
                         + "12.3456789012, 12.3456789012, 0.0000000000, 0.0000000000, 1.0000, ")
                 .contains("CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP)");
     }
@@ -129,8 +136,42 @@ class WarehouseSqlTest {
                 .contains("NOT EXISTS (SELECT 1 FROM tally.rollup_runs newer WHERE newer.billing_period = '2024-05'"));
         assertThat(finalized).contains("DELETE FROM tally.service_costs_rollup WHERE run_id = 'r-1'");
         assertThat(finalized).anyMatch(s -> s.startsWith("INSERT INTO tally.service_costs_finalized (billing_period, "
-                + "cluster, service, product_area, cost, run_id) SELECT billing_period, cluster, service, product_area, "
-                + "cost, run_id FROM tally.service_costs_rollup WHERE run_id = 'r-1' AND NOT EXISTS"));
+                + "cluster, service, product_area, cost, cost_basis, run_id) SELECT billing_period, cluster, service, "
+                + "product_area, cost, cost_basis, run_id FROM tally.service_costs_rollup WHERE run_id = 'r-1' AND NOT "
+                + "EXISTS"));
+    }
+
+    @Test
+    void shouldReplaceTheFinalizedRowsOfTheRunsBasisOnly_judgingNewerRunsOfThatBasisOnly() {
+        List<String> finalized = statements(POSTGRES.load(run("r-2", "2024-05", CostBasis.AMORTIZED, "s", true),
+                FINISHED));
+
+        assertThat(finalized).contains("INSERT INTO tally.rollup_runs (run_id, billing_period, cost_basis, source, "
+                + "format, is_final, finalized, line_items, skipped_rows, malformed_rows, other_period_rows, total_cost, "
+                + "allocated_cost, unallocated_cost, unmapped_cost, coverage, started_at, finished_at, loaded_at) VALUES "
+                + "('r-2', '2024-05', 'amortized', 's', 'cur2', TRUE, TRUE, 3, 0, 0, 0, 12.3456789012, 12.3456789012, "
+                + "0.0000000000, 0.0000000000, 1.0000, CAST('2024-06-02 03:03:05.123456' AS TIMESTAMP), "
+                + "CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP), CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP))");
+        assertThat(finalized).filteredOn(s -> s.startsWith("DELETE FROM tally.") && s.contains("_finalized"))
+                .hasSize(4).allSatisfy(s -> assertThat(s).contains("WHERE billing_period = '2024-05' AND cost_basis = "
+                        + "'amortized' AND NOT EXISTS (SELECT 1 FROM tally.rollup_runs newer WHERE newer.billing_period "
+                        + "= '2024-05' AND newer.cost_basis = 'amortized' AND newer.finalized = TRUE"));
+        assertThat(finalized).filteredOn(s -> s.startsWith("DELETE FROM tally.") && s.contains("_rollup"))
+                .hasSize(4).allSatisfy(s -> assertThat(s).endsWith("WHERE run_id = 'r-2'"));
+    }
+
+    @Test
+    void shouldAddTheCostBasisToEveryTable_inVersion2_unblendedForTheRunsBefore() {
+        WarehouseSql.Migration version2 = POSTGRES.migrations().get(1);
+
+        assertThat(version2.version()).isEqualTo(2);
+        assertThat(version2.statements()).hasSize(9).contains(
+                "ALTER TABLE tally.rollup_runs ADD COLUMN IF NOT EXISTS cost_basis VARCHAR(16) DEFAULT 'unblended' "
+                        + "NOT NULL",
+                "ALTER TABLE tally.service_costs_finalized ADD COLUMN IF NOT EXISTS cost_basis VARCHAR(16) DEFAULT "
+                        + "'unblended' NOT NULL");
+        assertThat(REDSHIFT.migrations().get(1).statements()).contains("ALTER TABLE tally.untagged_resources_rollup "
+                + "ADD COLUMN cost_basis VARCHAR(16) DEFAULT 'unblended' NOT NULL");
     }
 
     @Test
@@ -140,20 +181,20 @@ class WarehouseSqlTest {
         assertThat(steps).filteredOn(Rows.class::isInstance).extracting(s -> ((Rows) s).table())
                 .containsExactly(RollupTables.values());
         assertThat(steps).filteredOn(Rows.class::isInstance).extracting(s -> ((Rows) s).key())
-                .contains("rollups/service_costs/billing_period=2024-05/run_id=r-1/part-0.csv");
+                .contains("rollups/service_costs/billing_period=2024-05/cost_basis=unblended/run_id=r-1/part-0.csv");
     }
 
     @Test
     void shouldCopyIntoAStagingTableWithoutThePeriod_thenAddRunAndPeriod_onRedshiftOnly() {
-        RunRecord run = run("r-1", "2024-05", "s", false);
+        RunRecord run = run("r-1", "2024-05", CostBasis.AMORTIZED, "s", false);
         Rows rows = new Rows(RollupTables.PRODUCT_AREA_COSTS, "tally-out", "rollups/p/part-0.csv");
 
         assertThat(REDSHIFT.copyIntoRollup(rows, run, "arn:aws:iam::123456789012:role/tally-copy")).containsExactly(
                 "CREATE TEMP TABLE stage_product_area_costs (product_area VARCHAR(512), cost NUMERIC(38,10))",
                 "COPY stage_product_area_costs (product_area, cost) FROM 's3://tally-out/rollups/p/part-0.csv' "
                         + "IAM_ROLE 'arn:aws:iam::123456789012:role/tally-copy' CSV IGNOREHEADER 1",
-                "INSERT INTO tally.product_area_costs_rollup (run_id, billing_period, product_area, cost) "
-                        + "SELECT 'r-1', '2024-05', product_area, cost FROM stage_product_area_costs");
+                "INSERT INTO tally.product_area_costs_rollup (run_id, billing_period, cost_basis, product_area, cost) "
+                        + "SELECT 'r-1', '2024-05', 'amortized', product_area, cost FROM stage_product_area_costs");
         assertThatThrownBy(() -> POSTGRES.copyIntoRollup(rows, run, "default"))
                 .isInstanceOf(IllegalStateException.class);
     }
@@ -161,8 +202,8 @@ class WarehouseSqlTest {
     @Test
     void shouldInsertManyRowsInOneStatement_withAPlaceholderPerValue() {
         assertThat(POSTGRES.insertIntoRollup(RollupTables.PRODUCT_AREA_COSTS, 2)).isEqualTo(
-                "INSERT INTO tally.product_area_costs_rollup (run_id, billing_period, product_area, cost) "
-                        + "VALUES (?, ?, ?, ?), (?, ?, ?, ?)");
+                "INSERT INTO tally.product_area_costs_rollup (run_id, billing_period, cost_basis, product_area, cost) "
+                        + "VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)");
     }
 
     @Test
@@ -171,8 +212,8 @@ class WarehouseSqlTest {
 
         assertThat(migrate.get(0)).isEqualTo("LOCK tally.schema_version");
         assertThat(migrate.get(migrate.size() - 1)).isEqualTo("INSERT INTO tally.schema_version (version, applied_at) "
-                + "SELECT 1, CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP) FROM (SELECT COUNT(*) AS n FROM "
-                + "tally.schema_version WHERE version = 1) applied WHERE applied.n = 0");
+                + "SELECT 2, CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP) FROM (SELECT COUNT(*) AS n FROM "
+                + "tally.schema_version WHERE version = 2) applied WHERE applied.n = 0");
         assertThat(REDSHIFT.bootstrap()).first().isEqualTo("CREATE SCHEMA IF NOT EXISTS tally");
     }
 

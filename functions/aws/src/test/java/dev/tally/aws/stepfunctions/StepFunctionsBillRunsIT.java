@@ -50,7 +50,7 @@ class StepFunctionsBillRunsIT {
         return new DistributedRun(runId, "s3://bills/cur/hourly/20170201-20170301/hourly-Manifest.json",
                 new DeliveryLedger.DeliveryId("bills/cur/hourly", YearMonth.of(2017, 2), deliveryKey),
                 "0001488412800000#0a", Instant.parse("2017-03-02T01:00:00Z"), "tally-out",
-                "work/x/parts.json", 12);
+                "work/x/parts.json", 12, dev.tally.billing.CostBasis.AMORTIZED);
     }
 
     @Test

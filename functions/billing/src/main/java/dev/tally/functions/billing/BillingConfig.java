@@ -3,9 +3,14 @@ package dev.tally.functions.billing;
 import dev.tally.aws.Environment;
 import dev.tally.aws.redshift.WarehouseEnvironment;
 
+import dev.tally.billing.CostBasis;
+
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static dev.tally.aws.Environment.positive;
 import static dev.tally.aws.Environment.required;
@@ -33,11 +38,19 @@ import static dev.tally.aws.Environment.required;
  *                       invocation; unset, every bill is rolled up where it is notified
  * @param distributedMinParts {@code DISTRIBUTED_MIN_PARTS} (2, at least 2): the fewest parts a manifest lists for a
  *                       distributed rollup
+ * @param costBases      {@code COST_BASES} ({@code unblended}): the cost bases (allocation contract §8) every delivery is
+ *                       rolled up on, comma-separated — {@code unblended}, {@code amortized} or
+ *                       {@code unblended,amortized}; each is a run of its own, side by side in S3 and the warehouse
+ *                       under its {@code cost_basis}; kept in {@link CostBasis} order
+ * @param upfrontLedgerKey {@code UPFRONT_LEDGER_KEY}: the key, in {@code OUTPUT_BUCKET}, of the upfront ledger (the
+ *                       JSON of {@code tally rollup --upfront}) spreading DBR sign-up charges on the amortized basis;
+ *                       unset, DBR bills are not rolled up on the amortized basis (their records say so). Only with
+ *                       {@code amortized} in {@code COST_BASES}
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
                             WarehouseEnvironment.Kind warehouse, Optional<String> distributedRollup,
-                            int distributedMinParts) {
+                            int distributedMinParts, List<CostBasis> costBases, Optional<String> upfrontLedgerKey) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -51,6 +64,8 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String COPY_ROLE_ARN = "TALLY_REDSHIFT_COPY_ROLE_ARN";
     public static final String DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN = "DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN";
     public static final String DISTRIBUTED_MIN_PARTS = "DISTRIBUTED_MIN_PARTS";
+    public static final String COST_BASES = "COST_BASES";
+    public static final String UPFRONT_LEDGER_KEY = "UPFRONT_LEDGER_KEY";
 
     public static BillingConfig fromEnvironment(Map<String, String> env) {
         WarehouseEnvironment.Kind kind = WarehouseEnvironment.kind(env);
@@ -63,11 +78,44 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
             throw new IllegalStateException(DISTRIBUTED_MIN_PARTS + " must be at least 2 (a bill of one part gains "
                     + "nothing from a distributed rollup), was " + minParts);
         }
+        List<CostBasis> bases = costBases(env.get(COST_BASES));
+        Optional<String> upfront = Optional.ofNullable(env.get(UPFRONT_LEDGER_KEY)).map(String::trim)
+                .filter(key -> !key.isEmpty());
+        if (upfront.isPresent() && !bases.contains(CostBasis.AMORTIZED)) {
+            throw new IllegalStateException(UPFRONT_LEDGER_KEY + " spreads DBR upfront fees on the amortized basis, "
+                    + "but " + COST_BASES + " is " + String.join(",", bases.stream().map(CostBasis::id).toList())
+                    + ": add amortized, or unset " + UPFRONT_LEDGER_KEY);
+        }
         return new BillingConfig(required(env, OUTPUT_BUCKET), env.getOrDefault(OUTPUT_PREFIX, "").trim(),
                 required(env, DELIVERIES_TABLE), required(env, HISTORY_TABLE),
                 Duration.ofDays(positive(env, RETENTION_DAYS, 400)), tagKey,
                 Duration.ofMinutes(positive(env, LEASE_MINUTES, 20)),
                 Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind,
-                Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts);
+                Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts, bases, upfront);
+    }
+
+    /**
+     * {@code COST_BASES}: unset or blank is {@code unblended}; else comma-separated bases, each once.
+     *
+     * @throws IllegalStateException naming the variable and the value it cannot use
+     */
+    static List<CostBasis> costBases(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of(CostBasis.UNBLENDED);
+        }
+        Set<CostBasis> bases = EnumSet.noneOf(CostBasis.class);
+        for (String item : value.split(",", -1)) {
+            CostBasis basis;
+            try {
+                basis = CostBasis.parse(item);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException(COST_BASES + " must be unblended, amortized or unblended,amortized: "
+                        + e.getMessage() + " (was '" + value + "')");
+            }
+            if (!bases.add(basis)) {
+                throw new IllegalStateException(COST_BASES + " names " + basis.id() + " twice (was '" + value + "')");
+            }
+        }
+        return List.copyOf(bases);
     }
 }

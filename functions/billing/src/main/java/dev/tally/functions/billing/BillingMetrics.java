@@ -1,19 +1,24 @@
 package dev.tally.functions.billing;
 
+import dev.tally.billing.CostBasis;
 import dev.tally.delivery.DeliveryProcessor;
 import dev.tally.runtime.CountMetrics;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The billing function's counts of one invocation, as CloudWatch metrics: records by outcome, the rows of
- * what was rolled up, its total cost (in whole cents, a metric is no ledger) and coverage (in basis
- * points), the bill's bytes read from S3, and the invocation's duration. The names are public for the alarms
- * and the dashboard of the CDK app.
+ * The billing function's counts of one invocation, as CloudWatch metrics: records by outcome (a delivery's
+ * record per configured cost basis), the rows of what was rolled up, its total cost (in whole cents, a metric is no
+ * ledger) and coverage (in basis points), the bill's bytes read from S3, and the invocation's duration. With two
+ * bases the rows, total and coverage are of one basis only — unblended where the invocation rolled an unblended run
+ * up, else amortized — so a delivery's rows are not counted twice and the total stays the invoice's where it can.
+ * The names are public for the alarms and the dashboard of the CDK app.
  */
 public final class BillingMetrics {
     /** The {@code Service} dimension of the billing function's metrics. */
@@ -50,10 +55,12 @@ public final class BillingMetrics {
         BigDecimal total = BigDecimal.ZERO;
         long coverage = -1;
         long bytes = 0;
+        Optional<CostBasis> measured = outcomes.stream().filter(o -> o.summary() != null)
+                .map(o -> o.costBasis().orElse(CostBasis.UNBLENDED)).min(Comparator.naturalOrder());
         for (DeliveryProcessor.Outcome o : outcomes) {
             counts.merge(name(o.status()), 1L, Long::sum);
             bytes += o.bytesRead();
-            if (o.summary() != null) {
+            if (o.summary() != null && measured.equals(Optional.of(o.costBasis().orElse(CostBasis.UNBLENDED)))) {
                 lineItems += o.summary().lineItems();
                 malformed += o.summary().malformedRows();
                 skipped += o.summary().skippedRows();

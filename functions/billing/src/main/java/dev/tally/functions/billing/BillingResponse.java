@@ -15,10 +15,11 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * What the function answers: {@code records}, one per record of the event, each with its {@code status}
- * ({@code rolled_up}, {@code ignored}, {@code duplicate}, {@code superseded}, {@code failed}), the
- * {@code source} object, a {@code reason} when not rolled up, and when rolled up the {@code summary}
- * (the fields of {@code summary.json}) and the {@code outputs}; through SQS also {@code batchItemFailures}.
+ * What the function answers: {@code records}, one per record of the event and, for a bill delivery, per configured
+ * cost basis, each with its {@code status} ({@code rolled_up}, {@code distributed}, {@code ignored}, {@code duplicate},
+ * {@code superseded}, {@code failed}), the {@code source} object, the {@code cost_basis} of a delivery's run, a
+ * {@code reason} when not rolled up, and when rolled up the {@code summary} (the fields of {@code summary.json}) and
+ * the {@code outputs}; through SQS also {@code batchItemFailures} (a message once, whichever of its bases failed).
  */
 record BillingResponse(JsonNode json, int records, int failures, String failureSummary) {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +33,7 @@ record BillingResponse(JsonNode json, int records, int failures, String failureS
             ObjectNode record = records.addObject();
             record.put("status", o.status().name().toLowerCase(Locale.ROOT));
             record.put("source", o.source());
+            o.costBasis().ifPresent(basis -> record.put("cost_basis", basis.id()));
             if (!o.reason().isEmpty()) {
                 record.put("reason", o.reason());
             }

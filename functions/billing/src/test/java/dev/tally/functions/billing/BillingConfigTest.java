@@ -1,5 +1,6 @@
 package dev.tally.functions.billing;
 
+import dev.tally.billing.CostBasis;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -47,5 +48,42 @@ class BillingConfigTest {
                 .hasMessageStartingWith("DISTRIBUTED_MIN_PARTS must be at least 2");
         assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.DISTRIBUTED_MIN_PARTS, "many")))
                 .hasMessageStartingWith("DISTRIBUTED_MIN_PARTS must be a positive whole number");
+    }
+
+    @Test
+    void shouldRollUpTheUnblendedBasisOnly_whenNoBasisIsConfigured() {
+        BillingConfig config = BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, " "));
+
+        assertThat(config.costBases()).containsExactly(CostBasis.UNBLENDED);
+        assertThat(config.upfrontLedgerKey()).isEmpty();
+    }
+
+    @Test
+    void shouldReadOneOrBothBases_inTheirOrder_withAnUpfrontLedgerForTheAmortizedOne() {
+        assertThat(BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, "amortized")).costBases())
+                .containsExactly(CostBasis.AMORTIZED);
+        assertThat(BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, "unblended")).costBases())
+                .containsExactly(CostBasis.UNBLENDED);
+
+        BillingConfig both = BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, " Amortized, unblended ",
+                BillingConfig.UPFRONT_LEDGER_KEY, " config/upfront.json "));
+
+        assertThat(both.costBases()).containsExactly(CostBasis.UNBLENDED, CostBasis.AMORTIZED);
+        assertThat(both.upfrontLedgerKey()).contains("config/upfront.json");
+    }
+
+    @Test
+    void shouldNameTheVariable_whenTheBasesOrTheLedgerAreWrong() {
+        assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, "blended")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("COST_BASES must be unblended, amortized or unblended,amortized")
+                .hasMessageContaining("'blended'");
+        assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, "unblended,")))
+                .hasMessageStartingWith("COST_BASES must be");
+        assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.COST_BASES, "amortized,amortized")))
+                .hasMessageStartingWith("COST_BASES names amortized twice");
+        assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.UPFRONT_LEDGER_KEY, "upfront.json")))
+                .hasMessageStartingWith("UPFRONT_LEDGER_KEY spreads DBR upfront fees on the amortized basis")
+                .hasMessageContaining("COST_BASES is unblended");
     }
 }

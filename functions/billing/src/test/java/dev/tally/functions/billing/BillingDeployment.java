@@ -48,6 +48,7 @@ final class BillingDeployment {
     final BillingRollupHandler handler;
     private final LocalAws aws;
     private final S3Client s3;
+    private final Map<String, String> env;
 
     /**
      * @param warehouse {@code none}, {@code redshift} (the Data API endpoint) or {@code jdbc}
@@ -78,8 +79,31 @@ final class BillingDeployment {
         env.put("TALLY_REDSHIFT_DATABASE", "dev");
         env.put("TALLY_REDSHIFT_DB_USER", aws.jdbcUser());
         env.putAll(extra);
+        this.env = Map.copyOf(env);
         dependencies = BillingDependencies.fromEnvironment(env);
         handler = new BillingRollupHandler(dependencies.processor(), new BillingMetrics(counts));
+    }
+
+    /**
+     * The function redeployed over the same buckets, tables and schema with some of its environment changed (a basis
+     * added or dropped, say); its counts go to {@link #counts} too.
+     */
+    BillingRollupHandler reconfigured(Map<String, String> changed) {
+        Map<String, String> next = new HashMap<>(env);
+        next.putAll(changed);
+        return new BillingRollupHandler(BillingDependencies.fromEnvironment(next).processor(),
+                new BillingMetrics(counts));
+    }
+
+    /** Puts an object into the output bucket (an upfront ledger, say). */
+    void putOutput(String key, byte[] content) {
+        s3.putObject(b -> b.bucket(out).key(key), RequestBody.fromBytes(content));
+    }
+
+    /** Every key in the output bucket, sorted. */
+    List<String> outputKeys() {
+        return s3.listObjectsV2Paginator(b -> b.bucket(out)).contents().stream()
+                .map(software.amazon.awssdk.services.s3.model.S3Object::key).sorted().toList();
     }
 
     void put(String key, byte[] content) {

@@ -128,7 +128,7 @@ class BillingFunctionIT {
         for (RollupTables table : RollupTables.values()) {
             assertThat(d.s3Text(outputs.path("tables").path(table.id()).asText()))
                     .isEqualTo(new String(table.bytes(expected, false), StandardCharsets.UTF_8));
-            assertThat(d.s3Text("finalized/" + table.id() + "/billing_period=2017-02/part-0.csv"))
+            assertThat(d.s3Text("finalized/" + table.id() + "/billing_period=2017-02/cost_basis=unblended/part-0.csv"))
                     .isEqualTo(new String(table.bytes(expected, false), StandardCharsets.UTF_8));
         }
         for (RollupTables table : RollupTables.values()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.RepoFiles;
 import dev.tally.allocation.ProductAreaMap;
 import dev.tally.allocation.ProductAreaStore;
+import dev.tally.billing.CostBasis;
 import dev.tally.delivery.DeliveryProcessor;
 import dev.tally.delivery.InMemoryDeliveryLedger;
 import dev.tally.delivery.InMemoryObjectStore;
@@ -22,6 +23,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,6 +37,11 @@ class BillingRollupHandlerTest {
     private final SummingCountMetrics counts = new SummingCountMetrics();
 
     private BillingRollupHandler handler() {
+        return handler(new DeliveryProcessor.Settings("out", "", "product_area", Duration.ofMinutes(20),
+                RollupRunner.Engine.FAST));
+    }
+
+    private BillingRollupHandler handler(DeliveryProcessor.Settings settings) {
         ProductAreaStore areas = new ProductAreaStore() {
             @Override
             public ProductAreaMap load() {
@@ -46,14 +54,17 @@ class BillingRollupHandlerTest {
             }
         };
         DeliveryProcessor processor = new DeliveryProcessor(store, new InMemoryDeliveryLedger(),
-                new InMemoryHistoryStore(), areas, Warehouse.NONE, new DeliveryProcessor.Settings("out", "",
-                "product_area", Duration.ofMinutes(20), RollupRunner.Engine.FAST), Clock.systemUTC());
+                new InMemoryHistoryStore(), areas, Warehouse.NONE, settings, Clock.systemUTC());
         return new BillingRollupHandler(processor, new BillingMetrics(counts));
     }
 
     private JsonNode invoke(String event) throws IOException {
+        return invoke(handler(), event);
+    }
+
+    private static JsonNode invoke(BillingRollupHandler handler, String event) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        handler().handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+        handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
         return JSON.readTree(out.toByteArray());
     }
 
@@ -89,13 +100,36 @@ class BillingRollupHandlerTest {
         JsonNode rolledUp = response.path("records").get(0);
         assertThat(rolledUp.path("summary").path("total_cost").asText()).isEqualTo("20.4000000000");
         assertThat(rolledUp.path("outputs").path("tables").path("product_area_costs").asText())
-                .startsWith("rollups/product_area_costs/billing_period=2017-02/run_id=");
+                .startsWith("rollups/product_area_costs/billing_period=2017-02/cost_basis=unblended/run_id=");
+        assertThat(rolledUp.path("cost_basis").asText()).isEqualTo("unblended");
         assertThat(response.path("batchItemFailures")).extracting(f -> f.path("itemIdentifier").asText())
                 .containsExactly("m-2");
         assertThat(counts.totals()).containsEntry(BillingMetrics.ROLLED_UP, 1L).containsEntry(BillingMetrics.FAILED, 1L)
                 .containsEntry(BillingMetrics.IGNORED, 1L).containsEntry(BillingMetrics.TOTAL_COST_CENTS, 2040L)
                 .containsKey(BillingMetrics.COVERAGE_BASIS_POINTS);
         assertThat(counts.totals().get(BillingMetrics.BYTES_READ)).isPositive();
+    }
+
+    @Test
+    void shouldAnswerARecordPerBasis_butCountTheRowsAndTotalOfOneBasisOnly() throws IOException {
+        String key = "x/123456789012-aws-billing-detailed-line-items-with-resources-and-tags-2017-02.csv.zip";
+        store.upload("bills", key, zip(Files.readAllBytes(RepoFiles.events("worked-example")
+                .resolve("bill-2017-02.csv"))));
+        store.upload("out", "config/upfront.json", "[]".getBytes(StandardCharsets.UTF_8));
+        BillingRollupHandler both = handler(new DeliveryProcessor.Settings("out", "", "product_area",
+                Duration.ofMinutes(20), RollupRunner.Engine.FAST, List.of(CostBasis.UNBLENDED, CostBasis.AMORTIZED),
+                Optional.of("config/upfront.json")));
+
+        JsonNode response = invoke(both, s3("bills", key));
+
+        assertThat(response.path("records")).extracting(r -> r.path("status").asText() + " "
+                + r.path("cost_basis").asText()).containsExactly("rolled_up unblended", "rolled_up amortized");
+        assertThat(response.path("records").get(1).path("outputs").path("tables").path("service_costs").asText())
+                .startsWith("rollups/service_costs/billing_period=2017-02/cost_basis=amortized/run_id=");
+        assertThat(response.path("records").get(1).path("summary").path("cost_basis").asText()).isEqualTo("amortized");
+        long lineItems = response.path("records").get(0).path("summary").path("line_items").asLong();
+        assertThat(counts.totals()).containsEntry(BillingMetrics.ROLLED_UP, 2L)
+                .containsEntry(BillingMetrics.TOTAL_COST_CENTS, 2040L).containsEntry(BillingMetrics.LINE_ITEMS, lineItems);
     }
 
     @Test

@@ -151,7 +151,7 @@ class DistributedRollupIT {
         for (RollupTables table : RollupTables.values()) {
             assertThat(distributed.s3Text(record.path("outputs").path("tables").path(table.id()).asText()))
                     .as(table.id()).isEqualTo(single.s3Text(once.path("outputs").path("tables").path(table.id()).asText()));
-            String finalized = "finalized/" + table.id() + "/billing_period=2017-02/part-0.csv";
+            String finalized = "finalized/" + table.id() + "/billing_period=2017-02/cost_basis=unblended/part-0.csv";
             assertThat(distributed.s3Text(finalized)).as(table.id()).isEqualTo(single.s3Text(finalized));
             assertThat(finalizedRows(distributed, table)).as(table.id()).isNotEmpty()
                     .isEqualTo(finalizedRows(single, table));
