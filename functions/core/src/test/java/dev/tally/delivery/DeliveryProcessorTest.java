@@ -363,6 +363,16 @@ class DeliveryProcessorTest {
                 }
                 store.put(bucket, key, content, contentType);
             }
+
+            @Override
+            public boolean putIfAbsent(String bucket, String key, byte[] content, String contentType) {
+                return store.putIfAbsent(bucket, key, content, contentType);
+            }
+
+            @Override
+            public List<String> list(String bucket, String prefix) {
+                return store.list(bucket, prefix);
+            }
         };
         DeliveryProcessor processor = processor(BOTH, Optional.empty(), flaky);
 
