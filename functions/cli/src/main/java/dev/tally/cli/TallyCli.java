@@ -11,7 +11,7 @@ import java.io.PrintWriter;
         mixinStandardHelpOptions = true,
         versionProvider = TallyCli.Version.class,
         description = "Allocates an AWS bill to product areas and ECS services, and serves privacy requests locally.",
-        subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
+        subcommands = {RollupCommand.class, ReportCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
             MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class, UpfrontCommand.class,
             CommandLine.HelpCommand.class})
 public final class TallyCli {
