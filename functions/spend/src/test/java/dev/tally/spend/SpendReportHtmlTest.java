@@ -41,12 +41,13 @@ class SpendReportHtmlTest {
     @TempDir
     static Path dir;
     static SpendHistory generated;
+    static ObjectStore store;
     static Map<YearMonth, Rollup> rollups = new TreeMap<>();
 
     /** January and February final, March an estimate cut at the 20th: written and read back as the report reads. */
     @BeforeAll
     static void writeMonths() throws IOException {
-        ObjectStore store = new DirectoryObjectStore(dir.resolve("bucket"));
+        store = new DirectoryObjectStore(dir.resolve("bucket"));
         long seed = 41;
         for (YearMonth period : List.of(YearMonth.of(2017, 1), YearMonth.of(2017, 2), YearMonth.of(2017, 3))) {
             boolean open = period.getMonthValue() == 3;
@@ -144,6 +145,26 @@ class SpendReportHtmlTest {
                 + "style-src 'unsafe-inline'; img-src data:\">");
         assertThat(html).doesNotContain("http://", "https://", "<script", "<link", "<img", "@import", "url(http",
                 "src=");
+    }
+
+    @Test
+    void shouldWriteAMonthsReportNextToItsRuns_withNoLaterMonth() throws IOException {
+        List<String> problems = new ArrayList<>();
+        RunReports reports = new RunReports(store, Months.BUCKET, "", java.time.Clock.fixed(GENERATED,
+                ZoneOffset.UTC));
+
+        String key = reports.write(YearMonth.of(2017, 2), "unblended", problems::add);
+
+        assertThat(problems).isEmpty();
+        assertThat(key).isEqualTo("reports/billing_period=2017-02/index.html");
+        String html;
+        try (var in = store.get(Months.BUCKET, key, "", "")) {
+            html = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(attribute(html, "data-total", "2017-02")).isEqualTo(money(rollups.get(YearMonth.of(2017, 2))
+                .summary().totalCost()));
+        assertThat(html).contains("data-total=\"2017-01\"", "data-this-month=\"2017-02\"")
+                .doesNotContain("data-total=\"2017-03\"");
     }
 
     // ------------------------------------------------------------------------------------------ hand-made months

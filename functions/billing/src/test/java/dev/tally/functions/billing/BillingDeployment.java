@@ -79,7 +79,8 @@ final class BillingDeployment {
         env.put("TALLY_REDSHIFT_DB_USER", aws.jdbcUser());
         env.putAll(extra);
         dependencies = BillingDependencies.fromEnvironment(env);
-        handler = new BillingRollupHandler(dependencies.processor(), new BillingMetrics(counts));
+        handler = new BillingRollupHandler(dependencies.processor(), new BillingMetrics(counts),
+                dependencies.reports());
     }
 
     void put(String key, byte[] content) {
