@@ -1,6 +1,7 @@
 package dev.tally.cli;
 
 import dev.tally.InputException;
+import dev.tally.billing.CostBasis;
 import dev.tally.delivery.DirectoryObjectStore;
 import dev.tally.spend.BusinessMetrics;
 import dev.tally.spend.Change;
@@ -52,8 +53,9 @@ final class ReportCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--cost-basis", defaultValue = "unblended", paramLabel = "BASIS",
-            description = "The months of which cost basis: unblended (default) or amortized.")
-    String costBasis;
+            description = "The months of which cost basis: unblended (default) or amortized.",
+            converter = RollupCommand.CostBasisConverter.class)
+    CostBasis costBasis;
 
     @Option(names = "--metrics", paramLabel = "FILE",
             description = "Business metrics for unit costs: CSV with billing_period,product_area,metric,value.")
@@ -66,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        Written written = write(dir, prefix, costBasis, metrics, out, Clock.systemUTC(),
+        Written written = write(dir, prefix, costBasis.id(), metrics, out, Clock.systemUTC(),
                 problem -> err.println("tally report: " + problem));
         spec.commandLine().getOut().println("Wrote " + written.file());
         spec.commandLine().getOut().println(summary(written.report()));
@@ -80,6 +82,7 @@ final class ReportCommand implements Callable<Integer> {
     /**
      * Reads the months of one basis from {@code dir} and writes their report to {@code out}.
      *
+     * @param costBasis {@code unblended} or {@code amortized} ({@link CostBasis#id()})
      * @param problems told of each run that cannot be read (it is left out)
      * @throws InputException for a directory without runs of the basis, or metrics that do not read
      */
@@ -89,10 +92,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new InputException(dir + ": not a directory (give the root of the output layout, as aws s3 sync "
                     + "leaves it)");
         }
-        String basis = costBasis.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!Set.of("unblended", "amortized").contains(basis)) {
-            throw new InputException("--cost-basis: '" + costBasis + "' is neither unblended nor amortized");
-        }
+        String basis = costBasis;
         String bucket = dir.toAbsolutePath().normalize().getFileName() == null ? "local"
                 : dir.toAbsolutePath().normalize().getFileName().toString();
         MonthRuns runs = new MonthRuns(new DirectoryObjectStore(dir), bucket, prefix);
@@ -103,8 +103,8 @@ final class ReportCommand implements Callable<Integer> {
                 Set<String> bases = runs.bases();
                 String where = dir + (prefix.isEmpty() ? "" : " (prefix " + prefix + ")");
                 throw new InputException(bases.isEmpty()
-                        ? where + ": no runs of the billing function (no runs/billing_period=YYYY-MM/run_id=…/run.json;"
-                        + " write some with tally rollup --into " + dir + ")"
+                        ? where + ": no runs of the billing function (no runs/billing_period=YYYY-MM/run_id=…/"
+                        + "run.json; write some with tally rollup --into " + dir + ")"
                         : where + ": no readable runs of the " + basis + " cost basis (it has runs of "
                         + String.join(", ", bases) + ")");
             }

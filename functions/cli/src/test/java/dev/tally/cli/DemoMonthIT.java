@@ -84,7 +84,8 @@ class DemoMonthIT {
         Path report = out.resolve("report.html").toAbsolutePath();
 
         assertThat(printed.strip()).endsWith("Wrote the spend report to " + report);
-        assertThat(printed).contains("of 2017-02 into the layout " + out.resolve("layout") + " (final bill: finalized)");
+        assertThat(printed).contains("of 2017-02 into the layout " + out.resolve("layout")
+                + " (final bill: finalized)");
         assertThat(Files.readString(report)).contains("data-total=\"2017-02\">$7,061.93<");
     }
 

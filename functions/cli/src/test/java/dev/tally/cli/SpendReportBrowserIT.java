@@ -243,8 +243,9 @@ class SpendReportBrowserIT {
     void shouldCatchAFetchAndAConsoleMessage_onControlPages() throws Exception {
         Path fetching = Files.writeString(dir.resolve("fetching.html"), "<!DOCTYPE html><html><head><meta "
                 + "charset=\"utf-8\"></head><body><img src=\"https://tally.invalid/pixel.png\"></body></html>");
-        Path blocked = Files.writeString(dir.resolve("blocked.html"), "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-                + "<meta http-equiv=\"Content-Security-Policy\" content=\"" + SpendReportHtml.CONTENT_SECURITY_POLICY
+        Path blocked = Files.writeString(dir.resolve("blocked.html"), "<!DOCTYPE html><html><head>"
+                + "<meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\""
+                + SpendReportHtml.CONTENT_SECURITY_POLICY
                 + "\"></head><body><img src=\"https://tally.invalid/pixel.png\"></body></html>");
 
         Browsed fetched = browse(fetching);

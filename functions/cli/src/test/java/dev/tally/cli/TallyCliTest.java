@@ -57,8 +57,8 @@ class TallyCliTest {
         assertThat(rolledUp).isZero();
         assertThat(reported).isZero();
         assertThat(err.toString()).isEmpty();
-        assertThat(out.toString()).contains("of 2017-02 into the layout " + layout, "Wrote " + dir.resolve("report.html"),
-                "1 month (2017-02), unblended; 2017-02 ");
+        assertThat(out.toString()).contains("of 2017-02 into the layout " + layout,
+                "Wrote " + dir.resolve("report.html"), "1 month (2017-02), unblended; 2017-02 ");
         try (var runs = Files.walk(layout.resolve("runs"))) {
             assertThat(runs.filter(p -> p.getFileName().toString().equals("run.json"))).hasSize(1);
         }
@@ -77,6 +77,16 @@ class TallyCliTest {
         assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
         assertThat(err.toString().lines()).singleElement().asString().contains("no runs of the billing function");
         assertThat(Files.exists(dir.resolve("r.html"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCostBasis_asWrongUsage() throws IOException {
+        Files.createDirectories(dir.resolve("layout"));
+
+        int code = tally("report", dir.resolve("layout").toString(), "--cost-basis", "blended");
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("'blended' is not a cost basis (unblended or amortized)");
     }
 
     @Test

@@ -561,7 +561,8 @@ public final class SpendReportHtml {
                     .append(report.months().get(m).isFinal() ? "" : " (est.)").append("</text>\n");
         }
         html.append("<line x1=\"").append(left).append("\" x2=\"").append(f(left + plotWidth)).append("\" y1=\"")
-                .append(top + plotHeight).append("\" y2=\"").append(top + plotHeight).append("\" stroke=\"#1a1a1a\"/>\n");
+                .append(top + plotHeight).append("\" y2=\"").append(top + plotHeight)
+                .append("\" stroke=\"#1a1a1a\"/>\n");
         double legendX = width - legendWidth;
         for (int i = series.size() - 1, row = 0; i >= 0; i--, row++) {
             double y = top + row * 24;
