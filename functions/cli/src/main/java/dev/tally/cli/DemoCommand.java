@@ -19,12 +19,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code tally demo}: the rollup of the sample month kept in {@code events/demo} (a bill, the ECS and
  * EBS events of that month, and a product-area map), printed as tables; then the privacy part
- * ({@link DemoPrivacy}): one sample user deleted through the privacy API from every target.
+ * ({@link DemoPrivacy}): one sample user deleted through the privacy API from every target; last, the month's run
+ * written into an output layout as the billing function lays out S3, and the spend report of it.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         description = "Rolls up the bundled sample month (events/demo) and prints the result; then deletes one sample "
-                + "user through the privacy API from an event archive, a warehouse table and a webhook destination.")
+                + "user through the privacy API from an event archive, a warehouse table and a webhook destination; "
+                + "ends by writing the spend report (report.html) of its months.")
 final class DemoCommand implements Callable<Integer> {
     static final String DEMO_DIR = "events/demo";
 
@@ -50,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        java.time.Instant startedAt = java.time.Instant.now();
         Path demo = demoDir();
         Path bill = single(demo, "bill-");
         Path events = single(demo, "events");
@@ -73,7 +76,21 @@ final class DemoCommand implements Callable<Integer> {
         } else {
             new DemoPrivacy(stdout).run();
         }
+        report(rollup, bill, startedAt, target, stdout);
         return 0;
+    }
+
+    /** The run written into {@code target/layout} as the billing function writes S3, and the report of its months. */
+    private void report(Rollup rollup, Path bill, java.time.Instant startedAt, Path target, PrintWriter stdout) {
+        Path layout = target.resolve("layout");
+        stdout.println();
+        stdout.println(RollupCommand.intoLine(RollupCommand.writeInto(rollup, bill.toAbsolutePath().toString(),
+                startedAt, layout), layout));
+        ReportCommand.Written written = ReportCommand.write(layout, "", rollup.summary().costBasis(), null,
+                target.resolve("report.html"), java.time.Clock.systemUTC(),
+                problem -> spec.commandLine().getErr().println("tally demo: " + problem));
+        stdout.println("Spend report: " + ReportCommand.summary(written.report()));
+        stdout.println("Wrote the spend report to " + written.file().toAbsolutePath());
     }
 
     /**

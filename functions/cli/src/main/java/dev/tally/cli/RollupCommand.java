@@ -4,6 +4,9 @@ import dev.tally.InputException;
 import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
 import dev.tally.billing.CostBasis;
+import dev.tally.delivery.DirectoryObjectStore;
+import dev.tally.delivery.RollupOutputs;
+import dev.tally.delivery.RunRecord;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.rollup.RollupWriter;
@@ -15,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -26,7 +30,9 @@ import java.util.concurrent.Callable;
             "Allocates one billing period to product areas and ECS services.",
             "Writes product_area_costs.csv, product_area_aws_product_costs.csv, service_costs.csv,",
             "untagged_resources.csv, summary.json and report.json into the output directory.",
-            "With --cost-basis amortized the tables sum to the amortized cost; report.json keeps the invoiced cost."})
+            "With --cost-basis amortized the tables sum to the amortized cost; report.json keeps the invoiced cost.",
+            "With --into DIR the run is also written into DIR's output layout, as the billing function writes it",
+            "to S3 (a final bill's tables finalized too), for tally report DIR."})
 final class RollupCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -47,6 +53,11 @@ final class RollupCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created if needed).")
     Path out;
+
+    @Option(names = "--into", paramLabel = "DIR",
+            description = "Also write the run into DIR laid out as the billing function's output bucket (runs/, "
+                    + "rollups/, finalized/ for a final bill), so that tally report DIR has the month.")
+    Path into;
 
     @Option(names = "--tag-key", defaultValue = "product_area", paramLabel = "KEY",
             description = "Cost-allocation tag naming the product area (default: ${DEFAULT-VALUE}).")
@@ -85,6 +96,7 @@ final class RollupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Instant startedAt = Instant.now();
         RollupRunner.Request request = new RollupRunner.Request(Bill.of(billing), events, areas, tagKey,
                 parsePeriod(period), declaredFinal, costBasis, upfront == null ? null : UpfrontLedger.read(upfront));
         Rollup rollup = rollupWithProgress(request, engine, !noProgress, spec);
@@ -93,11 +105,40 @@ final class RollupCommand implements Callable<Integer> {
                     + "it is estimated");
         }
         write(rollup, out);
+        RunRecord run = into == null ? null : writeInto(rollup, billing.toAbsolutePath().toString(), startedAt, into);
         if (!quiet) {
             SummaryPrinter.print(rollup, spec.commandLine().getOut());
             spec.commandLine().getOut().println("Wrote the tables, summary.json and report.json to " + out);
+            if (run != null) {
+                spec.commandLine().getOut().println(intoLine(run, into));
+            }
         }
         return 0;
+    }
+
+    /**
+     * Writes the run into a directory laid out as the output bucket, with the billing function's own writer: its
+     * tables, summary, report and run.json, and for a final bill the finalized tables.
+     *
+     * @param source what the run was rolled up from (run.json's {@code source})
+     */
+    static RunRecord writeInto(Rollup rollup, String source, Instant startedAt, Path dir) {
+        RollupOutputs outputs = new RollupOutputs(new DirectoryObjectStore(dir), dir.getFileName() == null ? "local"
+                : dir.getFileName().toString(), "");
+        try {
+            RunRecord run = outputs.writeRun(rollup, source, startedAt, Instant.now());
+            return rollup.summary().isFinal() ? outputs.finalize(rollup, run) : run;
+        } catch (IOException e) {
+            throw new InputException(dir + ": cannot write the run into the layout (" + e.getMessage() + ")", e);
+        } catch (UncheckedIOException e) {
+            throw new InputException(dir + ": cannot write the run into the layout (" + e.getCause().getMessage()
+                    + ")", e);
+        }
+    }
+
+    static String intoLine(RunRecord run, Path dir) {
+        return "Wrote run " + run.runId() + " of " + run.billingPeriod() + " into the layout " + dir
+                + (run.finalized() ? " (final bill: finalized)" : " (estimated)");
     }
 
     static Rollup rollupWithProgress(RollupRunner.Request request, RollupRunner.Engine engine, boolean progress,

@@ -10,10 +10,11 @@ import java.io.PrintWriter;
 @Command(name = "tally",
         mixinStandardHelpOptions = true,
         versionProvider = TallyCli.Version.class,
-        description = "Allocates an AWS bill to product areas and ECS services, and serves privacy requests locally.",
-        subcommands = {RollupCommand.class, DemoCommand.class, InvokeCommand.class, GenerateMonthCommand.class,
-            MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class, UpfrontCommand.class, AlertsCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Allocates an AWS bill to product areas and ECS services, reports spend over the months and "
+                + "alerts on its moves, and serves privacy requests locally.",
+        subcommands = {RollupCommand.class, ReportCommand.class, DemoCommand.class, InvokeCommand.class,
+            GenerateMonthCommand.class, MeasureBillingCommand.class, ServeCommand.class, TokenCommand.class,
+            UpfrontCommand.class, AlertsCommand.class, CommandLine.HelpCommand.class})
 public final class TallyCli {
     /** A problem with the input files: missing, unreadable, not a bill, truncated, invalid map. */
     public static final int EXIT_INPUT = 1;

@@ -80,6 +80,16 @@ class DemoMonthIT {
     }
 
     @Test
+    void shouldEndByWritingTheSpendReportOfItsMonth() throws IOException {
+        Path report = out.resolve("report.html").toAbsolutePath();
+
+        assertThat(printed.strip()).endsWith("Wrote the spend report to " + report);
+        assertThat(printed).contains("of 2017-02 into the layout " + out.resolve("layout")
+                + " (final bill: finalized)");
+        assertThat(Files.readString(report)).contains("data-total=\"2017-02\">$7,061.93<");
+    }
+
+    @Test
     void shouldMatchTheManifestsTotalAndRowCounts() throws IOException {
         JsonNode manifest = JSON.readTree(DEMO.resolve("manifest.json").toFile());
         JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());

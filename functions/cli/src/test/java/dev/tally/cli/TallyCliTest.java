@@ -45,6 +45,51 @@ class TallyCliTest {
     }
 
     @Test
+    void shouldWriteTheRunIntoALayout_andReportItsMonth() throws IOException {
+        Path layout = dir.resolve("layout");
+        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(rollup(
+                EXAMPLE.resolve("bill-2017-02.csv"), EXAMPLE.resolve("events.jsonl"), EXAMPLE.resolve("areas.json"))),
+                java.util.stream.Stream.of("--into", layout.toString())).toArray(String[]::new);
+
+        int rolledUp = tally(args);
+        int reported = tally("report", layout.toString(), "--out", dir.resolve("report.html").toString());
+
+        assertThat(rolledUp).isZero();
+        assertThat(reported).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).contains("of 2017-02 into the layout " + layout,
+                "Wrote " + dir.resolve("report.html"), "1 month (2017-02), unblended; 2017-02 ");
+        try (var runs = Files.walk(layout.resolve("runs"))) {
+            assertThat(runs.filter(p -> p.getFileName().toString().equals("run.json"))).hasSize(1);
+        }
+        String total = new java.math.BigDecimal(new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("out/summary.json").toFile()).get("total_cost").asText()).toString();
+        assertThat(Files.readString(dir.resolve("report.html"))).contains("data-total=\"2017-02\">"
+                + dev.tally.spend.SpendReportHtml.money(new java.math.BigDecimal(total)) + "<");
+    }
+
+    @Test
+    void shouldFailWithOneLine_whenTheReportsDirectoryHasNoRuns() throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+
+        int code = tally("report", dir.resolve("empty").toString(), "--out", dir.resolve("r.html").toString());
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_INPUT);
+        assertThat(err.toString().lines()).singleElement().asString().contains("no runs of the billing function");
+        assertThat(Files.exists(dir.resolve("r.html"))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnUnknownCostBasis_asWrongUsage() throws IOException {
+        Files.createDirectories(dir.resolve("layout"));
+
+        int code = tally("report", dir.resolve("layout").toString(), "--cost-basis", "blended");
+
+        assertThat(code).isEqualTo(TallyCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("'blended' is not a cost basis (unblended or amortized)");
+    }
+
+    @Test
     void shouldFailWithOneLine_whenBillIsMissing() {
         int code = tally(rollup(dir.resolve("nope.csv"), EXAMPLE.resolve("events.jsonl"),
                 EXAMPLE.resolve("areas.json")));

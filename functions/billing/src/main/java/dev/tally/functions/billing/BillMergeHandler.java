@@ -26,14 +26,17 @@ public final class BillMergeHandler implements RequestStreamHandler {
 
     private final DistributedRollups rollups;
     private final BillingMetrics metrics;
+    private final SpendReportStep reports;
 
     public BillMergeHandler() {
-        this(BillingDependencies.get().rollups(), BillingDependencies.get().metrics());
+        this(BillingDependencies.get().rollups(), BillingDependencies.get().metrics(),
+                BillingDependencies.get().reports());
     }
 
-    BillMergeHandler(DistributedRollups rollups, BillingMetrics metrics) {
+    BillMergeHandler(DistributedRollups rollups, BillingMetrics metrics, SpendReportStep reports) {
         this.rollups = rollups;
         this.metrics = metrics;
+        this.reports = reports;
     }
 
     @Override
@@ -43,6 +46,7 @@ public final class BillMergeHandler implements RequestStreamHandler {
             long start = System.nanoTime();
             List<DeliveryProcessor.Outcome> outcomes = List.of(rollups.merge(run));
             metrics.publish(outcomes, (System.nanoTime() - start) / 1_000_000);
+            reports.after(outcomes);
             BillingResponse answer = BillingResponse.of(outcomes, false);
             if (answer.failures() > 0) {
                 throw new BillingFailedException(answer);

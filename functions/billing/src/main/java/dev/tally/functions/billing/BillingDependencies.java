@@ -24,6 +24,7 @@ import dev.tally.history.HistoryStore;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
+import dev.tally.spend.RunReports;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -50,6 +51,7 @@ final class BillingDependencies {
     private final DeliveryProcessor processor;
     private final DistributedRollups rollups;
     private final BillingMetrics metrics;
+    private final SpendReportStep reports;
 
     private BillingDependencies(Map<String, String> env) {
         BillingConfig config = BillingConfig.fromEnvironment(env);
@@ -71,6 +73,7 @@ final class BillingDependencies {
         processor = new DeliveryProcessor(store, ledger, history, areas, warehouse, settings, clock, distribution);
         rollups = new DistributedRollups(store, ledger, history, areas, warehouse, settings, clock);
         metrics = new BillingMetrics(BOOTSTRAP.metrics(BillingMetrics.SERVICE));
+        reports = new SpendReportStep(new RunReports(store, config.outputBucket(), config.outputPrefix(), clock));
     }
 
     private static Warehouse warehouse(BillingConfig config, Map<String, String> env, AwsConfig aws,
@@ -114,5 +117,10 @@ final class BillingDependencies {
 
     BillingMetrics metrics() {
         return metrics;
+    }
+
+    /** The spend report written after each run. */
+    SpendReportStep reports() {
+        return reports;
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 /**
  * The billing function: an S3 object-created notification in — direct, through SQS, or from EventBridge —
  * each record rolled up (or found to be a duplicate, superseded, or no bill), the outcome of every record
- * out. Through SQS, failed records are reported by message id ({@link SQSBatchResponse}) so only they come
+ * out, and the spend report of each month a run was written for ({@link SpendReportStep}). Through SQS, failed records are reported by message id ({@link SQSBatchResponse}) so only they come
  * again; invoked directly, a failed record fails the invocation so Lambda retries it (the others are then
  * duplicates and change nothing).
  */
@@ -26,14 +26,17 @@ public final class BillingRollupHandler implements RequestStreamHandler {
 
     private final DeliveryProcessor processor;
     private final BillingMetrics metrics;
+    private final SpendReportStep reports;
 
     public BillingRollupHandler() {
-        this(BillingDependencies.get().processor(), BillingDependencies.get().metrics());
+        this(BillingDependencies.get().processor(), BillingDependencies.get().metrics(),
+                BillingDependencies.get().reports());
     }
 
-    BillingRollupHandler(DeliveryProcessor processor, BillingMetrics metrics) {
+    BillingRollupHandler(DeliveryProcessor processor, BillingMetrics metrics, SpendReportStep reports) {
         this.processor = processor;
         this.metrics = metrics;
+        this.reports = reports;
     }
 
     @Override
@@ -48,6 +51,7 @@ public final class BillingRollupHandler implements RequestStreamHandler {
         boolean sqs = S3Notifications.isSqsBatch(event);
         List<DeliveryProcessor.Outcome> outcomes = processor.process(S3Notifications.parse(event));
         metrics.publish(outcomes, (System.nanoTime() - start) / 1_000_000);
+        reports.after(outcomes);
         BillingResponse response = BillingResponse.of(outcomes, sqs);
         if (!sqs && response.failures() > 0) {
             throw new BillingFailedException(response);

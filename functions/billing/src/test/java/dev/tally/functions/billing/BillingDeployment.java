@@ -81,7 +81,8 @@ final class BillingDeployment {
         env.putAll(extra);
         this.env = Map.copyOf(env);
         dependencies = BillingDependencies.fromEnvironment(env);
-        handler = new BillingRollupHandler(dependencies.processor(), new BillingMetrics(counts));
+        handler = new BillingRollupHandler(dependencies.processor(), new BillingMetrics(counts),
+                dependencies.reports());
     }
 
     /**
@@ -91,8 +92,8 @@ final class BillingDeployment {
     BillingRollupHandler reconfigured(Map<String, String> changed) {
         Map<String, String> next = new HashMap<>(env);
         next.putAll(changed);
-        return new BillingRollupHandler(BillingDependencies.fromEnvironment(next).processor(),
-                new BillingMetrics(counts));
+        BillingDependencies redeployed = BillingDependencies.fromEnvironment(next);
+        return new BillingRollupHandler(redeployed.processor(), new BillingMetrics(counts), redeployed.reports());
     }
 
     /** Puts an object into the output bucket (an upfront ledger, say). */

@@ -13,6 +13,7 @@ import dev.tally.delivery.Warehouse;
 import dev.tally.history.InMemoryHistoryStore;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.runtime.SummingCountMetrics;
+import dev.tally.spend.RunReports;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -55,7 +56,8 @@ class BillingRollupHandlerTest {
         };
         DeliveryProcessor processor = new DeliveryProcessor(store, new InMemoryDeliveryLedger(),
                 new InMemoryHistoryStore(), areas, Warehouse.NONE, settings, Clock.systemUTC());
-        return new BillingRollupHandler(processor, new BillingMetrics(counts));
+        return new BillingRollupHandler(processor, new BillingMetrics(counts),
+                new SpendReportStep(new RunReports(store, "out", "", Clock.systemUTC())));
     }
 
     private JsonNode invoke(String event) throws IOException {
@@ -108,6 +110,9 @@ class BillingRollupHandlerTest {
                 .containsEntry(BillingMetrics.IGNORED, 1L).containsEntry(BillingMetrics.TOTAL_COST_CENTS, 2040L)
                 .containsKey(BillingMetrics.COVERAGE_BASIS_POINTS);
         assertThat(counts.totals().get(BillingMetrics.BYTES_READ)).isPositive();
+        String report = new String(store.content("out", "reports/billing_period=2017-02/index.html").orElseThrow(),
+                StandardCharsets.UTF_8);
+        assertThat(report).contains("data-total=\"2017-02\">$20.40<", "data-this-month=\"2017-02\"");
     }
 
     @Test

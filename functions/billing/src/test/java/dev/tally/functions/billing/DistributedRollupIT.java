@@ -107,7 +107,8 @@ class DistributedRollupIT {
             JsonNode answer = BillingDeployment.invoke(part, event.toString());
             assertThat(answer.path("key").asText()).endsWith(String.format("part-%05d.json.gz", item.path("index").asInt()));
         }
-        return BillingDeployment.invoke(new BillMergeHandler(d.dependencies.rollups(), new BillingMetrics(d.counts)),
+        return BillingDeployment.invoke(new BillMergeHandler(d.dependencies.rollups(), new BillingMetrics(d.counts),
+                d.dependencies.reports()),
                 execution.input());
     }
 
