@@ -78,7 +78,35 @@ class BillingStackTest {
                         Map.entry(BillingConfig.DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN,
                                 Map.of("Ref", id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine"))),
                         Map.entry(BillingConfig.DISTRIBUTED_MIN_PARTS, "2"),
-                        Map.entry(BillingConfig.COST_BASES, "unblended,amortized"))))));
+                        Map.entry(BillingConfig.COST_BASES, "unblended,amortized"),
+                        Map.entry(BillingConfig.ALERT_RULES, RULES),
+                        Map.entry(BillingConfig.ALERT_TOPIC_ARN,
+                                Map.of("Ref", id("AWS::SNS::Topic", "SpendAlertsTopic"))))))));
+    }
+
+    /** The example config's alert rules, as the function's environment carries them (compact JSON). */
+    private static final String RULES = "{\"default\":{\"absolute\":\"1000.00\",\"relative\":\"0.25\","
+            + "\"min_spend\":\"500.00\"},\"product_areas\":{\"(unallocated)\":{\"relative\":\"0.10\","
+            + "\"min_spend\":\"100.00\"}},\"watch\":[\"product_area\",\"service\"]}";
+
+    @Test
+    void shouldSendSpendAlertsToAnEncryptedTlsOnlyTopic_thatOnlyTheRunFinishingFunctionsMayPublishTo() {
+        String topic = id("AWS::SNS::Topic", "SpendAlertsTopic");
+        template.hasResourceProperties("AWS::SNS::Topic", Map.of("DisplayName", "Tally spend alerts",
+                "KmsMasterKeyId", Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                        ":kms:eu-west-1:123456789012:alias/aws/sns")))));
+        template.hasResourceProperties("AWS::SNS::TopicPolicy", Map.of("PolicyDocument", Map.of("Statement",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false")))))))));
+        template.hasResourceProperties("AWS::SNS::Subscription", Map.of("Protocol", "email",
+                "Endpoint", "finops@example.com", "TopicArn", Map.of("Ref", topic)));
+        for (String function : List.of("BillingRollup", "DistributedRollupMerge")) {
+            template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                    "Roles", Match.arrayWith(List.of(Match.objectLike(Map.of("Ref",
+                            Match.stringLikeRegexp(function + ".*Role.*"))))),
+                    "PolicyDocument", Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "Effect", "Allow", "Action", "sns:Publish", "Resource", Map.of("Ref", topic))))))));
+        }
     }
 
     @Test

@@ -7,14 +7,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.SortedSet;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The spend report written next to a month's runs in the output bucket, {@code reports/billing_period=YYYY-MM/
- * index.html} (under the outputs' prefix): the months of the run's cost basis up to and including the run's, as
- * {@link MonthRuns} finds them, rendered by {@link SpendReportHtml}. A later run of the month rewrites it; so does a
- * final bill. A month's report never shows later months, so an old month's report stays that month's.
+ * What follows a month's run in the output bucket: its spend report, and the alerts of its move against the month
+ * before. The months of the run's cost basis up to and including the run's are read once ({@link MonthRuns}):
+ * <ul>
+ *   <li>the report ({@link SpendReportHtml}) goes to {@code reports/billing_period=YYYY-MM/index.html} for the
+ *       primary basis (the first configured) and to {@code reports/billing_period=YYYY-MM/cost_basis=<basis>/index.html}
+ *       for another; a later run of the month rewrites it, and a month's report never shows later months, so an old
+ *       month's report stays that month's;</li>
+ *   <li>with alert rules, the month's alerts ({@link Alerts}) on the primary basis are sent once each
+ *       ({@link AlertDispatch}, {@link AlertLedger} beside the runs).</li>
+ * </ul>
  */
 public final class RunReports {
     private static final String CONTENT_TYPE = "text/html; charset=utf-8";
@@ -22,49 +28,70 @@ public final class RunReports {
     private final ObjectStore store;
     private final String bucket;
     private final String prefix;
+    private final String primaryBasis;
+    private final Optional<AlertRules> rules;
+    private final List<AlertSink> sinks;
     private final Clock clock;
 
-    /** @param prefix the outputs' key prefix ({@code ""}, or e.g. {@code tally/}), as the billing function has it */
-    public RunReports(ObjectStore store, String bucket, String prefix, Clock clock) {
+    /**
+     * @param prefix       the outputs' key prefix ({@code ""}, or e.g. {@code tally/}), as the billing function has it
+     * @param primaryBasis the basis whose report is at the month's plain address and whose moves alert
+     * @param rules        when to alert; empty for no alerts
+     * @param sinks        where alerts go
+     */
+    public RunReports(ObjectStore store, String bucket, String prefix, String primaryBasis,
+                      Optional<AlertRules> rules, List<AlertSink> sinks, Clock clock) {
         this.store = store;
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.primaryBasis = primaryBasis;
+        this.rules = rules;
+        this.sinks = List.copyOf(sinks);
         this.clock = clock;
     }
 
-    /** Where a month's report goes. */
-    public String key(YearMonth period) {
-        return prefix + "reports/billing_period=" + period + "/index.html";
+    /** Reports only, of the default basis. */
+    public RunReports(ObjectStore store, String bucket, String prefix, Clock clock) {
+        this(store, bucket, prefix, MonthRuns.DEFAULT_BASIS, Optional.empty(), List.of(), clock);
+    }
+
+    /** Where a month's report of a basis goes. */
+    public String key(YearMonth period, String basis) {
+        String base = prefix + "reports/billing_period=" + period + "/";
+        return basis.equals(primaryBasis) ? base + "index.html" : base + "cost_basis=" + basis + "/index.html";
     }
 
     /**
-     * Writes the report of {@code period}.
+     * @param reportKey where the report was written
+     * @param alerts    what became of the alerts; empty when none were evaluated (no rules, another basis)
+     */
+    public record Written(String reportKey, Optional<AlertDispatch.Outcome> alerts) {
+    }
+
+    /**
+     * Writes the report of {@code period} and sends its alerts.
      *
-     * @param costBasis the run's basis; a layout whose runs are all of one basis (as {@link MonthRuns} reads it) is
-     *                  read in that one
-     * @param problems told of each run that cannot be read (it is left out)
-     * @return the report's key
-     * @throws IOException if the runs cannot be listed or the report not written
+     * @param costBasis the run's basis
+     * @param problems  told of each run that cannot be read (it is left out)
+     * @throws IOException if the runs cannot be listed, or the report or the ledger not written
      * @throws IllegalStateException if no run of the period can be read
      */
-    public String write(YearMonth period, String costBasis, Consumer<String> problems) throws IOException {
-        MonthRuns runs = new MonthRuns(store, bucket, prefix);
-        // a layout without cost_basis= partitions reads as one basis (MonthRuns.DEFAULT_BASIS), whatever the runs say
-        String basis = costBasis;
-        SortedSet<String> bases = runs.bases();
-        if (!bases.contains(basis) && bases.size() == 1) {
-            basis = bases.first();
-        }
-        List<MonthRollup> months = runs.read(basis, problems).stream()
+    public Written after(YearMonth period, String costBasis, Consumer<String> problems) throws IOException {
+        List<MonthRollup> months = new MonthRuns(store, bucket, prefix).read(costBasis, problems).stream()
                 .filter(m -> !m.period().isAfter(period)).toList();
         if (months.isEmpty() || !months.get(months.size() - 1).period().equals(period)) {
-            throw new IllegalStateException("no readable run of " + period + " (" + basis + ") in s3://" + bucket
+            throw new IllegalStateException("no readable run of " + period + " (" + costBasis + ") in s3://" + bucket
                     + "/" + prefix + "runs/");
         }
-        String html = SpendReportHtml.render(SpendReport.of(SpendHistory.of(months), BusinessMetrics.none(),
-                clock.instant()));
-        String key = key(period);
+        SpendHistory history = SpendHistory.of(months);
+        String html = SpendReportHtml.render(SpendReport.of(history, BusinessMetrics.none(), clock.instant()));
+        String key = key(period, costBasis);
         store.put(bucket, key, html.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE);
-        return key;
+        Optional<AlertDispatch.Outcome> alerts = Optional.empty();
+        if (rules.isPresent() && costBasis.equals(primaryBasis)) {
+            alerts = Optional.of(AlertDispatch.dispatch(Alerts.evaluate(history, rules.get()),
+                    new AlertLedger(store, bucket, prefix, clock), sinks));
+        }
+        return new Written(key, alerts);
     }
 }

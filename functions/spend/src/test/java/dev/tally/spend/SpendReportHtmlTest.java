@@ -153,7 +153,7 @@ class SpendReportHtmlTest {
         RunReports reports = new RunReports(store, Months.BUCKET, "", java.time.Clock.fixed(GENERATED,
                 ZoneOffset.UTC));
 
-        String key = reports.write(YearMonth.of(2017, 2), "unblended", problems::add);
+        String key = reports.after(YearMonth.of(2017, 2), "unblended", problems::add).reportKey();
 
         assertThat(problems).isEmpty();
         assertThat(key).isEqualTo("reports/billing_period=2017-02/index.html");

@@ -63,6 +63,7 @@ public final class BillingStack extends Stack {
     private final RollupBuckets buckets;
     private final Queue deadLetters;
     private final Optional<DistributedRollup> distributed;
+    private final Optional<SpendAlerts> alerts;
 
     public BillingStack(Construct scope, String id, StackProps props, Deployment deployment, ITable history) {
         super(scope, id, props);
@@ -70,6 +71,7 @@ public final class BillingStack extends Stack {
         buckets = new RollupBuckets(this, "Rollups");
         billBucket = BillBucket.of(this, "BillBucket", billing, buckets.accessLogs());
         deliveries = DynamoTables.deliveries(this, "Deliveries");
+        alerts = billing.alerts().map(config -> new SpendAlerts(this, "SpendAlerts", config));
 
         Map<String, String> environment = environment(deployment, history);
         function = new TallyFunction(this, "BillingRollup", new TallyFunction.Spec(
@@ -122,11 +124,13 @@ public final class BillingStack extends Stack {
         env.put(BillingConfig.COST_BASES, String.join(",", billing.costBases().stream().map(CostBasis::id).toList()));
         billing.upfrontLedgerKey().ifPresent(key -> env.put(BillingConfig.UPFRONT_LEDGER_KEY, key));
         env.putAll(WarehouseAccess.environment(billing.warehouse()));
+        alerts.ifPresent(spend -> env.putAll(spend.environment()));
         return env;
     }
 
     /** What completing a run needs: the billing function's grants, and the merge function's of a distributed rollup. */
     private void grant(TallyFunction function, ITable history, BillingSection billing) {
+        alerts.ifPresent(spend -> spend.grant(function));
         deliveries.grantReadWriteData(function.function());
         history.grantReadData(function.function());
         billBucket.grantRead(function.function(), billing.prefix() + "*");
@@ -190,6 +194,11 @@ public final class BillingStack extends Stack {
     /** The distributed rollup's state machine, with {@code billing.distributedRollup}, for its alarm. */
     public Optional<StateMachine> distributedRollupStateMachine() {
         return distributed.map(DistributedRollup::stateMachine);
+    }
+
+    /** The spend alerts' topic, with {@code billing.alerts}. */
+    public Optional<software.amazon.awscdk.services.sns.Topic> spendAlertsTopic() {
+        return alerts.map(SpendAlerts::topic);
     }
 
     /** Every dead-letter queue of the stack, for the alarms. */

@@ -29,11 +29,24 @@ import java.util.regex.Pattern;
  * @param upfrontLedgerKey    {@code upfrontLedgerKey}: the output bucket's key of the upfront ledger spreading DBR
  *                            sign-up charges on the amortized basis ({@code UPFRONT_LEDGER_KEY}); under
  *                            {@code outputPrefix}, where the function may read; only with {@code amortized}
+ * @param alerts              {@code alerts}: the spend alerts evaluated after each run (docs/spend-alerts.md)
  */
 public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
                              String outputPrefix, int reservedConcurrency, String glueDatabase,
                              WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup,
-                             List<CostBasis> costBases, Optional<String> upfrontLedgerKey) {
+                             List<CostBasis> costBases, Optional<String> upfrontLedgerKey, Optional<Alerts> alerts) {
+    /**
+     * {@code billing.alerts}: an SNS topic the alerts go to, with its subscriptions.
+     *
+     * @param rules             {@code rules}: the alert rules (docs/spend-alerts.md), checked here as the function
+     *                          checks them, and handed to it as {@code ALERT_RULES}
+     * @param emails            {@code emails}: addresses subscribed to the topic (each confirms by email)
+     * @param webhookSecretName {@code webhookSecretName}: an existing Secrets Manager secret holding a Slack-compatible
+     *                          webhook URL the alerts are also posted to
+     */
+    public record Alerts(String rules, List<String> emails, Optional<String> webhookSecretName) {
+    }
+
     /**
      * {@code billing.distributedRollup}.
      *
@@ -57,7 +70,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
 
     static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
         in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
-                "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey"));
+                "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey", "alerts"));
         ConfigReader bucket = in.section("billBucket");
         bucket.only(Set.of("name", "create"));
         Optional<String> name = bucket.optionalString("name");
@@ -103,8 +116,9 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
                         + "function reads there), was '" + key + "'");
             }
         });
+        Optional<Alerts> alerts = in.has("alerts") ? Optional.of(alerts(in.section("alerts"))) : Optional.empty();
         return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse,
-                distributed, bases, upfront);
+                distributed, bases, upfront, alerts);
     }
 
     /** {@code costBases}: each basis once; missing reads as unblended only. */
@@ -124,6 +138,39 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
             }
         }
         return List.copyOf(bases);
+    }
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    private static final Pattern SECRET_NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
+
+    /** The rules travel in the function's environment, which Lambda limits to 4 KB in all. */
+    static final int MAX_RULES = 2048;
+
+    private static Alerts alerts(ConfigReader in) {
+        in.only(Set.of("rules", "emails", "webhookSecretName"));
+        String rules = "";
+        if (in.json("rules").isEmpty()) {
+            in.problem("rules", "is required (the alert rules, docs/spend-alerts.md)");
+        } else {
+            rules = in.json("rules").get().toString();
+            if (rules.length() > MAX_RULES) {
+                in.problem("rules", "is " + rules.length() + " characters as JSON; the function's environment (4 KB "
+                        + "in all, Lambda's limit) holds at most " + MAX_RULES);
+            }
+            try {
+                dev.tally.spend.AlertRules.read(in.key("rules"), new java.io.ByteArrayInputStream(
+                        rules.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                in.problem("rules", e.getMessage().substring(e.getMessage().indexOf(':') + 1).trim());
+            } catch (java.io.IOException e) {
+                in.problem("rules", "cannot be read: " + e.getMessage());
+            }
+        }
+        List<String> emails = in.strings("emails", EMAIL, "an email address", List.of());
+        Optional<String> secret = in.optionalString("webhookSecretName");
+        secret.filter(n -> !SECRET_NAME.matcher(n).matches())
+                .ifPresent(n -> in.problem("webhookSecretName", "must be a Secrets Manager secret name"));
+        return new Alerts(rules, emails, secret);
     }
 
     private static DistributedRollup distributedRollup(ConfigReader in) {

@@ -47,6 +47,11 @@ public final class ConfigReader {
         }
     }
 
+    /** A field's JSON as it is (a document the config carries for a function, say); empty when absent. */
+    public Optional<JsonNode> json(String field) {
+        return has(field) ? Optional.of(node.get(field)) : Optional.empty();
+    }
+
     public boolean has(String field) {
         return node.has(field) && !node.get(field).isNull();
     }

@@ -119,6 +119,31 @@ class TallyConfigTest {
     }
 
     @Test
+    void shouldCheckTheAlertRulesAsTheFunctionDoes_andNameTheKey() {
+        assertProblems(c -> ((ObjectNode) c.get("billing").get("alerts").get("rules")).putObject("default")
+                .put("relative", "a lot"), "billing.alerts.rules: default.relative must be a decimal number");
+        assertProblems(c -> ((ObjectNode) c.get("billing").get("alerts")).remove("rules"),
+                "billing.alerts.rules: is required");
+        assertProblems(c -> ((ObjectNode) c.get("billing").get("alerts")).putArray("emails").add("not-an-address"),
+                "billing.alerts.emails");
+        assertProblems(c -> ((ObjectNode) c.get("billing").get("alerts")).put("webhookSecretName", "a secret"),
+                "billing.alerts.webhookSecretName: must be a Secrets Manager secret name");
+        assertProblems(c -> ((ObjectNode) c.get("billing").get("alerts").get("rules")).putObject("services")
+                .putObject("x".repeat(2100)), "billing.alerts.rules: is ");
+    }
+
+    @Test
+    void shouldReadTheAlertsOfTheExample() throws IOException {
+        TallyConfig parsed = TallyConfig.parse(Files.readString(EXAMPLE), "test", EXAMPLE.getParent());
+
+        assertThat(parsed.billing().alerts()).hasValueSatisfying(alerts -> {
+            assertThat(alerts.emails()).containsExactly("finops@example.com");
+            assertThat(alerts.rules()).startsWith("{\"default\":{\"absolute\":\"1000.00\"");
+            assertThat(alerts.webhookSecretName()).isEmpty();
+        });
+    }
+
+    @Test
     void shouldRequireEitherAnExistingOrACreatedBillBucket() {
         assertProblems(c -> ((ObjectNode) c.get("billing")).putObject("billBucket").put("name", "x-bucket").put("create", true),
                 "billing.billBucket: give either name (an existing bucket) or create: true");

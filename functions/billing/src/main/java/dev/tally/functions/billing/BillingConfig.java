@@ -46,11 +46,15 @@ import static dev.tally.aws.Environment.required;
  *                       JSON of {@code tally rollup --upfront}) spreading DBR sign-up charges on the amortized basis;
  *                       unset, DBR bills are not rolled up on the amortized basis (their records say so). Only with
  *                       {@code amortized} in {@code COST_BASES}
+ * @param alerts         {@code ALERT_RULES}, {@code ALERT_TOPIC_ARN}, {@code ALERT_WEBHOOK_SECRET_ID}: the spend alerts
+ *                       evaluated after each run on the first basis of {@code COST_BASES} ({@link AlertSettings});
+ *                       none when unset
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
                             WarehouseEnvironment.Kind warehouse, Optional<String> distributedRollup,
-                            int distributedMinParts, List<CostBasis> costBases, Optional<String> upfrontLedgerKey) {
+                            int distributedMinParts, List<CostBasis> costBases, Optional<String> upfrontLedgerKey,
+                            Optional<AlertSettings> alerts) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -66,6 +70,9 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String DISTRIBUTED_MIN_PARTS = "DISTRIBUTED_MIN_PARTS";
     public static final String COST_BASES = "COST_BASES";
     public static final String UPFRONT_LEDGER_KEY = "UPFRONT_LEDGER_KEY";
+    public static final String ALERT_RULES = AlertSettings.RULES;
+    public static final String ALERT_TOPIC_ARN = AlertSettings.TOPIC_ARN;
+    public static final String ALERT_WEBHOOK_SECRET_ID = AlertSettings.WEBHOOK_SECRET_ID;
 
     public static BillingConfig fromEnvironment(Map<String, String> env) {
         WarehouseEnvironment.Kind kind = WarehouseEnvironment.kind(env);
@@ -91,7 +98,8 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
                 Duration.ofDays(positive(env, RETENTION_DAYS, 400)), tagKey,
                 Duration.ofMinutes(positive(env, LEASE_MINUTES, 20)),
                 Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind,
-                Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts, bases, upfront);
+                Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts, bases, upfront,
+                AlertSettings.fromEnvironment(env));
     }
 
     /**

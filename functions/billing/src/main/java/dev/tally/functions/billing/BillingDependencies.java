@@ -13,6 +13,8 @@ import dev.tally.aws.redshift.JdbcWarehouse;
 import dev.tally.aws.redshift.WarehouseEnvironment;
 import dev.tally.aws.redshift.WarehouseSql;
 import dev.tally.aws.s3.S3ObjectStore;
+import dev.tally.aws.secrets.SecretsManagerSecretSource;
+import dev.tally.aws.sns.SnsAlertSink;
 import dev.tally.aws.stepfunctions.StepFunctionsBillRuns;
 import dev.tally.delivery.DeliveryLedger;
 import dev.tally.delivery.DeliveryProcessor;
@@ -24,11 +26,16 @@ import dev.tally.history.HistoryStore;
 import dev.tally.rollup.RollupRunner;
 import dev.tally.runtime.Bootstrap;
 import dev.tally.runtime.CountMetrics;
+import dev.tally.spend.AlertSink;
 import dev.tally.spend.RunReports;
+import dev.tally.spend.WebhookAlertSink;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
+import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -73,7 +80,27 @@ final class BillingDependencies {
         processor = new DeliveryProcessor(store, ledger, history, areas, warehouse, settings, clock, distribution);
         rollups = new DistributedRollups(store, ledger, history, areas, warehouse, settings, clock);
         metrics = new BillingMetrics(BOOTSTRAP.metrics(BillingMetrics.SERVICE));
-        reports = new SpendReportStep(new RunReports(store, config.outputBucket(), config.outputPrefix(), clock));
+        reports = new SpendReportStep(new RunReports(store, config.outputBucket(), config.outputPrefix(),
+                config.costBases().get(0).id(), config.alerts().map(AlertSettings::rules),
+                alertSinks(config, aws, http), clock), metrics);
+    }
+
+    /** The channels of the spend alerts: the SNS topic, and the webhook whose URL is kept in Secrets Manager. */
+    private static List<AlertSink> alertSinks(BillingConfig config, AwsConfig aws, SdkHttpClient http) {
+        List<AlertSink> sinks = new ArrayList<>();
+        config.alerts().ifPresent(alerts -> {
+            alerts.topicArn().ifPresent(arn -> sinks.add(new SnsAlertSink(AwsClients.sns(aws, http), arn)));
+            alerts.webhookSecretId().ifPresent(id -> {
+                String url = new SecretsManagerSecretSource(AwsClients.secretsManager(aws, http)).secret(id).trim();
+                try {
+                    sinks.add(new WebhookAlertSink(URI.create(url)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("the secret " + AlertSettings.WEBHOOK_SECRET_ID
+                            + " names does not hold an http(s) webhook URL", e);
+                }
+            });
+        });
+        return sinks;
     }
 
     private static Warehouse warehouse(BillingConfig config, Map<String, String> env, AwsConfig aws,

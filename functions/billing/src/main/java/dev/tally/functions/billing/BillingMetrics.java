@@ -37,11 +37,22 @@ public final class BillingMetrics {
     public static final String COVERAGE_BASIS_POINTS = "BillCoverageBasisPoints";
     public static final String DURATION_MILLIS = "BillingDurationMillis";
     public static final String BYTES_READ = "BillBytesRead";
+    /** Spend alerts sent after a run, and those a channel refused (tried again on the next run). */
+    public static final String ALERTS_SENT = "SpendAlertsSent";
+    public static final String ALERTS_UNDELIVERED = "SpendAlertsUndelivered";
 
     private final CountMetrics sink;
 
     BillingMetrics(CountMetrics sink) {
         this.sink = sink;
+    }
+
+    /** The spend alerts of a month after its run. */
+    void alerts(long sent, long undelivered) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put(ALERTS_SENT, sent);
+        counts.put(ALERTS_UNDELIVERED, undelivered);
+        sink.publish(counts);
     }
 
     void publish(List<DeliveryProcessor.Outcome> outcomes, long durationMillis) {

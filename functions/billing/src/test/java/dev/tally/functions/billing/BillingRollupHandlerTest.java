@@ -57,7 +57,7 @@ class BillingRollupHandlerTest {
         DeliveryProcessor processor = new DeliveryProcessor(store, new InMemoryDeliveryLedger(),
                 new InMemoryHistoryStore(), areas, Warehouse.NONE, settings, Clock.systemUTC());
         return new BillingRollupHandler(processor, new BillingMetrics(counts),
-                new SpendReportStep(new RunReports(store, "out", "", Clock.systemUTC())));
+                new SpendReportStep(new RunReports(store, "out", "", Clock.systemUTC()), new BillingMetrics(counts)));
     }
 
     private JsonNode invoke(String event) throws IOException {
