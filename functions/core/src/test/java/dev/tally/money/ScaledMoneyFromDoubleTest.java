@@ -9,15 +9,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link ScaledMoney#fromDouble} against the slow way it stands for: the shortest decimal that converts back
- * to the double ({@link Double#toString}), rounded half-even to ten places. On Java 19 and later
- * {@code Double.toString} is that shortest decimal (JDK-4511638); the build runs on 21.
+ * to the double, rounded half-even to ten places. {@code Double.toString} is that shortest decimal only from
+ * Java 19 (JDK-4511638) and the build runs on 17, so the slow way is {@link ShortestDecimal#slow}'s search by
+ * precision over the double's exact value.
  */
 class ScaledMoneyFromDoubleTest {
     private static final long[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
         1_000_000_000, 10_000_000_000L};
 
     private static BigDecimal slow(double value) {
-        return Money.round(new BigDecimal(Double.toString(value)));
+        return Money.round(ShortestDecimal.slow(value));
     }
 
     private static void assertAgrees(double value) {
