@@ -11,8 +11,8 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Opens a bill as a stream of CSV bytes, whatever its packaging: plain, gzip, or zip (first file
- * entry). The packaging is recognised by its magic bytes, not the file name, so a renamed file
- * still opens.
+ * entry) — or recognises a Parquet part, which the readers read by position instead. The packaging is
+ * recognised by its magic bytes, not the file name, so a renamed file still opens.
  */
 public final class BillSource {
     private static final int BUFFER = 1 << 16;
@@ -21,9 +21,13 @@ public final class BillSource {
     }
 
     /** Compression of a bill file. */
-    public enum Packaging { PLAIN, GZIP, ZIP }
+    public enum Packaging { PLAIN, GZIP, ZIP, PARQUET }
 
-    /** An open bill: the decompressed stream and a count of the file's bytes read so far (for progress). */
+    /**
+     * An open bill: the decompressed stream and a count of the file's bytes read so far (for progress). A
+     * {@link Packaging#PARQUET} part is not a stream: its stream is empty, and the readers read the part where
+     * its footer says ({@link ParquetRecords}).
+     */
     public record Opened(InputStream csv, Packaging packaging, CountingInputStream raw) implements AutoCloseable {
         @Override
         public void close() throws IOException {
@@ -80,8 +84,7 @@ public final class BillSource {
             }
             if (b0 == 'P' && b1 == 'A' && b2 == 'R' && b3 == '1') {
                 buffered.close();
-                throw new BillFileException(part.name(), "is Parquet, which Tally does not read yet: export the bill "
-                        + "as CSV (gzip or zip)");
+                return new Opened(InputStream.nullInputStream(), Packaging.PARQUET, raw);
             }
             return new Opened(buffered, Packaging.PLAIN, raw);
         } catch (IOException e) {

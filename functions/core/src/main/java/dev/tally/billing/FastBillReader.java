@@ -51,16 +51,30 @@ public final class FastBillReader {
         private final BillSource.Opened opened;
         private final ChunkedInput decompressed;
         private final CsvBatches scanner;
+        /** A Parquet part's rows (then {@link #scanner} is null), with the layout found in its schema. */
+        private final ParquetRecords parquet;
+        private final BillLayout parquetLayout;
 
-        private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner) {
+        private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner,
+                        ParquetRecords parquet, BillLayout parquetLayout) {
             this.file = file;
             this.opened = opened;
             this.decompressed = decompressed;
             this.scanner = scanner;
+            this.parquet = parquet;
+            this.parquetLayout = parquetLayout;
+        }
+
+        private long bytesRead() {
+            return parquet != null ? parquet.bytesRead() : opened.raw().count();
         }
 
         @Override
         public void close() throws IOException {
+            if (parquet != null) {
+                parquet.close();
+                return;
+            }
             try {
                 scanner.close();
                 decompressed.close();
@@ -70,15 +84,31 @@ public final class FastBillReader {
         }
     }
 
-    /** Opens a bill and starts reading it (see {@link Reading}). */
+    /** Opens a bill and starts reading it (see {@link Reading}); a Parquet part's footer is read here. */
     public Reading open(BillPart part) {
         String file = part.name();
         BillSource.Opened opened = BillSource.open(part);
+        if (opened.packaging() == BillSource.Packaging.PARQUET) {
+            BillReader.closeSniffed(opened);
+            ParquetRecords records = ParquetRecords.open(part);
+            try {
+                BillLayout layout = BillLayout.detect(file, records.header(), settings);
+                records.project(layout.allColumns(), layout);
+                return new Reading(file, opened, null, null, records, layout);
+            } catch (RuntimeException | Error e) {
+                try {
+                    records.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
         try {
             ChunkedInput decompressed = new ChunkedInput(opened.csv());
             CsvBatches scanner = new CsvBatches(decompressed,
                     header -> BillLayout.detect(file, header, settings).columns());
-            return new Reading(file, opened, decompressed, scanner);
+            return new Reading(file, opened, decompressed, scanner, null, null);
         } catch (RuntimeException | Error e) {
             try {
                 opened.close();
@@ -101,20 +131,27 @@ public final class FastBillReader {
     public BillReadReport read(Reading reading, YearMonth period, FastRows rows, LongConsumer progress) {
         String file = reading.file;
         try (reading) {
-            CsvBatches scanner = reading.scanner;
-            if (!scanner.next()) {
-                throw new BillFileException(file, "is empty (no header row)");
+            CsvRecords scanner;
+            BillLayout layout;
+            if (reading.parquet != null) {
+                scanner = reading.parquet;
+                layout = reading.parquetLayout;
+            } else {
+                scanner = reading.scanner;
+                if (!scanner.next()) {
+                    throw new BillFileException(file, "is empty (no header row)");
+                }
+                layout = BillLayout.detect(file, fields(scanner), settings);
             }
-            BillLayout layout = BillLayout.detect(file, fields(scanner), settings);
             Pass pass = new Pass(file, layout, period, rows, strings, scanner);
             long count = 0;
             while (scanner.next()) {
                 pass.row();
                 if ((++count & 0xFFFF) == 0) {
-                    progress.accept(reading.opened.raw().count());
+                    progress.accept(reading.bytesRead());
                 }
             }
-            progress.accept(reading.opened.raw().count());
+            progress.accept(reading.bytesRead());
             return pass.scan.report(reading.opened.packaging());
         } catch (IOException e) {
             throw broken(file, e);
