@@ -51,12 +51,15 @@ public final class FastBillReader {
         private final BillSource.Opened opened;
         private final ChunkedInput decompressed;
         private final CsvBatches scanner;
-        /** A Parquet part's rows (then {@link #scanner} is null), with the layout found in its schema. */
-        private final ParquetRecords parquet;
+        /**
+         * A Parquet part's rows, decoded on a thread of their own (then {@link #scanner} is null), with the layout
+         * found in its schema.
+         */
+        private final ParquetBatches parquet;
         private final BillLayout parquetLayout;
 
         private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner,
-                        ParquetRecords parquet, BillLayout parquetLayout) {
+                        ParquetBatches parquet, BillLayout parquetLayout) {
             this.file = file;
             this.opened = opened;
             this.decompressed = decompressed;
@@ -94,7 +97,8 @@ public final class FastBillReader {
             try {
                 BillLayout layout = BillLayout.detect(file, records.header(), settings);
                 records.project(layout.allColumns(), layout);
-                return new Reading(file, opened, null, null, records, layout);
+                return new Reading(file, opened, null, null, new ParquetBatches(records, layout.allColumns(), file),
+                        layout);
             } catch (RuntimeException | Error e) {
                 try {
                     records.close();
