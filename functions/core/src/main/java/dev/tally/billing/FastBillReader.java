@@ -339,7 +339,7 @@ public final class FastBillReader {
                 int invoice = internTrimmed(strings.invoices(), b, layout.invoiceId);
                 int resource = internTrimmed(strings.resources(), b, layout.resourceId);
                 boolean usage = resource == ByteInterner.EMPTY && layout.chargeType != BillLayout.ABSENT && isUsage(b);
-                int product = strings.products().intern(b, productFrom, productTo);
+                int product = intern(strings.products(), layout.product, b, productFrom, productTo);
                 if (scan.providers() != null) {
                     provider(b, invoiced, bigInvoiced);
                 }
@@ -504,7 +504,7 @@ public final class FastBillReader {
                 int from = trimStart(b, scanner.start(layout.tag), scanner.end(layout.tag));
                 int to = trimEnd(b, from, scanner.end(layout.tag));
                 if (from < to) {
-                    return strings.tags().intern(b, from, to);
+                    return intern(strings.tags(), layout.tag, b, from, to);
                 }
             }
             if (layout.tagMap == BillLayout.ABSENT) {
@@ -556,8 +556,19 @@ public final class FastBillReader {
                 return ByteInterner.EMPTY;
             }
             int from = trimStart(b, scanner.start(field), scanner.end(field));
-            return interner.intern(b, from, trimEnd(b, from, scanner.end(field)));
+            return intern(interner, field, b, from, trimEnd(b, from, scanner.end(field)));
         }
+
+        /** {@code b[from, to)} of a field interned; by its dictionary id when the source has one (Parquet). */
+        private int intern(ByteInterner interner, int field, byte[] b, int from, int to) {
+            int id = scanner.dictionaryId(field);
+            if (id < 0) {
+                return interner.intern(b, from, to);
+            }
+            return dictionaryInterns.get(field, id, scanner.dictionaryGeneration(), interner, b, from, to);
+        }
+
+        private final DictionaryInterns dictionaryInterns = new DictionaryInterns();
     }
 
     /** Trims as {@link String#trim()} does: every byte up to and including space. */
@@ -594,4 +605,33 @@ public final class FastBillReader {
         return -1;
     }
 
+
+    /**
+     * Interned ids by field and dictionary id, valid for one dictionary generation (a Parquet row group): each
+     * dictionary entry's bytes are interned once per row group instead of on every row.
+     */
+    private static final class DictionaryInterns {
+        private int[][] ids = new int[0][];
+        private int[][] generations = new int[0][];
+
+        int get(int field, int id, int generation, ByteInterner interner, byte[] b, int from, int to) {
+            if (field >= ids.length) {
+                ids = java.util.Arrays.copyOf(ids, field + 1);
+                generations = java.util.Arrays.copyOf(generations, field + 1);
+            }
+            int[] byId = ids[field];
+            if (byId == null || id >= byId.length) {
+                int size = Math.max(id + 1, byId == null ? 256 : byId.length * 2);
+                ids[field] = byId = byId == null ? new int[size] : java.util.Arrays.copyOf(byId, size);
+                generations[field] = generations[field] == null ? new int[size]
+                        : java.util.Arrays.copyOf(generations[field], size);
+            }
+            int[] stamps = generations[field];
+            if (stamps[id] != generation + 1) {
+                byId[id] = interner.intern(b, from, to);
+                stamps[id] = generation + 1;
+            }
+            return byId[id];
+        }
+    }
 }

@@ -24,6 +24,8 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
         int rows;
         int[] start;
         int[] end;
+        int[] ids;
+        int[] generation = new int[ROWS_PER_BATCH];
         long firstLine;
         long bytesRead;
         RuntimeException failure;
@@ -33,6 +35,7 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
         Batch(int width) {
             start = new int[ROWS_PER_BATCH * width];
             end = new int[ROWS_PER_BATCH * width];
+            ids = new int[ROWS_PER_BATCH * width];
         }
     }
 
@@ -125,7 +128,9 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
         for (int k = 0; k < width; k++) {
             b.start[base + k] = decoder.start(columns[k]) + shift;
             b.end[base + k] = decoder.end(columns[k]) + shift;
+            b.ids[base + k] = decoder.dictionaryId(columns[k]);
         }
+        b.generation[b.rows] = decoder.dictionaryGeneration();
         b.used += length;
         b.rows++;
     }
@@ -193,6 +198,17 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
     public int end(int field) {
         int k = slot[field];
         return k < 0 ? 0 : current.end[row * width + k];
+    }
+
+    @Override
+    public int dictionaryId(int field) {
+        int k = slot[field];
+        return k < 0 ? -1 : current.ids[row * width + k];
+    }
+
+    @Override
+    public int dictionaryGeneration() {
+        return current.generation[row];
     }
 
     @Override

@@ -59,6 +59,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     private Cell[] cells = new Cell[0];
     private int[] start;
     private int[] end;
+    /** The current row's dictionary id per field (text columns on dictionary pages), else -1. */
+    private int[] ids;
     private byte[] buffer = new byte[4096];
     private long rowsLeft;
     private long line = 1;
@@ -74,6 +76,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
         this.start = new int[header.size()];
         this.end = new int[header.size()];
+        this.ids = new int[header.size()];
+        java.util.Arrays.fill(ids, -1);
     }
 
     /**
@@ -291,6 +295,16 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     @Override
+    public int dictionaryId(int field) {
+        return ids[field];
+    }
+
+    @Override
+    public int dictionaryGeneration() {
+        return groupIndex;
+    }
+
+    @Override
     public void close() throws IOException {
         reader.close();
     }
@@ -343,9 +357,14 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             if (reader.getCurrentDefinitionLevel() == maxDefinition) {
                 to = value(at);
                 reader.skip(); // no-op once read; consume() alone would leave an unread value in the stream
+            } else {
+                nullValue();
             }
             reader.consume();
             return to;
+        }
+
+        void nullValue() {
         }
 
         /** Writes the current (non-null) value. */
@@ -378,7 +397,13 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
 
         @Override
+        void nullValue() {
+            ids[column] = -1;
+        }
+
+        @Override
         int value(int at) {
+            ids[column] = -1;
             if (dictionaryPages) {
                 int id;
                 try {
@@ -387,6 +412,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                     dictionaryPages = false; // a chunk that falls back to plain pages stays plain
                     return copy(reader.getBinary(), at);
                 }
+                ids[column] = id;
                 if (id >= dictionary.length) {
                     dictionary = java.util.Arrays.copyOf(dictionary, Math.max(id + 1, dictionary.length * 2));
                 }
