@@ -46,6 +46,11 @@ public final class BillSource {
      * @throws BillFileException if the part is missing, unreadable, or an archive with no file in it
      */
     public static Opened open(BillPart part) {
+        if (part.name().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet") && isParquet(part)) {
+            // its magic bytes by a positional read: an S3 part is not streamed (and abandoned) to find them
+            return new Opened(InputStream.nullInputStream(), Packaging.PARQUET,
+                    new CountingInputStream(InputStream.nullInputStream()));
+        }
         CountingInputStream raw;
         try {
             raw = new CountingInputStream(part.open());
@@ -92,6 +97,20 @@ public final class BillSource {
             throw new BillFileException(part.name(), "cannot be opened as plain, gzip or zip (" + e.getMessage() + ")",
                     e);
         }
+    }
+
+    /** Whether a part named {@code .parquet} begins with Parquet's magic bytes; false if it cannot tell. */
+    private static boolean isParquet(BillPart part) {
+        if (part.size() < 8) {
+            return false;
+        }
+        byte[] magic = new byte[4];
+        try {
+            part.readFully(0, magic, 0, 4);
+        } catch (IOException e) {
+            return false; // the stream's own sniffing below reports what is wrong
+        }
+        return magic[0] == 'P' && magic[1] == 'A' && magic[2] == 'R' && magic[3] == '1';
     }
 
     private static void closeQuietly(InputStream in) {
