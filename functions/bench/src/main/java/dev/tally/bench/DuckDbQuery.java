@@ -20,7 +20,11 @@ import java.util.TreeMap;
  * allocation contract counts as cost line items (DBR {@code RecordType = 'LineItem'} and, in every format, a
  * non-empty product name: allocation.md §2) so its total is the bill's total, and groups by the tag.
  *
- * <p>DuckDB reads plain and gzip CSV; it cannot read a zip archive.
+ * <p>DuckDB reads plain and gzip CSV and Parquet ({@code read_parquet}); it cannot read a zip archive. A Parquet
+ * bill's {@code DOUBLE} cost is cast through its text ({@code CAST(CAST(cost AS VARCHAR) AS DECIMAL(38,10))}:
+ * DuckDB writes a double's shortest decimal) — the conversion Tally makes (docs/parquet.md) — so its total is
+ * the manifest's to the last digit; its tag map is read with {@code map_extract}, or as JSON when the file holds
+ * the tags as a JSON string.
  */
 public final class DuckDbQuery {
     private DuckDbQuery() {
@@ -45,13 +49,51 @@ public final class DuckDbQuery {
         };
     }
 
+    /** The columns of a Parquet bill: the cost a double, the tags a MAP or a JSON string ({@code mapTags}). */
+    static Columns parquetColumns(BillFormat format, String tagKey, boolean mapTags) {
+        Columns csv = columns(format, tagKey);
+        String cost = "CAST(CAST(" + csv.cost() + " AS VARCHAR) AS DECIMAL(38,10))";
+        String tags = format == BillFormat.FOCUS ? "Tags" : "resource_tags";
+        String key = format == BillFormat.FOCUS ? "user:" + tagKey : "user_" + tagKey;
+        String tag = mapTags ? "map_extract(" + ident(tags) + ", " + literal(key) + ")[1]" : csv.tagExpression();
+        return new Columns(cost, tag, csv.filter());
+    }
+
+    static boolean isParquet(Path bill) {
+        return bill.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
+    }
+
+    /** Whether a Parquet bill holds its tags as a MAP (else as a JSON string). */
+    static boolean parquetTagsAreMap(Path bill, BillFormat format) {
+        try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+                new org.apache.parquet.io.LocalInputFile(bill),
+                org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration())
+                        .build())) {
+            org.apache.parquet.schema.MessageType schema = r.getFooter().getFileMetaData().getSchema();
+            String tags = format == BillFormat.FOCUS ? "Tags" : "resource_tags";
+            return schema.containsField(tags) && !schema.getType(tags).isPrimitive();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(bill + ": cannot read its Parquet schema", e);
+        }
+    }
+
     /** Whether DuckDB can read this bill file as it is (not a zip). */
     public static boolean canRead(Path bill) {
         return !bill.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip");
     }
 
-    /** The query: {@code SELECT tag, sum(cost) FROM read_csv(bill) WHERE <cost line item> GROUP BY 1}. */
+    /**
+     * The query: {@code SELECT tag, sum(cost) FROM read_csv(bill) WHERE <cost line item> GROUP BY 1}
+     * ({@code read_parquet} for a {@code .parquet} bill).
+     */
     public static String sql(BillFormat format, String tagKey, Path bill) {
+        if (isParquet(bill)) {
+            Columns c = parquetColumns(format, tagKey, parquetTagsAreMap(bill, format));
+            return "SELECT " + c.tagExpression() + " AS tag, sum(" + c.cost() + ") AS cost"
+                    + " FROM read_parquet(" + literal(bill.toAbsolutePath().toString()) + ")"
+                    + " WHERE " + c.filter()
+                    + " GROUP BY 1";
+        }
         Columns c = columns(format, tagKey);
         return "SELECT " + c.tagExpression() + " AS tag, sum(CAST(" + c.cost() + " AS DECIMAL(38,10))) AS cost"
                 + " FROM read_csv(" + literal(bill.toAbsolutePath().toString()) + ", header=true, all_varchar=true)"

@@ -26,7 +26,8 @@ final class MonthOptions {
     /** Always passed to the generator, so the results file names them. */
     private static final List<String> ALWAYS = List.of("rows", "format", "compression", "seed");
     private static final Map<String, String> NOTES = Map.of("compression",
-            " DuckDB cannot read zip: it is then not timed.");
+            " Also --packaging (--packaging parquet: DuckDB reads it with read_parquet). DuckDB cannot read zip: it"
+                    + " is then not timed.");
 
     private MonthOptions() {
     }
@@ -62,7 +63,8 @@ final class MonthOptions {
                 : g.defaultValue() != null ? " (generator default " + g.defaultValue() + ")." : ".")
                 + NOTES.getOrDefault(g.name(), "");
         // picocli formats descriptions with String.format
-        OptionSpec.Builder b = OptionSpec.builder(g.flagName()).description(text.replace("%", "%%"));
+        OptionSpec.Builder b = (g.name().equals("compression") ? OptionSpec.builder(g.flagName(), "--packaging")
+                : OptionSpec.builder(g.flagName())).description(text.replace("%", "%%"));
         if (g.flag()) {
             b.type(boolean.class).arity("0");
         } else {

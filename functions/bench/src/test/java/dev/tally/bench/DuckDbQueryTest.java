@@ -38,7 +38,8 @@ class DuckDbQueryTest {
     }
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource({"dbr, gzip", "dbr, none", "cur, gzip", "cur2, gzip", "focus, gzip", "focus, none"})
+    @CsvSource({"dbr, gzip", "dbr, none", "cur, gzip", "cur2, gzip", "focus, gzip", "focus, none", "cur2, parquet",
+        "focus, parquet"})
     void duckdbsTotalIsTheManifestsTotalExactly(String format, String compression) throws Exception {
         MonthSpec spec = MonthSpec.builder().format(BillFormat.parse(format))
                 .compression(Compression.parse(compression)).seed(3).targetRows(4000).build();

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  * @param parts the parts in order, at least one
  */
 public record Bill(String name, List<BillPart> parts) {
-    private static final List<String> PART_SUFFIXES = List.of(".csv", ".csv.gz", ".gz", ".zip", ".csv.zip");
+    private static final List<String> PART_SUFFIXES = List.of(".csv", ".csv.gz", ".gz", ".zip", ".csv.zip", ".parquet");
 
     public Bill {
         parts = List.copyOf(parts);
@@ -34,7 +34,7 @@ public record Bill(String name, List<BillPart> parts) {
 
     /**
      * A bill on the local disk: a file; a directory of parts ({@code .csv}, {@code .csv.gz}, {@code .gz},
-     * {@code .zip}, in natural order of their names: {@code -2} before {@code -10}); or a CUR / Data Exports
+     * {@code .zip}, {@code .parquet} (so {@code .snappy.parquet}), in natural order of their names: {@code -2} before {@code -10}); or a CUR / Data Exports
      * manifest ({@code .json}) whose listed keys are found under a directory above it — as after
      * {@code aws s3 sync s3://bucket/ DIR}, which keeps the keys.
      *

@@ -79,6 +79,15 @@ final class BillLayout {
         return IntStream.concat(own, IntStream.of(amortizedColumns)).filter(c -> c != ABSENT).distinct().toArray();
     }
 
+    /**
+     * Every column a row is ever read from, by either engine or the shared scan (for a columnar bill, the
+     * projection: what is not here is never decoded).
+     */
+    int[] allColumns() {
+        return IntStream.concat(IntStream.of(columns()), IntStream.of(chargeType)).filter(c -> c != ABSENT)
+                .distinct().sorted().toArray();
+    }
+
     private BillLayout(BillFormat format, int fieldCount, Columns c, ReadSettings settings) {
         String tagKey = settings.tagKey();
         this.format = format;

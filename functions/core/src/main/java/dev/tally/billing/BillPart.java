@@ -22,6 +22,23 @@ public interface BillPart {
     /** Its stored size in bytes, for progress; -1 if unknown. */
     long size();
 
+    /**
+     * Reads {@code length} stored bytes from {@code position} into {@code into[offset..]} — for a Parquet part,
+     * whose index (the footer) is at its end and whose columns are read where they lie. This default reads
+     * from the start and skips; a local file and an S3 object read just the range.
+     *
+     * @throws java.io.EOFException if the part ends first
+     */
+    default void readFully(long position, byte[] into, int offset, int length) throws IOException {
+        try (InputStream in = open()) {
+            in.skipNBytes(position);
+            int n = in.readNBytes(into, offset, length);
+            if (n < length) {
+                throw new java.io.EOFException(name() + ": ends before byte " + (position + length));
+            }
+        }
+    }
+
     /** A local file. */
     static BillPart of(Path file) {
         return new LocalFile(file);
@@ -45,6 +62,22 @@ public interface BillPart {
                 throw new BillFileException(name(), "no such file");
             } catch (AccessDeniedException e) {
                 throw new BillFileException(name(), "permission denied");
+            }
+        }
+
+        @Override
+        public void readFully(long position, byte[] into, int offset, int length) throws IOException {
+            open().close(); // the same messages as open() for a missing file or a directory
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(into, offset, length);
+                long at = position;
+                while (buffer.hasRemaining()) {
+                    int n = channel.read(buffer, at);
+                    if (n < 0) {
+                        throw new java.io.EOFException(name() + ": ends before byte " + (position + length));
+                    }
+                    at += n;
+                }
             }
         }
 

@@ -44,7 +44,12 @@ public final class BillReader {
      */
     public BillReadReport read(BillPart part, YearMonth period, BillListener listener, LongConsumer progress) {
         String file = part.name();
-        try (BillSource.Opened opened = BillSource.open(part);
+        BillSource.Opened opened = BillSource.open(part);
+        if (opened.packaging() == BillSource.Packaging.PARQUET) {
+            closeSniffed(opened);
+            return readParquet(part, period, listener, progress);
+        }
+        try (opened;
              CsvReader<CsvRecord> csv = CsvReader.builder()
                      .allowExtraFields(true)
                      .allowMissingFields(true)
@@ -75,6 +80,37 @@ public final class BillReader {
             throw new BillFileException(file, "is not valid CSV (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw broken(file, e);
+        }
+    }
+
+    /** Closes the stream that found a part to be Parquet (it was only read for the magic bytes). */
+    static void closeSniffed(BillSource.Opened opened) {
+        try {
+            opened.close();
+        } catch (IOException e) {
+            // only sniffed: the part is read by position next
+        }
+    }
+
+    /** A Parquet part: each row's cells as the same bill's CSV has them, through the same scan. */
+    private BillReadReport readParquet(BillPart part, YearMonth period, BillListener listener, LongConsumer progress) {
+        String file = part.name();
+        try (ParquetRecords records = ParquetRecords.open(part)) {
+            BillLayout layout = BillLayout.detect(file, records.header(), settings);
+            records.project(layout.allColumns(), layout);
+            BillScan scan = new BillScan(file, layout, period, listener);
+            long rows = 0;
+            int fields = records.fieldCount();
+            while (records.next()) {
+                scan.row(records::text, fields, records.lineNumber());
+                if ((++rows & 0xFFFF) == 0) {
+                    progress.accept(records.bytesRead());
+                }
+            }
+            progress.accept(records.bytesRead());
+            return scan.report(BillSource.Packaging.PARQUET);
+        } catch (IOException e) {
+            throw new BillFileException(file, "cannot be read as Parquet (" + e.getMessage() + ")", e);
         }
     }
 

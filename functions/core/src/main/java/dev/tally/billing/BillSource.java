@@ -11,8 +11,8 @@ import java.util.zip.ZipInputStream;
 
 /**
  * Opens a bill as a stream of CSV bytes, whatever its packaging: plain, gzip, or zip (first file
- * entry). The packaging is recognised by its magic bytes, not the file name, so a renamed file
- * still opens.
+ * entry) — or recognises a Parquet part, which the readers read by position instead. The packaging is
+ * recognised by its magic bytes, not the file name, so a renamed file still opens.
  */
 public final class BillSource {
     private static final int BUFFER = 1 << 16;
@@ -21,9 +21,13 @@ public final class BillSource {
     }
 
     /** Compression of a bill file. */
-    public enum Packaging { PLAIN, GZIP, ZIP }
+    public enum Packaging { PLAIN, GZIP, ZIP, PARQUET }
 
-    /** An open bill: the decompressed stream and a count of the file's bytes read so far (for progress). */
+    /**
+     * An open bill: the decompressed stream and a count of the file's bytes read so far (for progress). A
+     * {@link Packaging#PARQUET} part is not a stream: its stream is empty, and the readers read the part where
+     * its footer says ({@link ParquetRecords}).
+     */
     public record Opened(InputStream csv, Packaging packaging, CountingInputStream raw) implements AutoCloseable {
         @Override
         public void close() throws IOException {
@@ -42,6 +46,11 @@ public final class BillSource {
      * @throws BillFileException if the part is missing, unreadable, or an archive with no file in it
      */
     public static Opened open(BillPart part) {
+        if (part.name().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet") && isParquet(part)) {
+            // its magic bytes by a positional read: an S3 part is not streamed (and abandoned) to find them
+            return new Opened(InputStream.nullInputStream(), Packaging.PARQUET,
+                    new CountingInputStream(InputStream.nullInputStream()));
+        }
         CountingInputStream raw;
         try {
             raw = new CountingInputStream(part.open());
@@ -80,8 +89,7 @@ public final class BillSource {
             }
             if (b0 == 'P' && b1 == 'A' && b2 == 'R' && b3 == '1') {
                 buffered.close();
-                throw new BillFileException(part.name(), "is Parquet, which Tally does not read yet: export the bill "
-                        + "as CSV (gzip or zip)");
+                return new Opened(InputStream.nullInputStream(), Packaging.PARQUET, raw);
             }
             return new Opened(buffered, Packaging.PLAIN, raw);
         } catch (IOException e) {
@@ -89,6 +97,20 @@ public final class BillSource {
             throw new BillFileException(part.name(), "cannot be opened as plain, gzip or zip (" + e.getMessage() + ")",
                     e);
         }
+    }
+
+    /** Whether a part named {@code .parquet} begins with Parquet's magic bytes; false if it cannot tell. */
+    private static boolean isParquet(BillPart part) {
+        if (part.size() < 8) {
+            return false;
+        }
+        byte[] magic = new byte[4];
+        try {
+            part.readFully(0, magic, 0, 4);
+        } catch (IOException e) {
+            return false; // the stream's own sniffing below reports what is wrong
+        }
+        return magic[0] == 'P' && magic[1] == 'A' && magic[2] == 'R' && magic[3] == '1';
     }
 
     private static void closeQuietly(InputStream in) {

@@ -36,4 +36,18 @@ interface CsvRecords {
 
     /** A field's bytes as text (for plain records). */
     String text(int field);
+
+    /**
+     * A columnar source's dictionary id of the field's value — the same id, the same bytes, within one
+     * {@link #dictionaryGeneration} — so a reader can intern each dictionary entry once instead of every row's
+     * bytes; -1 when the value has none (CSV, a plain-encoded page, a null).
+     */
+    default int dictionaryId(int field) {
+        return -1;
+    }
+
+    /** Changes whenever {@link #dictionaryId}s may stand for other values (a Parquet bill's next row group). */
+    default int dictionaryGeneration() {
+        return 0;
+    }
 }

@@ -51,16 +51,33 @@ public final class FastBillReader {
         private final BillSource.Opened opened;
         private final ChunkedInput decompressed;
         private final CsvBatches scanner;
+        /**
+         * A Parquet part's rows, decoded on a thread of their own (then {@link #scanner} is null), with the layout
+         * found in its schema.
+         */
+        private final ParquetBatches parquet;
+        private final BillLayout parquetLayout;
 
-        private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner) {
+        private Reading(String file, BillSource.Opened opened, ChunkedInput decompressed, CsvBatches scanner,
+                        ParquetBatches parquet, BillLayout parquetLayout) {
             this.file = file;
             this.opened = opened;
             this.decompressed = decompressed;
             this.scanner = scanner;
+            this.parquet = parquet;
+            this.parquetLayout = parquetLayout;
+        }
+
+        private long bytesRead() {
+            return parquet != null ? parquet.bytesRead() : opened.raw().count();
         }
 
         @Override
         public void close() throws IOException {
+            if (parquet != null) {
+                parquet.close();
+                return;
+            }
             try {
                 scanner.close();
                 decompressed.close();
@@ -70,15 +87,32 @@ public final class FastBillReader {
         }
     }
 
-    /** Opens a bill and starts reading it (see {@link Reading}). */
+    /** Opens a bill and starts reading it (see {@link Reading}); a Parquet part's footer is read here. */
     public Reading open(BillPart part) {
         String file = part.name();
         BillSource.Opened opened = BillSource.open(part);
+        if (opened.packaging() == BillSource.Packaging.PARQUET) {
+            BillReader.closeSniffed(opened);
+            ParquetRecords records = ParquetRecords.open(part);
+            try {
+                BillLayout layout = BillLayout.detect(file, records.header(), settings);
+                records.project(layout.allColumns(), layout);
+                return new Reading(file, opened, null, null, new ParquetBatches(records, layout.allColumns(), file),
+                        layout);
+            } catch (RuntimeException | Error e) {
+                try {
+                    records.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        }
         try {
             ChunkedInput decompressed = new ChunkedInput(opened.csv());
             CsvBatches scanner = new CsvBatches(decompressed,
                     header -> BillLayout.detect(file, header, settings).columns());
-            return new Reading(file, opened, decompressed, scanner);
+            return new Reading(file, opened, decompressed, scanner, null, null);
         } catch (RuntimeException | Error e) {
             try {
                 opened.close();
@@ -101,20 +135,27 @@ public final class FastBillReader {
     public BillReadReport read(Reading reading, YearMonth period, FastRows rows, LongConsumer progress) {
         String file = reading.file;
         try (reading) {
-            CsvBatches scanner = reading.scanner;
-            if (!scanner.next()) {
-                throw new BillFileException(file, "is empty (no header row)");
+            CsvRecords scanner;
+            BillLayout layout;
+            if (reading.parquet != null) {
+                scanner = reading.parquet;
+                layout = reading.parquetLayout;
+            } else {
+                scanner = reading.scanner;
+                if (!scanner.next()) {
+                    throw new BillFileException(file, "is empty (no header row)");
+                }
+                layout = BillLayout.detect(file, fields(scanner), settings);
             }
-            BillLayout layout = BillLayout.detect(file, fields(scanner), settings);
             Pass pass = new Pass(file, layout, period, rows, strings, scanner);
             long count = 0;
             while (scanner.next()) {
                 pass.row();
                 if ((++count & 0xFFFF) == 0) {
-                    progress.accept(reading.opened.raw().count());
+                    progress.accept(reading.bytesRead());
                 }
             }
-            progress.accept(reading.opened.raw().count());
+            progress.accept(reading.bytesRead());
             return pass.scan.report(reading.opened.packaging());
         } catch (IOException e) {
             throw broken(file, e);
@@ -298,7 +339,7 @@ public final class FastBillReader {
                 int invoice = internTrimmed(strings.invoices(), b, layout.invoiceId);
                 int resource = internTrimmed(strings.resources(), b, layout.resourceId);
                 boolean usage = resource == ByteInterner.EMPTY && layout.chargeType != BillLayout.ABSENT && isUsage(b);
-                int product = strings.products().intern(b, productFrom, productTo);
+                int product = intern(strings.products(), layout.product, b, productFrom, productTo);
                 if (scan.providers() != null) {
                     provider(b, invoiced, bigInvoiced);
                 }
@@ -463,7 +504,7 @@ public final class FastBillReader {
                 int from = trimStart(b, scanner.start(layout.tag), scanner.end(layout.tag));
                 int to = trimEnd(b, from, scanner.end(layout.tag));
                 if (from < to) {
-                    return strings.tags().intern(b, from, to);
+                    return intern(strings.tags(), layout.tag, b, from, to);
                 }
             }
             if (layout.tagMap == BillLayout.ABSENT) {
@@ -515,8 +556,19 @@ public final class FastBillReader {
                 return ByteInterner.EMPTY;
             }
             int from = trimStart(b, scanner.start(field), scanner.end(field));
-            return interner.intern(b, from, trimEnd(b, from, scanner.end(field)));
+            return intern(interner, field, b, from, trimEnd(b, from, scanner.end(field)));
         }
+
+        /** {@code b[from, to)} of a field interned; by its dictionary id when the source has one (Parquet). */
+        private int intern(ByteInterner interner, int field, byte[] b, int from, int to) {
+            int id = scanner.dictionaryId(field);
+            if (id < 0) {
+                return interner.intern(b, from, to);
+            }
+            return dictionaryInterns.get(field, id, scanner.dictionaryGeneration(), interner, b, from, to);
+        }
+
+        private final DictionaryInterns dictionaryInterns = new DictionaryInterns();
     }
 
     /** Trims as {@link String#trim()} does: every byte up to and including space. */
@@ -553,4 +605,33 @@ public final class FastBillReader {
         return -1;
     }
 
+
+    /**
+     * Interned ids by field and dictionary id, valid for one dictionary generation (a Parquet row group): each
+     * dictionary entry's bytes are interned once per row group instead of on every row.
+     */
+    private static final class DictionaryInterns {
+        private int[][] ids = new int[0][];
+        private int[][] generations = new int[0][];
+
+        int get(int field, int id, int generation, ByteInterner interner, byte[] b, int from, int to) {
+            if (field >= ids.length) {
+                ids = java.util.Arrays.copyOf(ids, field + 1);
+                generations = java.util.Arrays.copyOf(generations, field + 1);
+            }
+            int[] byId = ids[field];
+            if (byId == null || id >= byId.length) {
+                int size = Math.max(id + 1, byId == null ? 256 : byId.length * 2);
+                ids[field] = byId = byId == null ? new int[size] : java.util.Arrays.copyOf(byId, size);
+                generations[field] = generations[field] == null ? new int[size]
+                        : java.util.Arrays.copyOf(generations[field], size);
+            }
+            int[] stamps = generations[field];
+            if (stamps[id] != generation + 1) {
+                byId[id] = interner.intern(b, from, to);
+                stamps[id] = generation + 1;
+            }
+            return byId[id];
+        }
+    }
 }

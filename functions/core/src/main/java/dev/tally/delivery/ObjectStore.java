@@ -56,6 +56,24 @@ public interface ObjectStore {
      */
     InputStream get(String bucket, String key, String versionId, String ifMatch) throws IOException;
 
+    /**
+     * Reads {@code length} bytes of an object from {@code position} (a Parquet part's footer and column chunks).
+     * This default streams from the start and skips; the S3 adapter asks for just the range.
+     *
+     * @throws NotFound if it is not there
+     * @throws Changed  if its ETag is no longer {@code ifMatch}
+     * @throws java.io.EOFException if the object ends first
+     */
+    default void readRange(String bucket, String key, String versionId, String ifMatch, long position, byte[] into,
+                           int offset, int length) throws IOException {
+        try (InputStream in = get(bucket, key, versionId, ifMatch)) {
+            in.skipNBytes(position);
+            if (in.readNBytes(into, offset, length) < length) {
+                throw new java.io.EOFException("s3://" + bucket + "/" + key + ": ends before byte " + (position + length));
+            }
+        }
+    }
+
     /** Writes an object whole; a reader sees the old object or the new one, never a mixture. */
     void put(String bucket, String key, byte[] content, String contentType) throws IOException;
 

@@ -23,4 +23,9 @@ public record StoredBillPart(ObjectStore store, String bucket, String key, Strin
     public InputStream open() throws IOException {
         return store.get(bucket, key, versionId, versionId.isEmpty() ? eTag : "");
     }
+
+    @Override
+    public void readFully(long position, byte[] into, int offset, int length) throws IOException {
+        store.readRange(bucket, key, versionId, versionId.isEmpty() ? eTag : "", position, into, offset, length);
+    }
 }

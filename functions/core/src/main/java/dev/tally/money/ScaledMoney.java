@@ -76,6 +76,36 @@ public final class ScaledMoney {
         return negative ? -scaled : scaled;
     }
 
+    /** Below this magnitude a double's spacing is under 10<sup>-10</sup> (2<sup>19</sup>: ulp ≤ 2<sup>-34</sup>). */
+    private static final double FAST_DOUBLE_LIMIT = 524_288.0;
+    private static final double UNITS_PER_ONE = 1e10;
+
+    /**
+     * The units of a cost stored as a binary {@code double} (Parquet exports), read through its shortest
+     * decimal representation — the digits {@link Double#toString} prints, which is what the same bill's
+     * CSV writes — when that has at most ten places. Exact: below {@link #FAST_DOUBLE_LIMIT} the doubles are
+     * closer together than one unit, so at most one multiple of a unit lies in the interval that rounds to
+     * {@code value}; the one found is checked by converting it back (a correctly rounded division), which
+     * makes it the shortest decimal as well (a shorter one would be a second multiple in the interval).
+     *
+     * @return the amount in 10<sup>-10</sup> units, or {@link #NOT_FAST} (larger amounts, more than ten
+     *         places, not a number): the caller then reads {@link Double#toString} slowly
+     */
+    public static long fromDouble(double value) {
+        if (!(Math.abs(value) < FAST_DOUBLE_LIMIT)) {
+            return NOT_FAST;
+        }
+        // the product's own rounding (spacing up to 1 near 5e15) may land one unit off: try the neighbours too
+        long units = Math.round(value * UNITS_PER_ONE);
+        if ((double) units / UNITS_PER_ONE == value) {
+            return units;
+        }
+        if ((double) (units - 1) / UNITS_PER_ONE == value) {
+            return units - 1;
+        }
+        return (double) (units + 1) / UNITS_PER_ONE == value ? units + 1 : NOT_FAST;
+    }
+
     public static BigDecimal toBigDecimal(long units) {
         return BigDecimal.valueOf(units, Money.SCALE);
     }

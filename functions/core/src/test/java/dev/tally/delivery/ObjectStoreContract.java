@@ -131,4 +131,23 @@ public abstract class ObjectStoreContract {
         assertThat(read(store.get("b6", "alerts/sent/b.json", "", ""))).startsWith("racer ");
         assertThat(store.list("b6", "alerts/")).containsExactly("alerts/sent/a.json", "alerts/sent/b.json");
     }
+
+    @Test
+    void shouldReadARange_andOnlyWhileTheETagStillMatches() throws IOException {
+        ObjectStore store = newStore("b7");
+        store.put("b7", "part.snappy.parquet", "PAR1 0123456789 PAR1".getBytes(StandardCharsets.UTF_8),
+                "application/octet-stream");
+        String eTag = store.head("b7", "part.snappy.parquet", "").orElseThrow().eTag();
+        byte[] into = new byte[12];
+
+        store.readRange("b7", "part.snappy.parquet", "", eTag, 5, into, 1, 10);
+
+        assertThat(new String(into, 1, 10, StandardCharsets.UTF_8)).isEqualTo("0123456789");
+        assertThat(into[0]).isZero();
+        assertThatThrownBy(() -> store.readRange("b7", "part.snappy.parquet", "", eTag, 15, new byte[10], 0, 10))
+                .isInstanceOf(IOException.class);
+        store.put("b7", "part.snappy.parquet", "changed".getBytes(StandardCharsets.UTF_8), "application/octet-stream");
+        assertThatThrownBy(() -> store.readRange("b7", "part.snappy.parquet", "", eTag, 0, new byte[4], 0, 4))
+                .isInstanceOf(ObjectStore.Changed.class);
+    }
 }

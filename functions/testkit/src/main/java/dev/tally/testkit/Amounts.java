@@ -97,4 +97,23 @@ final class Amounts {
         BigDecimal s = v.stripTrailingZeros();
         return s.scale() < 0 ? s.setScale(0).toPlainString() : s.toPlainString();
     }
+
+    /**
+     * The decimal with the fewest significant digits whose double is {@code value} (what a Parquet bill's reader
+     * reads for a {@code DOUBLE} amount): the smallest precision at which the double's exact value, rounded
+     * half-even, converts back. Java 17's {@link Double#toString} is not always it.
+     */
+    static BigDecimal shortestDecimal(double value) {
+        if (value == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal exact = new BigDecimal(value);
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal rounded = exact.round(new java.math.MathContext(p, RoundingMode.HALF_EVEN));
+            if (rounded.doubleValue() == value) {
+                return rounded.stripTrailingZeros();
+            }
+        }
+        return exact.round(new java.math.MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
+    }
 }

@@ -42,6 +42,8 @@ abstract class BillWriter implements Closeable {
     private boolean nulls;
     private int emptyMapColumn = -1;
     private int malformedSeq;
+    /** The Parquet file the rows go to instead of {@link #out}, or null. */
+    private ParquetRows parquet;
 
     BillWriter(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean quoteAll,
                List<String> header, String costColumn, String startColumn, String resourceColumn) {
@@ -68,7 +70,8 @@ abstract class BillWriter implements Closeable {
      *                      discount columns and {@code EffectiveCost} by §8; DBR has none)
      */
     static BillWriter create(BillFormat format, Writer out, Times times, String tagKey, Model.Account payer,
-                             SplittableRandom ids, boolean noResourceIds, boolean nullCells, boolean commitments) {
+                             SplittableRandom ids, boolean noResourceIds, boolean nullCells, boolean commitments,
+                             ParquetRows parquet) {
         BillWriter w;
         switch (format) {
             case DBR:
@@ -86,6 +89,7 @@ abstract class BillWriter implements Closeable {
         if (noResourceIds) {
             w.dropped = w.resourceColumn;
         }
+        w.parquet = parquet;
         if (nullCells) {
             w.nulls = true;
             w.emptyMapColumn = Arrays.asList(w.header).indexOf("Tags");
@@ -108,6 +112,10 @@ abstract class BillWriter implements Closeable {
     }
 
     void writeHeader() throws IOException {
+        if (parquet != null) {
+            parquet.header(header());
+            return;
+        }
         emit(header, width());
     }
 
@@ -133,6 +141,16 @@ abstract class BillWriter implements Closeable {
     }
 
     private void emit(String[] values, int count) throws IOException {
+        if (parquet != null) {
+            String[] row = new String[count];
+            for (int i = 0, n = 0; i < values.length && n < count; i++) {
+                if (i != dropped) {
+                    row[n++] = values[i];
+                }
+            }
+            parquet.row(row, count);
+            return;
+        }
         for (int i = 0, n = 0; i < values.length && n < count; i++) {
             if (i != dropped) {
                 line.add(values[i]);
@@ -221,6 +239,12 @@ abstract class BillWriter implements Closeable {
 
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            if (parquet != null) {
+                parquet.close();
+            }
+        } finally {
+            out.close();
+        }
     }
 }

@@ -35,8 +35,12 @@ final class ExtraDecimals {
     private long rounded;
     private BigDecimal difference = BigDecimal.ZERO;
 
-    ExtraDecimals(SplittableRandom rng) {
+    private final boolean asDoubles;
+
+    /** @param asDoubles write each amount as the shortest decimal of its double ({@link MonthSpec#doubleAmounts}) */
+    ExtraDecimals(SplittableRandom rng, boolean asDoubles) {
         this.rng = rng;
+        this.asDoubles = asDoubles;
     }
 
     /**
@@ -51,6 +55,10 @@ final class ExtraDecimals {
         }
         forceNext = false;
         BigDecimal written = new BigDecimal(Amounts.fixed(r.cost) + SUFFIXES[nextSuffix++ % SUFFIXES.length]);
+        if (asDoubles) {
+            // a Parquet bill holds the double: it and the month's CSV then agree on the amount (and its rounding)
+            written = Amounts.shortestDecimal(written.doubleValue());
+        }
         BigDecimal value = written.setScale(Amounts.SCALE, RoundingMode.HALF_EVEN);
         r.costText = written.toString();
         if (r.costText.indexOf('E') >= 0) {

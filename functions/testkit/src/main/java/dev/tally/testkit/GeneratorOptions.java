@@ -20,7 +20,8 @@ public final class GeneratorOptions {
     public static final List<GeneratorOption> ALL = List.of(
             new GeneratorOption("period", "YYYY-MM", "Billing period", s -> s.period().toString()),
             new GeneratorOption("format", "dbr|cur|cur2|focus", "Bill format", s -> s.format().id()),
-            new GeneratorOption("compression", "none|gzip|zip", "Bill compression",
+            new GeneratorOption("compression", "none|gzip|zip|parquet",
+                    "Bill compression; parquet: a Snappy Parquet file in AWS's types (cur2, focus)",
                     s -> s.compression().name().toLowerCase(Locale.ROOT)),
             new GeneratorOption("seed", "N", "Generator seed: the same options and seed give the same bytes",
                     s -> Long.toString(s.seed())),
@@ -58,7 +59,17 @@ public final class GeneratorOptions {
                     "Cost rows of the months before and after, not line items of the month",
                     s -> Integer.toString(s.strayPeriodRows())),
             new GeneratorOption("commitments", null, "Reservations and savings plans with their amortization (DBR: "
-                    + "sign-up charges, upfront.json); the manifest gives the amortized total", null));
+                    + "sign-up charges, upfront.json); the manifest gives the amortized total", null),
+            new GeneratorOption("parquet-times", "timestamp|int96|string",
+                    "Parquet: time columns as TIMESTAMP (micros, UTC), INT96, or the CSV's text",
+                    s -> s.parquet().times().name().toLowerCase(Locale.ROOT)),
+            new GeneratorOption("parquet-tags", "map|json", "Parquet: tag columns as MAP<string,string> or JSON text",
+                    s -> s.parquet().tags().name().toLowerCase(Locale.ROOT)),
+            new GeneratorOption("parquet-row-group-bytes", "N", "Parquet: row group size in bytes",
+                    s -> Long.toString(s.parquet().rowGroupBytes())),
+            new GeneratorOption("double-amounts", null, "Amounts as a Parquet bill holds them (binary doubles): "
+                    + "extra-decimals amounts written as the shortest decimal of their double (implied by parquet)",
+                    null));
 
     /** @return the names of {@link #ALL}, in order */
     public static Set<String> names() {

@@ -48,12 +48,16 @@ import java.util.TreeMap;
  *                       negations (CUR, CUR 2.0; FOCUS: {@code EffectiveCost}); DBR: sign-up charges and an upfront
  *                       ledger file. The manifest gains the amortized total ({@link Manifest#amortized()}); see
  *                       {@link Commitments}
+ * @param parquet        the layout of a Parquet bill ({@code compression} {@link Compression#PARQUET})
+ * @param doubleAmounts  amounts as a Parquet bill holds them (binary doubles): {@code extra-decimals} amounts are
+ *                       the shortest decimal of their double, so a CSV and a Parquet bill of the month hold the
+ *                       same numbers; always so for a Parquet bill ({@link #amountsAsDoubles()})
  */
 public record MonthSpec(YearMonth period, BillFormat format, Compression compression, long seed, int targetRows,
                         int instances, int services, int clusters, int volumes, double fargateShare,
                         boolean estimated, String tagKey, EventOptions events, int malformedRows,
                         boolean noResourceIds, boolean focusNulls, boolean extraDecimals, int strayPeriodRows,
-                        boolean commitments) {
+                        boolean commitments, ParquetOptions parquet, boolean doubleAmounts) {
 
     public static final String DEFAULT_TAG_KEY = "product_area";
 
@@ -63,6 +67,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(tagKey, "tagKey");
+        Objects.requireNonNull(parquet, "parquet");
+        if (compression == Compression.PARQUET && format != BillFormat.CUR2 && format != BillFormat.FOCUS) {
+            throw new IllegalArgumentException("compression parquet is for formats cur2 and focus (Data Exports), not "
+                    + format.id());
+        }
+        if (compression == Compression.PARQUET && malformedRows > 0) {
+            throw new IllegalArgumentException("option malformed-rows cannot be used with compression parquet: typed "
+                    + "columns hold no unparseable cost or date, and every row has every column");
+        }
         if (tagKey.isBlank() || tagKey.contains(",") || tagKey.contains("\"")) {
             throw new IllegalArgumentException("tagKey must be non-blank, without commas or quotes: '" + tagKey + "'");
         }
@@ -91,12 +104,18 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
                 .targetRows(targetRows).instances(instances).services(services).clusters(clusters)
                 .volumes(volumes).fargateShare(fargateShare).estimated(estimated).tagKey(tagKey)
                 .events(events).malformedRows(malformedRows).noResourceIds(noResourceIds).focusNulls(focusNulls)
-                .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows).commitments(commitments);
+                .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows).commitments(commitments)
+                .parquet(parquet).doubleAmounts(doubleAmounts);
     }
 
-    /** @return the bill file name, e.g. {@code bill-2017-02.csv.gz} */
+    /** Whether amounts are written as the shortest decimals of their doubles (a Parquet bill, or asked for). */
+    public boolean amountsAsDoubles() {
+        return doubleAmounts || compression == Compression.PARQUET;
+    }
+
+    /** @return the bill file name, e.g. {@code bill-2017-02.csv.gz}, {@code bill-2017-02.snappy.parquet} */
     public String billFileName() {
-        return billEntryName() + compression.suffix();
+        return compression.fileName(billEntryName());
     }
 
     /** @return the plain CSV name (the zip entry name), e.g. {@code bill-2017-02.csv} */
@@ -177,6 +196,18 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
             b.strayPeriodRows(intOpt(o, "stray-period-rows"));
         }
         b.commitments(bool(o, "commitments", false));
+        ParquetOptions pq = ParquetOptions.defaults();
+        if (o.containsKey("parquet-times")) {
+            pq = new ParquetOptions(ParquetOptions.times(o.get("parquet-times")), pq.tags(), pq.rowGroupBytes());
+        }
+        if (o.containsKey("parquet-tags")) {
+            pq = new ParquetOptions(pq.times(), ParquetOptions.tags(o.get("parquet-tags")), pq.rowGroupBytes());
+        }
+        if (o.containsKey("parquet-row-group-bytes")) {
+            pq = new ParquetOptions(pq.times(), pq.tags(), longOpt(o, "parquet-row-group-bytes"));
+        }
+        b.parquet(pq);
+        b.doubleAmounts(bool(o, "double-amounts", false));
         if (o.containsKey("duplicate-rate")) {
             ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
         }
@@ -265,6 +296,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         private boolean extraDecimals;
         private int strayPeriodRows;
         private boolean commitments;
+        private ParquetOptions parquet = ParquetOptions.defaults();
+        private boolean doubleAmounts;
 
         private Builder() {
         }
@@ -288,11 +321,13 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         public Builder extraDecimals(boolean v) { this.extraDecimals = v; return this; }
         public Builder strayPeriodRows(int v) { this.strayPeriodRows = v; return this; }
         public Builder commitments(boolean v) { this.commitments = v; return this; }
+        public Builder parquet(ParquetOptions v) { this.parquet = v; return this; }
+        public Builder doubleAmounts(boolean v) { this.doubleAmounts = v; return this; }
 
         public MonthSpec build() {
             return new MonthSpec(period, format, compression, seed, targetRows, instances, services, clusters,
                     volumes, fargateShare, estimated, tagKey, events, malformedRows, noResourceIds, focusNulls,
-                    extraDecimals, strayPeriodRows, commitments);
+                    extraDecimals, strayPeriodRows, commitments, parquet, doubleAmounts);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tally.testkit;
 
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -63,7 +64,7 @@ final class Simulation {
         SplittableRandom extraDecimalsRng = master.split();
         SplittableRandom strayRng = master.split();
         commitmentsRng = master.split();
-        extraDecimals = spec.extraDecimals() ? new ExtraDecimals(extraDecimalsRng) : null;
+        extraDecimals = spec.extraDecimals() ? new ExtraDecimals(extraDecimalsRng, spec.amountsAsDoubles()) : null;
         strayRows = new StrayRows(spec.strayPeriodRows(), times, strayRng);
         events = new EventQueue(month, eventRng, noiseRng);
         ledger = new BillLedger(month, malformedRowRng, extraDecimals);
@@ -79,15 +80,17 @@ final class Simulation {
         Path eventsPath = outDir.resolve(eventsName);
         // a previous run with other compression options must not leave a second bill or event log behind
         for (Compression c : Compression.values()) {
-            Files.deleteIfExists(outDir.resolve(spec.billEntryName() + c.suffix()));
+            Files.deleteIfExists(outDir.resolve(c.fileName(spec.billEntryName())));
         }
         Files.deleteIfExists(outDir.resolve(spec.events().withGzip(!spec.events().gzip()).fileName()));
         Files.deleteIfExists(outDir.resolve(Commitments.UPFRONT_FILE));
         EventSink sink;
-        try (BillWriter b = BillWriter.create(spec.format(),
-                Outputs.open(billPath, spec.compression(), spec.billEntryName(), times.period.atDay(1).atStartOfDay()
-                        .plusMonths(1).plusHours(6)), times, spec.tagKey(), month.payer, rowRng.split(),
-                spec.noResourceIds(), spec.focusNulls(), spec.commitments());
+        boolean parquet = spec.compression() == Compression.PARQUET;
+        try (BillWriter b = BillWriter.create(spec.format(), parquet ? Writer.nullWriter()
+                        : Outputs.open(billPath, spec.compression(), spec.billEntryName(), times.period.atDay(1)
+                                .atStartOfDay().plusMonths(1).plusHours(6)), times, spec.tagKey(), month.payer,
+                rowRng.split(), spec.noResourceIds(), spec.focusNulls(), spec.commitments(),
+                parquet ? new ParquetRows(billPath, spec.parquet(), spec.focusNulls()) : null);
              EventSink s = new EventSink(Outputs.open(eventsPath, spec.events().gzip() ? Compression.GZIP
                      : Compression.NONE, null, null), spec.events(), dupRng, shuffleRng, malformedEventRng)) {
             ledger.open(b);

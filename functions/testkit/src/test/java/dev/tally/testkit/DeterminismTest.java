@@ -27,8 +27,9 @@ class DeterminismTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void sameSpecGivesByteIdenticalFiles(Compression compression) throws IOException {
-        MonthSpec spec = TestFiles.small().format(BillFormat.CUR).compression(compression)
-                .events(EventOptions.messy().withGzip(true)).malformedRows(3).build();
+        boolean parquet = compression == Compression.PARQUET; // a Data Export's: CUR 2.0, no malformed rows
+        MonthSpec spec = TestFiles.small().format(parquet ? BillFormat.CUR2 : BillFormat.CUR).compression(compression)
+                .events(EventOptions.messy().withGzip(true)).malformedRows(parquet ? 0 : 3).build();
         Manifest a = MonthGenerator.generate(spec, dir.resolve("a"));
         Manifest b = MonthGenerator.generate(spec, dir.resolve("b"));
         assertThat(a).isEqualTo(b);

@@ -23,4 +23,11 @@ final class RangedGet {
         }
         return request.build();
     }
+
+    /** Bytes {@code [position, position + length)} only (length > 0). */
+    static GetObjectRequest of(String bucket, String key, String versionId, String ifMatch, long position,
+                               long length) {
+        return of(bucket, key, versionId, ifMatch, 0).toBuilder()
+                .range("bytes=" + position + "-" + (position + length - 1)).build();
+    }
 }

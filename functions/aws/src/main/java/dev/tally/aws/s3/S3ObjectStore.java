@@ -4,6 +4,7 @@ import dev.tally.delivery.ObjectStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -72,8 +73,13 @@ public final class S3ObjectStore implements ObjectStore {
 
     private ResponseInputStream<GetObjectResponse> open(String bucket, String key, String versionId, String ifMatch,
                                                         long offset) throws IOException {
+        return request(bucket, key, RangedGet.of(bucket, key, versionId, ifMatch, offset));
+    }
+
+    private ResponseInputStream<GetObjectResponse> request(String bucket, String key, GetObjectRequest request)
+            throws IOException {
         try {
-            return s3.getObject(RangedGet.of(bucket, key, versionId, ifMatch, offset));
+            return s3.getObject(request);
         } catch (NoSuchKeyException e) {
             throw new NotFound(uri(bucket, key));
         } catch (S3Exception e) {
@@ -86,6 +92,21 @@ public final class S3ObjectStore implements ObjectStore {
             throw new IOException(uri(bucket, key) + ": " + e.awsErrorDetails().errorMessage(), e);
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
             throw new IOException(uri(bucket, key) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One ranged GET (Parquet: the footer, then each row group's projected column chunks). */
+    @Override
+    public void readRange(String bucket, String key, String versionId, String ifMatch, long position, byte[] into,
+                          int offset, int length) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        try (ResponseInputStream<GetObjectResponse> in = request(bucket, key,
+                RangedGet.of(bucket, key, versionId, ifMatch, position, length))) {
+            if (in.readNBytes(into, offset, length) < length) {
+                throw new java.io.EOFException(uri(bucket, key) + ": ends before byte " + (position + length));
+            }
         }
     }
 

@@ -16,6 +16,8 @@ import dev.tally.testkit.Compression;
 import dev.tally.testkit.Manifest;
 import dev.tally.testkit.MonthGenerator;
 import dev.tally.testkit.MonthSpec;
+import dev.tally.testkit.ParquetBills;
+import dev.tally.testkit.ParquetOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,6 +226,42 @@ class BillingFunctionIT {
                 .isLessThan(whole.summary().lineItems());
         assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("2");
         assertThat(d.rows("SELECT count(*) FROM {s}.product_area_costs_finalized")).containsExactly("0");
+    }
+
+    @Test
+    void shouldRollUpADataExportOfParquetParts_readByRangedGets_likeTheSameMonthsCsv() throws Exception {
+        BillingDeployment d = deployment("jdbc");
+        Path monthDir = months.resolve("cur2-parquet");
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().format(BillFormat.CUR2).compression(Compression.NONE)
+                .doubleAmounts(true).seed(7).targetRows(4000).estimated(true).commitments(true).build(), monthDir);
+        Path whole = monthDir.resolve(m.billFile());
+        List<String> lines = Files.readAllLines(whole);
+        String data = "exports/cur2pq/data/BILLING_PERIOD=2017-02/";
+        String manifest = "exports/cur2pq/metadata/BILLING_PERIOD=2017-02/cur2pq-Manifest.json";
+        List<String> keys = new ArrayList<>();
+        int half = lines.size() / 2;
+        for (int p = 0; p < 2; p++) {
+            List<String> part = new ArrayList<>(List.of(lines.get(0)));
+            part.addAll(p == 0 ? lines.subList(1, half) : lines.subList(half, lines.size()));
+            Path csv = Files.write(monthDir.resolve("part-" + p + ".csv"), part);
+            Path parquet = monthDir.resolve("part-" + p + ".snappy.parquet");
+            ParquetBills.fromCsv(csv, parquet, new ParquetOptions(ParquetOptions.Times.TIMESTAMP,
+                    ParquetOptions.Tags.MAP, 64 << 10), false);
+            keys.add(data + "cur2pq-0000" + (p + 1) + ".snappy.parquet");
+            d.put(keys.get(p), Files.readAllBytes(parquet));
+        }
+        d.put(manifest, manifest(d, "e1", keys));
+
+        JsonNode result = d.invoke(d.eventBridge(manifest, "03"));
+
+        Rollup expected = expected(whole);
+        assertThat(result.path("records").get(0).path("status").asText()).isEqualTo("rolled_up");
+        assertThat(result.path("records").get(0).path("summary").path("total_cost").asText())
+                .isEqualTo(dev.tally.money.Money.format(expected.summary().totalCost()));
+        assertThat(result.path("records").get(0).path("summary").path("line_items").asLong())
+                .isEqualTo(m.lineItems()).isEqualTo(expected.summary().lineItems());
+        assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_rollup ORDER BY product_area"))
+                .isEqualTo(areaRows(expected));
     }
 
     @Test

@@ -1,0 +1,836 @@
+package dev.tally.billing;
+
+import dev.tally.money.ShortestDecimal;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.example.DummyRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.ParquetDecodingException;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.GroupType;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Parquet bill part read as the records of a CSV of the same bill, so that both engines — and the one
+ * classification pass they share ({@link BillScan}) — read it with the code they read CSV with: each row's cells
+ * are the text the same bill's CSV writes. Only the columns the allocation uses are decoded (the projection the
+ * {@link BillLayout} found by name in the schema's top-level columns); the file is read one row group at a time
+ * through the low-level column API of parquet-java (no record assembly, no Hadoop file system), so memory follows
+ * the row group, not the file (docs/parquet.md).
+ *
+ * <p>The cells: a string as it is; a {@code DOUBLE} (AWS's costs) as its shortest decimal
+ * ({@link ShortestDecimal}, never through binary arithmetic); a {@code TIMESTAMP} ({@code INT64} millis, micros or
+ * nanos, or {@code INT96}) or {@code DATE} as ISO-8601 UTC text to the millisecond; a {@code DECIMAL} plainly;
+ * a {@code MAP<string,string>} (tags) as a JSON object of the entries the lookup asks for; a null as an empty
+ * cell. A row's line number is the one it would have in the CSV (header on line 1). Values are text here, but a
+ * column's repeated values — dictionary entries, equal times and amounts — are turned into text once.
+ */
+final class ParquetRecords implements CsvRecords, AutoCloseable {
+    private static final int JULIAN_EPOCH_DAY = 2_440_588;
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    private final String file;
+    private final ParquetFileReader reader;
+    private final MessageType schema;
+    private final List<String> header = new ArrayList<>();
+    private final String createdBy;
+    private Cell[] cells = new Cell[0];
+    private int[] start;
+    private int[] end;
+    /** The current row's dictionary id per field (text columns on dictionary pages), else -1. */
+    private int[] ids;
+    private byte[] buffer = new byte[4096];
+    private long rowsLeft;
+    private long line = 1;
+    private long bytesRead;
+
+    private ParquetRecords(String file, ParquetFileReader reader) {
+        this.file = file;
+        this.reader = reader;
+        this.schema = reader.getFooter().getFileMetaData().getSchema();
+        this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        for (Type field : schema.getFields()) {
+            header.add(field.getName());
+        }
+        this.start = new int[header.size()];
+        this.end = new int[header.size()];
+        this.ids = new int[header.size()];
+        java.util.Arrays.fill(ids, -1);
+    }
+
+    /**
+     * Opens a part and reads its footer.
+     *
+     * @throws BillFileException if it cannot be read or is not a whole Parquet file
+     */
+    static ParquetRecords open(BillPart part) {
+        long size = part.size();
+        if (size < 0) {
+            throw new BillFileException(part.name(), "is Parquet, but its size is unknown (needed to find the footer)");
+        }
+        try {
+            ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+            return new ParquetRecords(part.name(), ParquetFileReader.open(new PartFile(part, size), options));
+        } catch (BillFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new BillFileException(part.name(), "is not a readable Parquet file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The top-level column names, in schema order: the header {@link BillLayout#detect} finds columns in. */
+    List<String> header() {
+        return header;
+    }
+
+    /**
+     * Decodes only these columns from now on (the others' cells stay empty, and are never read).
+     *
+     * @param layout the bill's layout, for the map keys its lookups ask for
+     * @throws BillFileException naming a column whose Parquet type Tally does not read
+     */
+    void project(int[] columns, BillLayout layout) {
+        List<Type> fields = new ArrayList<>();
+        List<Cell> chosen = new ArrayList<>();
+        for (int column : columns) {
+            Type type = schema.getType(column);
+            String[] keys = column == layout.tagMap ? layout.tagMapKeys
+                    : column == layout.productMap ? new String[] {"product_name"} : null;
+            chosen.add(cell(column, type, keys));
+            fields.add(type);
+        }
+        MessageType projection = new MessageType(schema.getName(), fields);
+        reader.setRequestedSchema(projection);
+        this.projection = projection;
+        this.cells = chosen.toArray(new Cell[0]);
+    }
+
+    private MessageType projection;
+
+    private Cell cell(int column, Type type, String[] keys) {
+        String name = type.getName();
+        if (type.isPrimitive()) {
+            return leafCell(column, type.asPrimitiveType(), new String[] {name});
+        }
+        GroupType group = type.asGroupType();
+        LogicalTypeAnnotation logical = group.getLogicalTypeAnnotation();
+        boolean map = logical instanceof LogicalTypeAnnotation.MapLogicalTypeAnnotation
+                || logical instanceof LogicalTypeAnnotation.MapKeyValueTypeAnnotation;
+        if (map && group.getFieldCount() == 1 && !group.getType(0).isPrimitive()) {
+            GroupType entry = group.getType(0).asGroupType();
+            if (entry.isRepetition(Type.Repetition.REPEATED) && entry.getFieldCount() == 2
+                    && isText(entry.getType(0)) && isText(entry.getType(1))) {
+                return new MapCell(column, new String[] {name, entry.getName(), entry.getType(0).getName()},
+                        new String[] {name, entry.getName(), entry.getType(1).getName()}, keys);
+            }
+        }
+        throw unreadable(name, type);
+    }
+
+    private static boolean isText(Type type) {
+        return type.isPrimitive() && type.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.BINARY
+                && !type.isRepetition(Type.Repetition.REPEATED);
+    }
+
+    private BillFileException unreadable(String name, Type type) {
+        return new BillFileException(file, "column " + name + " has a Parquet type Tally does not read ("
+                + type.toString().trim().replaceAll("\\s+", " ") + ")");
+    }
+
+    private Cell leafCell(int column, PrimitiveType type, String[] path) {
+        if (type.isRepetition(Type.Repetition.REPEATED)) {
+            throw unreadable(path[0], type);
+        }
+        LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+        if (logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation decimal) {
+            return new DecimalCell(column, path, decimal.getScale(), type.getPrimitiveTypeName());
+        }
+        switch (type.getPrimitiveTypeName()) {
+            case BINARY:
+            case FIXED_LEN_BYTE_ARRAY:
+                return new TextCell(column, path);
+            case DOUBLE:
+                return new DoubleCell(column, path);
+            case FLOAT:
+                return new FloatCell(column, path);
+            case INT96:
+                return new Int96Cell(column, path);
+            case BOOLEAN:
+                return new BooleanCell(column, path);
+            case INT64:
+                if (logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation timestamp) {
+                    return new TimestampCell(column, path, switch (timestamp.getUnit()) {
+                        case MILLIS -> 1;
+                        case MICROS -> 1_000;
+                        case NANOS -> 1_000_000;
+                    });
+                }
+                return new IntegerCell(column, path, false);
+            case INT32:
+                if (logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation) {
+                    return new IntegerCell(column, path, true);
+                }
+                return new IntegerCell(column, path, false);
+            default:
+                throw unreadable(path[0], type);
+        }
+    }
+
+    /** Bytes of the row groups read so far, compressed as stored (for progress). */
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    @Override
+    public boolean next() throws IOException {
+        try {
+            while (rowsLeft == 0) {
+                if (!nextRowGroup()) {
+                    return false;
+                }
+            }
+            rowsLeft--;
+            line++;
+            int at = 0;
+            for (Cell cell : cells) {
+                start[cell.column] = at;
+                at = cell.write(at);
+                end[cell.column] = at;
+            }
+            return true;
+        } catch (ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw new BillFileException(file, "Parquet data is corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private int groupIndex;
+
+    private boolean nextRowGroup() throws IOException {
+        if (projection == null) {
+            throw new IllegalStateException("project() first");
+        }
+        PageReadStore pages = reader.readNextRowGroup();
+        if (pages == null) {
+            return false;
+        }
+        List<BlockMetaData> groups = reader.getRowGroups();
+        if (groupIndex < groups.size()) {
+            bytesRead += groups.get(groupIndex).getCompressedSize();
+        }
+        groupIndex++;
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
+                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+        for (Cell cell : cells) {
+            cell.rowGroup(store);
+        }
+        rowsLeft = pages.getRowCount();
+        return true;
+    }
+
+    @Override
+    public int fieldCount() {
+        return header.size();
+    }
+
+    @Override
+    public long lineNumber() {
+        return line;
+    }
+
+    @Override
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    @Override
+    public int start(int field) {
+        return start[field];
+    }
+
+    @Override
+    public int end(int field) {
+        return end[field];
+    }
+
+    @Override
+    public boolean recordIsPlain() {
+        return true; // every cell's bytes are its value: nothing is quoted
+    }
+
+    @Override
+    public int onlyEscapedField() {
+        return -1;
+    }
+
+    @Override
+    public String recordText() {
+        throw new UnsupportedOperationException("a Parquet row is always plain");
+    }
+
+    @Override
+    public String text(int field) {
+        return new String(buffer, start[field], end[field] - start[field], StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public int dictionaryId(int field) {
+        return ids[field];
+    }
+
+    @Override
+    public int dictionaryGeneration() {
+        return groupIndex;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+
+    private void ensure(int capacity) {
+        if (capacity > buffer.length) {
+            buffer = java.util.Arrays.copyOf(buffer, Math.max(capacity, buffer.length * 2));
+        }
+    }
+
+    // ---- cells ---------------------------------------------------------------------------------
+
+    /** One projected column: writes the current row's cell text and moves on to the next row. */
+    private abstract class Cell {
+        final int column;
+
+        Cell(int column) {
+            this.column = column;
+        }
+
+        abstract void rowGroup(ColumnReadStoreImpl store);
+
+        abstract int write(int at);
+    }
+
+    /** A column with one value (or null) per row. */
+    private abstract class LeafCell extends Cell {
+        private final ColumnDescriptor descriptor;
+        ColumnReader reader;
+        private int maxDefinition;
+
+        LeafCell(int column, String[] path) {
+            super(column);
+            this.descriptor = schema.getColumnDescription(path);
+        }
+
+        @Override
+        void rowGroup(ColumnReadStoreImpl store) {
+            reader = store.getColumnReader(descriptor);
+            maxDefinition = descriptor.getMaxDefinitionLevel();
+            newRowGroup();
+        }
+
+        void newRowGroup() {
+        }
+
+        @Override
+        final int write(int at) {
+            int to = at;
+            if (reader.getCurrentDefinitionLevel() == maxDefinition) {
+                to = value(at);
+                reader.skip(); // no-op once read; consume() alone would leave an unread value in the stream
+            } else {
+                nullValue();
+            }
+            reader.consume();
+            return to;
+        }
+
+        void nullValue() {
+        }
+
+        /** Writes the current (non-null) value. */
+        abstract int value(int at);
+
+        int put(byte[] bytes, int at) {
+            ensure(at + bytes.length);
+            System.arraycopy(bytes, 0, buffer, at, bytes.length);
+            return at + bytes.length;
+        }
+
+        int put(String text, int at) {
+            return put(text.getBytes(StandardCharsets.UTF_8), at);
+        }
+    }
+
+    /** Strings: a dictionary entry's bytes copied once per row group, not per row. */
+    private final class TextCell extends LeafCell {
+        private byte[][] dictionary = new byte[64][];
+        private boolean dictionaryPages;
+
+        TextCell(int column, String[] path) {
+            super(column, path);
+        }
+
+        @Override
+        void newRowGroup() {
+            java.util.Arrays.fill(dictionary, null);
+            dictionaryPages = true;
+        }
+
+        @Override
+        void nullValue() {
+            ids[column] = -1;
+        }
+
+        @Override
+        int value(int at) {
+            ids[column] = -1;
+            if (dictionaryPages) {
+                int id;
+                try {
+                    id = reader.getCurrentValueDictionaryID();
+                } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                    dictionaryPages = false; // a chunk that falls back to plain pages stays plain
+                    return copy(reader.getBinary(), at);
+                }
+                ids[column] = id;
+                if (id >= dictionary.length) {
+                    dictionary = java.util.Arrays.copyOf(dictionary, Math.max(id + 1, dictionary.length * 2));
+                }
+                byte[] bytes = dictionary[id];
+                if (bytes == null) {
+                    dictionary[id] = bytes = reader.getBinary().getBytes();
+                }
+                return put(bytes, at);
+            }
+            return copy(reader.getBinary(), at);
+        }
+
+        private int copy(Binary value, int at) {
+            int length = value.length();
+            ensure(at + length);
+            value.toByteBuffer().get(buffer, at, length);
+            return at + length;
+        }
+    }
+
+    /** Costs: the shortest decimal, the last value's text kept (amounts repeat: 0, a rate's multiples). */
+    private final class DoubleCell extends LeafCell {
+        private long lastBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
+        private final byte[] last = new byte[ShortestDecimal.MAX_TEXT];
+        private int lastLength;
+
+        DoubleCell(int column, String[] path) {
+            super(column, path);
+        }
+
+        @Override
+        int value(int at) {
+            double value = reader.getDouble();
+            long bits = Double.doubleToRawLongBits(value);
+            if (bits != lastBits) {
+                lastLength = ShortestDecimal.write(value, last, 0);
+                lastBits = bits;
+            }
+            ensure(at + lastLength);
+            System.arraycopy(last, 0, buffer, at, lastLength);
+            return at + lastLength;
+        }
+    }
+
+    private final class FloatCell extends LeafCell {
+        FloatCell(int column, String[] path) {
+            super(column, path);
+        }
+
+        @Override
+        int value(int at) {
+            float value = reader.getFloat();
+            return put(Float.isFinite(value) ? new BigDecimal(Float.toString(value)).toPlainString()
+                    : Float.toString(value), at);
+        }
+    }
+
+    private final class BooleanCell extends LeafCell {
+        BooleanCell(int column, String[] path) {
+            super(column, path);
+        }
+
+        @Override
+        int value(int at) {
+            return put(reader.getBoolean() ? "true" : "false", at);
+        }
+    }
+
+    private final class IntegerCell extends LeafCell {
+        private final boolean date;
+        private final boolean int32;
+        private final InstantText instants = new InstantText();
+
+        IntegerCell(int column, String[] path, boolean date) {
+            super(column, path);
+            this.date = date;
+            this.int32 = schema.getColumnDescription(path).getPrimitiveType().getPrimitiveTypeName()
+                    == PrimitiveType.PrimitiveTypeName.INT32;
+        }
+
+        @Override
+        int value(int at) {
+            long value = int32 ? reader.getInteger() : reader.getLong();
+            if (date) {
+                return instants.write(value * MILLIS_PER_DAY, at);
+            }
+            return put(Long.toString(value), at);
+        }
+    }
+
+    private final class DecimalCell extends LeafCell {
+        private final int scale;
+        private final PrimitiveType.PrimitiveTypeName stored;
+
+        DecimalCell(int column, String[] path, int scale, PrimitiveType.PrimitiveTypeName stored) {
+            super(column, path);
+            this.scale = scale;
+            this.stored = stored;
+        }
+
+        @Override
+        int value(int at) {
+            BigInteger unscaled = switch (stored) {
+                case INT32 -> BigInteger.valueOf(reader.getInteger());
+                case INT64 -> BigInteger.valueOf(reader.getLong());
+                default -> new BigInteger(reader.getBinary().getBytes());
+            };
+            return put(new BigDecimal(unscaled, scale).toPlainString(), at);
+        }
+    }
+
+    /** {@code TIMESTAMP} in {@code INT64}: {@code divisor} units to the millisecond. */
+    private final class TimestampCell extends LeafCell {
+        private final long divisor;
+        private final InstantText instants = new InstantText();
+
+        TimestampCell(int column, String[] path, long divisor) {
+            super(column, path);
+            this.divisor = divisor;
+        }
+
+        @Override
+        int value(int at) {
+            return instants.write(Math.floorDiv(reader.getLong(), divisor), at);
+        }
+    }
+
+    /** Older writers' (Spark, Hive, AWS's Athena) timestamps: 8 bytes nanos of the day, then the Julian day. */
+    private final class Int96Cell extends LeafCell {
+        private final InstantText instants = new InstantText();
+
+        Int96Cell(int column, String[] path) {
+            super(column, path);
+        }
+
+        @Override
+        int value(int at) {
+            ByteBuffer b = reader.getBinary().toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            long nanos = b.getLong(b.position());
+            int julianDay = b.getInt(b.position() + 8);
+            return instants.write((julianDay - JULIAN_EPOCH_DAY) * MILLIS_PER_DAY + Math.floorDiv(nanos, 1_000_000L),
+                    at);
+        }
+    }
+
+    /**
+     * A column's instants as {@code yyyy-MM-ddTHH:mm:ss.SSSZ} (as CUR 2.0's CSV writes times), the last one's
+     * text kept: a column's times repeat row after row (one hour's usage).
+     */
+    private final class InstantText {
+        private long last = Long.MIN_VALUE;
+        private final byte[] text = new byte[40];
+        private int length;
+
+        int write(long millis, int at) {
+            if (millis != last) {
+                long day = Math.floorDiv(millis, MILLIS_PER_DAY);
+                LocalDate date = LocalDate.ofEpochDay(day);
+                if (date.getYear() >= 1000 && date.getYear() <= 9999) {
+                    int ms = (int) (millis - day * MILLIS_PER_DAY);
+                    int n = digits(date.getYear(), 4, 0);
+                    text[n++] = '-';
+                    n = digits(date.getMonthValue(), 2, n);
+                    text[n++] = '-';
+                    n = digits(date.getDayOfMonth(), 2, n);
+                    text[n++] = 'T';
+                    n = digits(ms / 3_600_000, 2, n);
+                    text[n++] = ':';
+                    n = digits(ms / 60_000 % 60, 2, n);
+                    text[n++] = ':';
+                    n = digits(ms / 1000 % 60, 2, n);
+                    text[n++] = '.';
+                    n = digits(ms % 1000, 3, n);
+                    text[n++] = 'Z';
+                    length = n;
+                } else {
+                    byte[] iso = Instant.ofEpochMilli(millis).toString().getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(iso, 0, text, 0, iso.length);
+                    length = iso.length;
+                }
+                last = millis;
+            }
+            ensure(at + length);
+            System.arraycopy(text, 0, buffer, at, length);
+            return at + length;
+        }
+
+        private int digits(int value, int width, int at) {
+            for (int i = at + width - 1; i >= at; i--) {
+                text[i] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            return at + width;
+        }
+    }
+
+    /**
+     * A {@code MAP<string,string>} (CUR 2.0's {@code resource_tags} as AWS writes it in Parquet): key and value
+     * read in step by repetition level, the entries the lookup asks for (all of them when it asks for none in
+     * particular) written as a JSON object, so the same map lookup reads Parquet and CSV.
+     */
+    private final class MapCell extends Cell {
+        private final ColumnDescriptor keyColumn;
+        private final ColumnDescriptor valueColumn;
+        private final byte[][] wanted;
+        private ColumnReader keys;
+        private ColumnReader values;
+        private long levelsLeft;
+
+        MapCell(int column, String[] keyPath, String[] valuePath, String[] wantedKeys) {
+            super(column);
+            this.keyColumn = schema.getColumnDescription(keyPath);
+            this.valueColumn = schema.getColumnDescription(valuePath);
+            if (wantedKeys == null) {
+                this.wanted = null;
+            } else {
+                this.wanted = new byte[wantedKeys.length][];
+                for (int i = 0; i < wantedKeys.length; i++) {
+                    wanted[i] = wantedKeys[i].getBytes(StandardCharsets.UTF_8);
+                }
+            }
+        }
+
+        @Override
+        void rowGroup(ColumnReadStoreImpl store) {
+            keys = store.getColumnReader(keyColumn);
+            values = store.getColumnReader(valueColumn);
+            levelsLeft = keys.getTotalValueCount();
+        }
+
+        @Override
+        int write(int at) {
+            int entries = 0;
+            int to = at;
+            do {
+                if (keys.getCurrentDefinitionLevel() == keyColumn.getMaxDefinitionLevel()) {
+                    Binary key = keys.getBinary();
+                    if (isWanted(key)) {
+                        if (entries++ == 0) {
+                            ensure(to + 1);
+                            buffer[to++] = '{';
+                        } else {
+                            ensure(to + 1);
+                            buffer[to++] = ',';
+                        }
+                        to = json(key, to);
+                        ensure(to + 1);
+                        buffer[to++] = ':';
+                        if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
+                            to = json(values.getBinary(), to);
+                        } else {
+                            ensure(to + 4);
+                            to = putAscii("null", to);
+                        }
+                    }
+                    keys.skip();
+                }
+                if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
+                    values.skip();
+                }
+                keys.consume();
+                values.consume();
+                levelsLeft--;
+            } while (levelsLeft > 0 && keys.getCurrentRepetitionLevel() > 0);
+            if (entries > 0) {
+                ensure(to + 1);
+                buffer[to++] = '}';
+            }
+            return to;
+        }
+
+        private boolean isWanted(Binary key) {
+            if (wanted == null) {
+                return true;
+            }
+            for (byte[] w : wanted) {
+                if (key.length() == w.length && key.equals(Binary.fromConstantByteArray(w))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int putAscii(String text, int at) {
+            for (int i = 0; i < text.length(); i++) {
+                buffer[at++] = (byte) text.charAt(i);
+            }
+            return at;
+        }
+
+        /** A JSON string of UTF-8 bytes: quotes, backslashes and control characters escaped. */
+        private int json(Binary value, int at) {
+            ByteBuffer b = value.toByteBuffer();
+            int length = value.length();
+            ensure(at + 2 + length * 6);
+            buffer[at++] = '"';
+            for (int i = 0; i < length; i++) {
+                byte c = b.get(b.position() + i);
+                if (c == '"' || c == '\\') {
+                    buffer[at++] = '\\';
+                    buffer[at++] = c;
+                } else if (c >= 0 && c < 0x20) {
+                    at = putAscii(String.format("\\u%04x", (int) c), at);
+                } else {
+                    buffer[at++] = c;
+                }
+            }
+            buffer[at++] = '"';
+            return at;
+        }
+    }
+
+    // ---- the part as Parquet's InputFile ---------------------------------------------------------
+
+    /** A bill part read where Parquet asks (its footer, then each row group's chunks), not from the start. */
+    private record PartFile(BillPart part, long size) implements InputFile {
+        @Override
+        public long getLength() {
+            return size;
+        }
+
+        @Override
+        public SeekableInputStream newStream() {
+            return new PartStream(part, size);
+        }
+    }
+
+    /**
+     * Positional reads of a part: a large read (a column chunk) goes to the part as it is, small ones (the footer,
+     * page headers read byte by byte) through a read-ahead buffer.
+     */
+    private static final class PartStream extends SeekableInputStream {
+        private static final int READ_AHEAD = 1 << 16;
+        private final BillPart part;
+        private final long size;
+        private long position;
+        private final byte[] ahead = new byte[READ_AHEAD];
+        private long aheadStart = -1;
+        private int aheadLength;
+
+        PartStream(BillPart part, long size) {
+            this.part = part;
+            this.size = size;
+        }
+
+        @Override
+        public long getPos() {
+            return position;
+        }
+
+        @Override
+        public void seek(long newPos) {
+            position = newPos;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(len, size - position);
+            readFully(b, off, n);
+            return n;
+        }
+
+        @Override
+        public void readFully(byte[] bytes) throws IOException {
+            readFully(bytes, 0, bytes.length);
+        }
+
+        @Override
+        public void readFully(byte[] bytes, int start, int len) throws IOException {
+            if (position + len > size) {
+                throw new EOFException(part.name() + ": ends before byte " + (position + len));
+            }
+            if (len >= READ_AHEAD) {
+                part.readFully(position, bytes, start, len);
+                position += len;
+                return;
+            }
+            while (len > 0) {
+                if (aheadStart < 0 || position < aheadStart || position >= aheadStart + aheadLength) {
+                    aheadStart = position;
+                    aheadLength = (int) Math.min(READ_AHEAD, size - position);
+                    part.readFully(aheadStart, ahead, 0, aheadLength);
+                }
+                int from = (int) (position - aheadStart);
+                int n = Math.min(len, aheadLength - from);
+                System.arraycopy(ahead, from, bytes, start, n);
+                position += n;
+                start += n;
+                len -= n;
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer buf) throws IOException {
+            if (position >= size) {
+                return -1;
+            }
+            int n = (int) Math.min(buf.remaining(), size - position);
+            byte[] bytes = new byte[n];
+            readFully(bytes, 0, n);
+            buf.put(bytes);
+            return n;
+        }
+
+        @Override
+        public void readFully(ByteBuffer buf) throws IOException {
+            byte[] bytes = new byte[buf.remaining()];
+            readFully(bytes, 0, bytes.length);
+            buf.put(bytes);
+        }
+    }
+}
