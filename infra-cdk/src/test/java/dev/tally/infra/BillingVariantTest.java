@@ -43,6 +43,7 @@ class BillingVariantTest {
         billing.putArray("costBases").add("amortized");
         billing.put("outputPrefix", "tally");
         billing.put("upfrontLedgerKey", "tally/config/upfront-ledger.json");
+        billing.put("businessMetricsKey", "tally/config/business-metrics.csv");
         App app = SynthesizedApp.newApp(Map.of(), Files.createTempDirectory("tally-cdk"));
         TallyConfig parsed = TallyConfig.parse(config.toString(), "variant", SynthesizedApp.EXAMPLE_CONFIG.getParent());
         TallyStacks stacks = TallyStacks.create(app, new Deployment(parsed, AreasFile.read(parsed.areasFile()),
@@ -94,7 +95,8 @@ class BillingVariantTest {
                     "Environment", Map.of("Variables", Match.objectLike(Map.of(
                             BillingConfig.COST_BASES, "amortized",
                             BillingConfig.OUTPUT_PREFIX, "tally/",
-                            BillingConfig.UPFRONT_LEDGER_KEY, "tally/config/upfront-ledger.json")))));
+                            BillingConfig.UPFRONT_LEDGER_KEY, "tally/config/upfront-ledger.json",
+                            BillingConfig.BUSINESS_METRICS_KEY, "tally/config/business-metrics.csv")))));
         }
         template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
                 "Name", "service_costs_finalized",

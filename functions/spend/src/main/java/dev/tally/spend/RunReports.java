@@ -31,6 +31,7 @@ public final class RunReports {
     private final String primaryBasis;
     private final Optional<AlertRules> rules;
     private final List<AlertSink> sinks;
+    private final Optional<String> metricsKey;
     private final Clock clock;
 
     /**
@@ -38,27 +39,45 @@ public final class RunReports {
      * @param primaryBasis the basis whose report is at the month's plain address and whose moves alert
      * @param rules        when to alert; empty for no alerts
      * @param sinks        where alerts go
+     * @param metricsKey   the key, in the bucket, of a business-metrics CSV ({@link BusinessMetrics}) for the report's
+     *                     unit costs; read at every run, so a file updated monthly is picked up
      */
     public RunReports(ObjectStore store, String bucket, String prefix, String primaryBasis,
-                      Optional<AlertRules> rules, List<AlertSink> sinks, Clock clock) {
+                      Optional<AlertRules> rules, List<AlertSink> sinks, Optional<String> metricsKey, Clock clock) {
         this.store = store;
         this.bucket = bucket;
         this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
         this.primaryBasis = primaryBasis;
         this.rules = rules;
         this.sinks = List.copyOf(sinks);
+        this.metricsKey = metricsKey;
         this.clock = clock;
     }
 
     /** Reports only, of the default basis. */
     public RunReports(ObjectStore store, String bucket, String prefix, Clock clock) {
-        this(store, bucket, prefix, MonthRuns.DEFAULT_BASIS, Optional.empty(), List.of(), clock);
+        this(store, bucket, prefix, MonthRuns.DEFAULT_BASIS, Optional.empty(), List.of(), Optional.empty(), clock);
     }
 
     /** Where a month's report of a basis goes. */
     public String key(YearMonth period, String basis) {
         String base = prefix + "reports/billing_period=" + period + "/";
         return basis.equals(primaryBasis) ? base + "index.html" : base + "cost_basis=" + basis + "/index.html";
+    }
+
+    /** The business metrics, if configured; one that cannot be read is a problem, and the report has no unit costs. */
+    private BusinessMetrics metrics(Consumer<String> problems) {
+        if (metricsKey.isEmpty()) {
+            return BusinessMetrics.none();
+        }
+        String uri = "s3://" + bucket + "/" + metricsKey.get();
+        try (java.io.Reader csv = new java.io.InputStreamReader(store.get(bucket, metricsKey.get(), "", ""),
+                StandardCharsets.UTF_8)) {
+            return BusinessMetrics.read(uri, csv);
+        } catch (IOException | IllegalArgumentException e) {
+            problems.accept("business metrics not read, no unit costs: " + e.getMessage());
+            return BusinessMetrics.none();
+        }
     }
 
     /**
@@ -84,7 +103,7 @@ public final class RunReports {
                     + "/" + prefix + "runs/");
         }
         SpendHistory history = SpendHistory.of(months);
-        String html = SpendReportHtml.render(SpendReport.of(history, BusinessMetrics.none(), clock.instant()));
+        String html = SpendReportHtml.render(SpendReport.of(history, metrics(problems), clock.instant()));
         String key = key(period, costBasis);
         store.put(bucket, key, html.getBytes(StandardCharsets.UTF_8), CONTENT_TYPE);
         Optional<AlertDispatch.Outcome> alerts = Optional.empty();

@@ -49,16 +49,24 @@ class RunReportsTest {
         Path sent = dir.resolve("alerts.jsonl");
         AlertRules rules = AlertsTest.rules("{\"default\": {\"relative\": \"0.5\"}, \"watch\": [\"product_area\"]}");
         RunReports reports = new RunReports(store, Months.BUCKET, "", "unblended", Optional.of(rules),
-                List.of(PrintingAlertSink.jsonLines(sent)), Clock.fixed(Instant.parse("2017-03-02T03:00:00Z"),
+                List.of(PrintingAlertSink.jsonLines(sent)), Optional.of("config/metrics.csv"), Clock.fixed(Instant.parse("2017-03-02T03:00:00Z"),
                 ZoneOffset.UTC));
         List<String> problems = new ArrayList<>();
+        String area = new MonthRuns(store, Months.BUCKET, "").read("unblended", problems::add).get(1).areas()
+                .firstKey().first();
+        store.put(Months.BUCKET, "config/metrics.csv", ("billing_period,product_area,metric,value\n2017-02," + area
+                + ",api_calls,2000000\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/csv");
 
         RunReports.Written first = reports.after(FEB, "unblended", problems::add);
         RunReports.Written again = reports.after(FEB, "unblended", problems::add);
 
         assertThat(problems).isEmpty();
         assertThat(first.reportKey()).isEqualTo("reports/billing_period=2017-02/index.html");
-        assertThat(store.head(Months.BUCKET, first.reportKey(), "")).isPresent();
+        String html;
+        try (var in = store.get(Months.BUCKET, first.reportKey(), "", "")) {
+            html = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertThat(html).contains("api_calls");
         int alerts = first.alerts().orElseThrow().sent().size();
         assertThat(alerts).isPositive();
         assertThat(Files.readAllLines(sent)).hasSize(alerts);
@@ -71,7 +79,7 @@ class RunReportsTest {
     void shouldPutAnotherBasissReportBesideThePrimarys_andAlertOnThePrimaryOnly() throws IOException {
         ObjectStore store = new DirectoryObjectStore(dir.resolve("empty"));
         RunReports reports = new RunReports(store, Months.BUCKET, "tally", "unblended",
-                Optional.of(AlertsTest.rules("{}")), List.of(), Clock.systemUTC());
+                Optional.of(AlertsTest.rules("{}")), List.of(), Optional.empty(), Clock.systemUTC());
 
         assertThat(reports.key(FEB, "unblended")).isEqualTo("tally/reports/billing_period=2017-02/index.html");
         assertThat(reports.key(FEB, "amortized"))

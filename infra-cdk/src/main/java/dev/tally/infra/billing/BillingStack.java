@@ -123,6 +123,7 @@ public final class BillingStack extends Stack {
         env.put(BillingConfig.LEDGER_RETENTION_DAYS, String.valueOf(deployment.config().history().retentionDays()));
         env.put(BillingConfig.COST_BASES, String.join(",", billing.costBases().stream().map(CostBasis::id).toList()));
         billing.upfrontLedgerKey().ifPresent(key -> env.put(BillingConfig.UPFRONT_LEDGER_KEY, key));
+        billing.businessMetricsKey().ifPresent(key -> env.put(BillingConfig.BUSINESS_METRICS_KEY, key));
         env.putAll(WarehouseAccess.environment(billing.warehouse()));
         alerts.ifPresent(spend -> env.putAll(spend.environment()));
         return env;

@@ -30,11 +30,14 @@ import java.util.regex.Pattern;
  *                            sign-up charges on the amortized basis ({@code UPFRONT_LEDGER_KEY}); under
  *                            {@code outputPrefix}, where the function may read; only with {@code amortized}
  * @param alerts              {@code alerts}: the spend alerts evaluated after each run (docs/spend-alerts.md)
+ * @param businessMetricsKey  {@code businessMetricsKey}: the output bucket's key of a business-metrics CSV for the
+ *                            spend report's unit costs ({@code BUSINESS_METRICS_KEY}); under {@code outputPrefix}
  */
 public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
                              String outputPrefix, int reservedConcurrency, String glueDatabase,
                              WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup,
-                             List<CostBasis> costBases, Optional<String> upfrontLedgerKey, Optional<Alerts> alerts) {
+                             List<CostBasis> costBases, Optional<String> upfrontLedgerKey, Optional<Alerts> alerts,
+                             Optional<String> businessMetricsKey) {
     /**
      * {@code billing.alerts}: an SNS topic the alerts go to, with its subscriptions.
      *
@@ -70,7 +73,8 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
 
     static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
         in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
-                "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey", "alerts"));
+                "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey", "alerts",
+                "businessMetricsKey"));
         ConfigReader bucket = in.section("billBucket");
         bucket.only(Set.of("name", "create"));
         Optional<String> name = bucket.optionalString("name");
@@ -117,8 +121,16 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
             }
         });
         Optional<Alerts> alerts = in.has("alerts") ? Optional.of(alerts(in.section("alerts"))) : Optional.empty();
+        Optional<String> metrics = in.optionalString("businessMetricsKey");
+        metrics.ifPresent(key -> {
+            String under = outputPrefix.isEmpty() || outputPrefix.endsWith("/") ? outputPrefix : outputPrefix + "/";
+            if (!KEY_PART.matcher(key).matches() || !key.startsWith(under) || key.endsWith("/")) {
+                in.problem("businessMetricsKey", "must be an object key under outputPrefix '" + under + "' (the "
+                        + "function reads there), was '" + key + "'");
+            }
+        });
         return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse,
-                distributed, bases, upfront, alerts);
+                distributed, bases, upfront, alerts, metrics);
     }
 
     /** {@code costBases}: each basis once; missing reads as unblended only. */

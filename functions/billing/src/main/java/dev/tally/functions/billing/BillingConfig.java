@@ -49,12 +49,14 @@ import static dev.tally.aws.Environment.required;
  * @param alerts         {@code ALERT_RULES}, {@code ALERT_TOPIC_ARN}, {@code ALERT_WEBHOOK_SECRET_ID}: the spend alerts
  *                       evaluated after each run on the first basis of {@code COST_BASES} ({@link AlertSettings});
  *                       none when unset
+ * @param metricsKey     {@code BUSINESS_METRICS_KEY}: the key, in {@code OUTPUT_BUCKET}, of a business-metrics CSV
+ *                       ({@code billing_period,product_area,metric,value}) for the spend report's unit costs; none
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
                             WarehouseEnvironment.Kind warehouse, Optional<String> distributedRollup,
                             int distributedMinParts, List<CostBasis> costBases, Optional<String> upfrontLedgerKey,
-                            Optional<AlertSettings> alerts) {
+                            Optional<AlertSettings> alerts, Optional<String> metricsKey) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -70,6 +72,7 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String DISTRIBUTED_MIN_PARTS = "DISTRIBUTED_MIN_PARTS";
     public static final String COST_BASES = "COST_BASES";
     public static final String UPFRONT_LEDGER_KEY = "UPFRONT_LEDGER_KEY";
+    public static final String BUSINESS_METRICS_KEY = "BUSINESS_METRICS_KEY";
     public static final String ALERT_RULES = AlertSettings.RULES;
     public static final String ALERT_TOPIC_ARN = AlertSettings.TOPIC_ARN;
     public static final String ALERT_WEBHOOK_SECRET_ID = AlertSettings.WEBHOOK_SECRET_ID;
@@ -99,7 +102,8 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
                 Duration.ofMinutes(positive(env, LEASE_MINUTES, 20)),
                 Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind,
                 Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts, bases, upfront,
-                AlertSettings.fromEnvironment(env));
+                AlertSettings.fromEnvironment(env), Optional.ofNullable(env.get(BUSINESS_METRICS_KEY)).map(String::trim)
+                .filter(key -> !key.isEmpty()));
     }
 
     /**

@@ -82,7 +82,7 @@ final class BillingDependencies {
         metrics = new BillingMetrics(BOOTSTRAP.metrics(BillingMetrics.SERVICE));
         reports = new SpendReportStep(new RunReports(store, config.outputBucket(), config.outputPrefix(),
                 config.costBases().get(0).id(), config.alerts().map(AlertSettings::rules),
-                alertSinks(config, aws, http), clock), metrics);
+                alertSinks(config, aws, http), config.metricsKey(), clock), metrics);
     }
 
     /** The channels of the spend alerts: the SNS topic, and the webhook whose URL is kept in Secrets Manager. */
