@@ -32,7 +32,8 @@ class EventBatchProcessorTest {
 
     private final ExecutorService executor = Executors.newFixedThreadPool(4);
     private final InMemoryHistoryStore memory = new InMemoryHistoryStore();
-    private final List<String> deadLetters = new ArrayList<>();
+    /** The processor handles a batch's entries on several threads, so the sink is written concurrently. */
+    private final List<String> deadLetters = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> published = new ConcurrentHashMap<>();
     private String failingTaskArn = "none";
 
