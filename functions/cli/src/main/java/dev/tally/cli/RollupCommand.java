@@ -4,6 +4,7 @@ import dev.tally.InputException;
 import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.delivery.DirectoryObjectStore;
 import dev.tally.delivery.RollupOutputs;
 import dev.tally.delivery.RunRecord;
@@ -88,6 +89,13 @@ final class RollupCommand implements Callable<Integer> {
                     + "amount, first_period, months}) spreading sign-up fees over their term; see tally upfront.")
     Path upfront;
 
+    @Option(names = "--ecs-split", defaultValue = "events", paramLabel = "FROM",
+            description = "How an ECS host instance's cost is split among the services on it: events (default: "
+                    + "CPU-seconds of the recorded tasks) or aws (the bill's split cost allocation data where it has "
+                    + "it for the instance and hour, CPU-seconds where not). Either way a bill with split line items "
+                    + "also gets ecs_split_comparison.csv.", converter = EcsSplitConverter.class)
+    EcsSplit ecsSplit;
+
     @Option(names = "--no-progress", negatable = false, description = "Do not report progress on stderr.")
     boolean noProgress;
 
@@ -98,7 +106,8 @@ final class RollupCommand implements Callable<Integer> {
     public Integer call() {
         Instant startedAt = Instant.now();
         RollupRunner.Request request = new RollupRunner.Request(Bill.of(billing), events, areas, tagKey,
-                parsePeriod(period), declaredFinal, costBasis, upfront == null ? null : UpfrontLedger.read(upfront));
+                parsePeriod(period), declaredFinal, costBasis, upfront == null ? null : UpfrontLedger.read(upfront),
+                ecsSplit);
         Rollup rollup = rollupWithProgress(request, engine, !noProgress, spec);
         if (declaredFinal && rollup.billReport().statesInvoiceIds() && !rollup.summary().isFinal()) {
             spec.commandLine().getErr().println("tally rollup: --final ignored: the bill has invoice ids, and they say "
@@ -157,6 +166,13 @@ final class RollupCommand implements Callable<Integer> {
     }
 
     /** {@code unblended} / {@code amortized}, any case. */
+    static final class EcsSplitConverter implements picocli.CommandLine.ITypeConverter<EcsSplit> {
+        @Override
+        public EcsSplit convert(String value) {
+            return EcsSplit.parse(value);
+        }
+    }
+
     static final class CostBasisConverter implements picocli.CommandLine.ITypeConverter<CostBasis> {
         @Override
         public CostBasis convert(String value) {

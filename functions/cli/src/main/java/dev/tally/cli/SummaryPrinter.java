@@ -67,7 +67,33 @@ final class SummaryPrinter {
                 r -> r.cluster() + "/" + r.service() + "  [" + r.productArea() + "]", total);
         table(out, "Untagged resources", rollup.untaggedResources(), TOP_UNTAGGED, Rollup.UntaggedResource::cost,
                 r -> r.resourceId() + "  (" + r.awsProduct() + ")", total);
+        ecsSplit(rollup, out);
         out.println();
+    }
+
+    /**
+     * Where CPU-seconds and AWS's split disagree most (§9): the services with the largest difference on their host
+     * instances, and which form the run allocated by.
+     */
+    private static void ecsSplit(Rollup rollup, PrintWriter out) {
+        if (!rollup.hasSplitLineItems()) {
+            return;
+        }
+        var split = rollup.ecsSplit();
+        List<dev.tally.allocation.EcsSplitComparison.Row> rows = split.byDisagreement();
+        out.println();
+        out.printf("  ECS host instances: allocated by %s; %,d split line items; largest disagreements "
+                        + "(top %d of %,d, ecs_split_comparison.csv)%n",
+                split.mode() == dev.tally.billing.EcsSplit.AWS ? "AWS's split" : "CPU-seconds",
+                split.splitLineItems(), Math.min(TOP_UNTAGGED, rows.size()), rows.size());
+        out.printf("    %-44s %16s %16s %16s%n", "service  [area]", "CPU-seconds", "AWS split", "difference");
+        rows.stream().limit(TOP_UNTAGGED).forEach(r -> out.printf("    %-44s %16s %16s %16s%n",
+                truncate(r.cluster() + "/" + r.service() + "  [" + r.productArea() + "]", 44), money(r.eventsCost()),
+                money(r.awsCost()), money(r.difference())));
+    }
+
+    private static String truncate(String text, int width) {
+        return text.length() <= width ? text : text.substring(0, width - 1) + "…";
     }
 
     /** One line a person notices: rows of other periods were left out, and how to roll one of them up. */

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param untagged    rule-6 money per (product, resource)
  * @param rowsByRule  how many line items each rule placed
  * @param accrual     how the cost accrues over the period, per product (for a forecast of an open month)
+ * @param ecsSplit    how rule 1 split the ECS host instances and where its two forms disagree (§9); null when the
+ *                    bill has no split line items and the run split by events
  */
 public record Allocation(
         YearMonth period,
@@ -28,5 +30,6 @@ public record Allocation(
         Map<Allocator.ProductTarget, BigDecimal> amounts,
         Map<Allocator.ProductResource, BigDecimal> untagged,
         Map<Allocator.Rule, Long> rowsByRule,
-        Accrual accrual) {
+        Accrual accrual,
+        EcsSplitComparison ecsSplit) {
 }

@@ -31,6 +31,8 @@ final class AllocationLedger {
     final Map<Allocator.ProductResource, BigDecimal> awaitingInstanceTag = new HashMap<>();
     final SharedCharges shared = new SharedCharges();
     final Accrual accrual = new Accrual();
+    /** Rule 1 by AWS's split and the comparison of both forms (§9): the rows that wait for the split line items. */
+    final AwsSplit awsSplit = new AwsSplit();
 
     void countLine(String invoiceId, BigDecimal amount) {
         total = total.add(amount);
@@ -84,13 +86,18 @@ final class AllocationLedger {
         later.awaitingInstanceTag.forEach((key, amount) -> awaitingInstanceTag.merge(key, amount, BigDecimal::add));
         shared.addAll(later.shared);
         accrual.absorb(later.accrual);
+        awsSplit.absorb(later.awsSplit);
     }
 
     /**
-     * Places the parts waiting for an instance's tag, spreads the shared charges, and returns the
-     * period's allocation.
+     * Places the host rows waiting for the split line items (§9), then the parts waiting for an instance's tag,
+     * spreads the shared charges, and returns the period's allocation.
+     *
+     * @param index the period's history (rule 1 of the waiting rows), or null when none wait
+     * @param areas the service map (their services' areas)
      */
-    Allocation finish(YearMonth period) {
+    Allocation finish(YearMonth period, PeriodIndex index, ProductAreaMap areas) {
+        EcsSplitComparison ecsSplit = awsSplit.resolve(this, index, areas);
         awaitingInstanceTag.forEach((key, amount) -> {
             String tag = instanceTags.get(key.resource());
             add(key.product(), tag == null ? Target.UNALLOCATED_TARGET : Target.area(tag), amount);
@@ -105,7 +112,7 @@ final class AllocationLedger {
             throw new IllegalStateException("allocation lost money: allocated " + sum + " of " + total);
         }
         return new Allocation(period, lineItems, total, new ArrayList<>(invoiceIds),
-                lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule), accrual);
+                lineItems > 0 && allInvoicesFinal, amounts, untagged, new EnumMap<>(rowsByRule), accrual, ecsSplit);
     }
 
     /**

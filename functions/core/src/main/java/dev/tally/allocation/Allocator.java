@@ -2,9 +2,12 @@ package dev.tally.allocation;
 
 import dev.tally.billing.BillListener;
 import dev.tally.billing.CostLine;
+import dev.tally.billing.EcsSplit;
+import dev.tally.billing.SplitLine;
 import dev.tally.history.EcsTask;
 import dev.tally.history.History;
 import dev.tally.money.ExactSplit;
+import dev.tally.money.ScaledMoney;
 
 import java.math.BigDecimal;
 import java.time.YearMonth;
@@ -47,8 +50,14 @@ public final class Allocator implements BillListener {
      *                allocators of a bill's parts)
      */
     public Allocator(HistoryByPeriod history, ProductAreaMap areas) {
+        this(history, areas, EcsSplit.EVENTS);
+    }
+
+    /** @param ecsSplit how rule 1 splits an ECS host instance (§9) */
+    public Allocator(HistoryByPeriod history, ProductAreaMap areas, EcsSplit ecsSplit) {
         this.history = history;
         this.areas = areas;
+        ledger.awsSplit.mode = ecsSplit;
     }
 
     /** The period allocated, as the reader settled it (given, or the bill's own). */
@@ -56,6 +65,21 @@ public final class Allocator implements BillListener {
     public void onBillingPeriod(YearMonth period) {
         this.period = period;
         index = history.index(period);
+    }
+
+    @Override
+    public void onSplitColumns() {
+        ledger.awsSplit.columns = true;
+    }
+
+    @Override
+    public void onSplitLine(SplitLine line) {
+        AwsSplit split = ledger.awsSplit;
+        ServiceKey service = AwsSplit.serviceOf(index.task(line.task()), line.task(), line.clusterTag(),
+                line.serviceTag());
+        long units = ScaledMoney.fromBigDecimal(line.weight());
+        split.addSplitLine(split.name(line.parent()), line.usageStart(), line.usageEnd(), split.service(service),
+                units, units == ScaledMoney.NOT_FAST ? line.weight() : null);
     }
 
     @Override
@@ -70,8 +94,11 @@ public final class Allocator implements BillListener {
         if (!tag.isEmpty() && isInstance(resource)) {
             ledger.instanceTags.put(resource, tag);
         }
-        ledger.countRule(allocate(line.product(), resource, tag, line.usage(), line.usageStart(), line.usageEnd(),
-                line.cost()));
+        Rule rule = allocate(line.product(), resource, tag, line.usage(), line.usageStart(), line.usageEnd(),
+                line.cost());
+        if (rule != null) {
+            ledger.countRule(rule);
+        }
     }
 
     /** The period's resolved history (after {@link #onBillingPeriod}). */
@@ -90,8 +117,19 @@ public final class Allocator implements BillListener {
     /**
      * Applies the first matching rule to one line item, adding to the ledger; counting the line and
      * tracking instance tags are the caller's.
+     *
+     * @return the rule, or null for an instance's row left to AWS's split at the end (§9; counted then)
      */
     Rule allocate(String product, String resource, String tag, boolean usage, long from, long to, BigDecimal amount) {
+        if (isInstance(resource) && ledger.awsSplit.keepsHostRows()) {
+            AwsSplit split = ledger.awsSplit;
+            long units = ScaledMoney.fromBigDecimal(amount);
+            split.hostRow(split.name(product), split.name(resource), tag.isEmpty() ? AwsSplit.NONE : split.name(tag),
+                    from, to, units, units == ScaledMoney.NOT_FAST ? amount : null);
+            if (split.decidesRuleOne()) {
+                return null;
+            }
+        }
         if (isInstance(resource) && splitByCpu(product, resource, new long[] {from}, new long[] {to}, amount)) {
             return Rule.ECS_HOST;
         }
@@ -185,7 +223,12 @@ public final class Allocator implements BillListener {
             List<long[]> windows = overlaps.get(key);
             long[] starts = windows.stream().mapToLong(w -> w[0]).toArray();
             long[] ends = windows.stream().mapToLong(w -> w[1]).toArray();
-            if (!splitByCpu(product, key, starts, ends, part)) {
+            AwsSplit split = ledger.awsSplit;
+            if (split.decidesRuleOne()) {
+                long units = ScaledMoney.fromBigDecimal(part);
+                split.volumePart(split.name(product), split.name(key), starts, ends, 0, starts.length, units,
+                        units == ScaledMoney.NOT_FAST ? part : null);
+            } else if (!splitByCpu(product, key, starts, ends, part)) {
                 ledger.awaitingInstanceTag.merge(new ProductResource(product, key), part, BigDecimal::add);
             }
         });
@@ -215,7 +258,7 @@ public final class Allocator implements BillListener {
 
     /** What this allocator accumulated, to be merged with the bill's other parts; call once, at the end. */
     public PartialAllocation part() {
-        return new PartialAllocation(period, ledger);
+        return new PartialAllocation(period, ledger, index, areas);
     }
 
     /** Money for a target, from a product. */

@@ -2,6 +2,7 @@ package dev.tally.allocation;
 
 import dev.tally.billing.BillStrings;
 import dev.tally.billing.ByteInterner;
+import dev.tally.billing.EcsSplit;
 import dev.tally.billing.FastRows;
 import dev.tally.history.EcsTask;
 import dev.tally.money.ExactSplit;
@@ -83,8 +84,27 @@ public final class FastAllocator implements FastRows {
     private long[] cpuWeights = new long[8];
     private long[] cpuParts = new long[8];
 
+    // §9: the shared AwsSplit's name ids of this reader's ids (-1: not yet asked), and each split line item's
+    // service by its task's resource id, with the tags it was found for
+    private final AwsSplit awsSplit;
+    private boolean keepsHostRows;
+    private boolean decidesRuleOne;
+    private int[] productRef = refs(64);
+    private int[] resourceRef = refs(1 << 12);
+    private int[] tagRef = refs(256);
+    private int[] splitService = refs(1 << 10);
+    private long[] splitServiceTags = new long[1 << 10];
+
     public FastAllocator(HistoryByPeriod history, ProductAreaMap areas, BillStrings strings) {
-        this.decimal = new Allocator(history, areas);
+        this(history, areas, strings, EcsSplit.EVENTS);
+    }
+
+    /** @param ecsSplit how rule 1 splits an ECS host instance (§9) */
+    public FastAllocator(HistoryByPeriod history, ProductAreaMap areas, BillStrings strings, EcsSplit ecsSplit) {
+        this.decimal = new Allocator(history, areas, ecsSplit);
+        this.awsSplit = decimal.ledger().awsSplit;
+        this.keepsHostRows = awsSplit.keepsHostRows();
+        this.decidesRuleOne = awsSplit.decidesRuleOne();
         this.strings = strings;
         this.unallocated = target(Target.UNALLOCATED_TARGET);
         Arrays.fill(areaTargetOfTag, -1);
@@ -96,6 +116,67 @@ public final class FastAllocator implements FastRows {
         index = decimal.index();
         firstDay = period.atDay(1).toEpochDay();
         days = period.lengthOfMonth();
+    }
+
+    @Override
+    public void onSplitColumns() {
+        decimal.onSplitColumns();
+        keepsHostRows = awsSplit.keepsHostRows();
+    }
+
+    @Override
+    public void onSplitRow(int parent, int task, int cluster, int service, long start, long end, long weight,
+                           BigDecimal bigWeight) {
+        awsSplit.addSplitLine(ref(resourceRef, strings.resources(), parent), start, end,
+                splitService(task, cluster, service), weight, bigWeight);
+    }
+
+    /** A split line item's service (see {@link AwsSplit#serviceOf}), looked up once per task and tags. */
+    private int splitService(int task, int cluster, int service) {
+        if (task >= splitService.length) {
+            int size = Math.max(task + 1, splitService.length * 2);
+            int old = splitService.length;
+            splitService = Arrays.copyOf(splitService, size);
+            Arrays.fill(splitService, old, size, -1);
+            splitServiceTags = Arrays.copyOf(splitServiceTags, size);
+        }
+        long tags = LongSums.key(cluster, service);
+        if (splitService[task] >= 0 && splitServiceTags[task] == tags) {
+            return splitService[task];
+        }
+        String arn = strings.resources().string(task);
+        ServiceKey key = AwsSplit.serviceOf(index.task(arn), arn, strings.tags().string(cluster),
+                strings.tags().string(service));
+        splitService[task] = awsSplit.service(key);
+        splitServiceTags[task] = tags;
+        return splitService[task];
+    }
+
+    private static int[] refs(int size) {
+        int[] refs = new int[size];
+        Arrays.fill(refs, -1);
+        return refs;
+    }
+
+    /** The shared {@link AwsSplit}'s name id of one of this reader's ids, asked once. */
+    private int ref(int[] refs, ByteInterner names, int id) {
+        if (id >= refs.length) {
+            int[] grown = refs(Math.max(id + 1, refs.length * 2));
+            System.arraycopy(refs, 0, grown, 0, refs.length);
+            if (refs == productRef) {
+                productRef = grown;
+            } else if (refs == resourceRef) {
+                resourceRef = grown;
+            } else {
+                tagRef = grown;
+            }
+            refs = grown;
+        }
+        int ref = refs[id];
+        if (ref < 0) {
+            ref = refs[id] = awsSplit.name(names.string(id));
+        }
+        return ref;
     }
 
     @Override
@@ -111,13 +192,20 @@ public final class FastAllocator implements FastRows {
         if (bigAmount != null) {
             decimal.ledger().countLine(strings.invoices().string(invoice), bigAmount);
             decimal.ledger().accrual.add(strings.products().string(product), from, to, bigAmount);
-            ruleCounts[decimal.allocate(strings.products().string(product), strings.resources().string(resource),
-                    strings.tags().string(tag), usage, from, to, bigAmount).ordinal()]++;
+            count(decimal.allocate(strings.products().string(product), strings.resources().string(resource),
+                    strings.tags().string(tag), usage, from, to, bigAmount));
             return;
         }
         countLine(invoice, amount);
         accrue(product, from, to, amount);
-        ruleCounts[allocate(product, resource, resourceKind, tag, usage, from, to, amount).ordinal()]++;
+        count(allocate(product, resource, resourceKind, tag, usage, from, to, amount));
+    }
+
+    /** Counts a row's rule; an instance's row left to AWS's split (null) is counted when it is placed. */
+    private void count(Allocator.Rule rule) {
+        if (rule != null) {
+            ruleCounts[rule.ordinal()]++;
+        }
     }
 
     private void countLine(int invoice, long amount) {
@@ -175,6 +263,13 @@ public final class FastAllocator implements FastRows {
 
     private Allocator.Rule allocate(int product, int resource, byte resourceKind, int tag, boolean usage, long from,
                                     long to, long amount) {
+        if (resourceKind == INSTANCE && keepsHostRows) {
+            awsSplit.hostRow(ref(productRef, strings.products(), product), ref(resourceRef, strings.resources(), resource),
+                    tag == ByteInterner.EMPTY ? AwsSplit.NONE : ref(tagRef, strings.tags(), tag), from, to, amount, null);
+            if (decidesRuleOne) {
+                return null;
+            }
+        }
         if (resourceKind == INSTANCE && splitByCpu(product, resource, from, to, amount)) {
             return Allocator.Rule.ECS_HOST;
         }
@@ -406,7 +501,12 @@ public final class FastAllocator implements FastRows {
                 long part = volumeParts[k++];
                 int instance = v.groupInstance[g];
                 kind(instance);
-                if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g], part)) {
+                if (decidesRuleOne) {
+                    awsSplit.volumePart(ref(productRef, strings.products(), product),
+                            ref(resourceRef, strings.resources(), instance), windowFrom, windowTo, groupFirst[g],
+                            groupWindows[g], part, null);
+                } else if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g],
+                        part)) {
                     awaiting.add(LongSums.key(instance, product), part);
                 }
             }

@@ -14,10 +14,19 @@ import java.util.List;
 public final class PartialAllocation {
     private final YearMonth period;
     private final AllocationLedger ledger;
+    /** The period's history and the service map, for the rows that wait until the end (§9); null once encoded. */
+    private final PeriodIndex index;
+    private final ProductAreaMap areas;
 
     PartialAllocation(YearMonth period, AllocationLedger ledger) {
+        this(period, ledger, null, null);
+    }
+
+    PartialAllocation(YearMonth period, AllocationLedger ledger, PeriodIndex index, ProductAreaMap areas) {
         this.period = period;
         this.ledger = ledger;
+        this.index = index;
+        this.areas = areas;
     }
 
     AllocationLedger ledger() {
@@ -39,9 +48,18 @@ public final class PartialAllocation {
     public static PartialAllocation merge(List<PartialAllocation> parts) {
         AllocationLedger merged = new AllocationLedger();
         YearMonth period = null;
+        PeriodIndex index = null;
+        ProductAreaMap areas = null;
         for (PartialAllocation part : parts) {
+            if (areas == null) {
+                areas = part.areas;
+            }
             if (part.period == null) {
+                merged.awsSplit.absorb(part.ledger.awsSplit); // the mode and columns of a part without cost rows
                 continue;
+            }
+            if (index == null) {
+                index = part.index;
             }
             if (period != null && !period.equals(part.period)) {
                 throw new IllegalArgumentException("parts of one bill allocated " + period + " and " + part.period);
@@ -49,7 +67,7 @@ public final class PartialAllocation {
             period = part.period;
             merged.absorb(part.ledger);
         }
-        return new PartialAllocation(period, merged);
+        return new PartialAllocation(period, merged, index, areas);
     }
 
     /**
@@ -66,6 +84,15 @@ public final class PartialAllocation {
 
     /** Places the waiting parts, spreads the shared charges, and returns the allocation. Call once. */
     public Allocation finish() {
-        return ledger.finish(period);
+        return ledger.finish(period, index, areas == null ? ProductAreaMap.empty() : areas);
+    }
+
+    /**
+     * {@link #finish()} for parts read back from their encoding ({@link PartialAllocationCodec}), which do not carry
+     * the history: the period's is taken from {@code history}.
+     */
+    public Allocation finish(HistoryByPeriod history, ProductAreaMap serviceAreas) {
+        boolean needed = period != null && ledger.awsSplit.waitsForHistory();
+        return ledger.finish(period, needed ? history.index(period) : null, serviceAreas);
     }
 }

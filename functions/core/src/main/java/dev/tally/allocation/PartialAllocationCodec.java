@@ -25,7 +25,7 @@ public final class PartialAllocationCodec {
     /** The fields of {@link AllocationLedger} this codec carries, in the order written; a test holds them to the class. */
     static final List<String> LEDGER_FIELDS = List.of("total", "lineItems", "invoiceIds", "allInvoicesFinal",
             "rowsByRule", "direct", "untagged", "instanceTags", "awaitingInstanceTag", "shared",
-            "accrual");
+            "accrual", "awsSplit");
 
     private PartialAllocationCodec() {
     }
@@ -88,6 +88,8 @@ public final class PartialAllocationCodec {
         }
         out.writeEndArray();
         writeAccrual(ledger.accrual, out);
+        out.writeFieldName("awsSplit");
+        ledger.awsSplit.write(out);
         out.writeEndObject();
     }
 
@@ -194,6 +196,8 @@ public final class PartialAllocationCodec {
         }
         expect(in.currentToken(), JsonToken.END_ARRAY, in);
         readAccrual(in, ledger.accrual);
+        field(in, "awsSplit");
+        ledger.awsSplit.read(in);
         expect(in.nextToken(), JsonToken.END_OBJECT, in);
         return new PartialAllocation(period == null ? null : YearMonth.parse(period), ledger);
     }
@@ -201,7 +205,7 @@ public final class PartialAllocationCodec {
     /**
      * An array field of entries: each an array of {@code width} scalars as text, or (width 0) each a string.
      */
-    private static List<List<String>> entries(JsonParser in, String name, int width) throws IOException {
+    static List<List<String>> entries(JsonParser in, String name, int width) throws IOException {
         field(in, name);
         expect(in.nextToken(), JsonToken.START_ARRAY, in);
         List<List<String>> entries = new ArrayList<>();
@@ -235,7 +239,7 @@ public final class PartialAllocationCodec {
         return in.getText();
     }
 
-    private static String text(JsonParser in, String name) throws IOException {
+    static String text(JsonParser in, String name) throws IOException {
         field(in, name);
         JsonToken token = in.nextToken();
         if (token != JsonToken.VALUE_STRING && token != JsonToken.VALUE_NULL) {
@@ -244,7 +248,7 @@ public final class PartialAllocationCodec {
         return token == JsonToken.VALUE_NULL ? null : in.getText();
     }
 
-    private static void field(JsonParser in, String name) throws IOException {
+    static void field(JsonParser in, String name) throws IOException {
         String found = in.nextFieldName();
         if (!name.equals(found)) {
             throw new IOException("expected the field " + name + ", found " + (found == null ? in.currentToken()
@@ -252,7 +256,7 @@ public final class PartialAllocationCodec {
         }
     }
 
-    private static void expect(JsonToken found, JsonToken wanted, JsonParser in) throws IOException {
+    static void expect(JsonToken found, JsonToken wanted, JsonParser in) throws IOException {
         if (found != wanted) {
             throw new IOException("expected " + wanted + ", found " + found + " at " + in.currentLocation());
         }

@@ -43,6 +43,8 @@ final class BillLayout {
     /** The amortized amount of each row (§8), or null under the unblended basis. */
     final AmortizedCost amortized;
     private final int[] amortizedColumns;
+    /** Split cost allocation data (§9), or null when the bill has none. */
+    final SplitColumns split;
 
     /** Whether the fast reader reads a column's bytes as they lie (so an escaped value there needs the slow way). */
     boolean readsBytes(int column) {
@@ -50,7 +52,7 @@ final class BillLayout {
                 || column == usageEnd || column == tag || column == invoiceId || column == resourceId
                 || column == productMap || column == billingPeriodStart || column == provider
                 || (column == chargeType && readsChargeTypeOfEveryRow())
-                || readsForAmortizedCost(column);
+                || readsForAmortizedCost(column) || (split != null && split.readsBytes(column));
     }
 
     private boolean readsForAmortizedCost(int column) {
@@ -76,7 +78,9 @@ final class BillLayout {
         IntStream own = IntStream.of(invoiceId, recordType, product, productMap, resourceId, tag, tagMap,
                 usageStart, usageEnd, cost, billingPeriodStart, readsChargeTypeOfEveryRow() ? chargeType : ABSENT,
                 provider);
-        return IntStream.concat(own, IntStream.of(amortizedColumns)).filter(c -> c != ABSENT).distinct().toArray();
+        IntStream extra = IntStream.concat(IntStream.of(amortizedColumns),
+                split == null ? IntStream.empty() : IntStream.of(split.columns()));
+        return IntStream.concat(own, extra).filter(c -> c != ABSENT).distinct().toArray();
     }
 
     /**
@@ -168,6 +172,7 @@ final class BillLayout {
         nullCells = format == BillFormat.FOCUS;
         amortized = AmortizedCost.of(settings.basis(), format, chargeType, c);
         amortizedColumns = amortized == null ? new int[0] : amortized.columns();
+        split = SplitColumns.of(format, c, tagMap);
         usageTypes = switch (format) {
             case CUR, CUR2 -> new String[] {"Usage", "DiscountedUsage", "SavingsPlanCoveredUsage"};
             case FOCUS -> new String[] {"Usage"};
@@ -274,7 +279,7 @@ final class BillLayout {
         return false;
     }
 
-    private static JsonNode parseMap(String text, String what) throws MalformedRowException {
+    static JsonNode parseMap(String text, String what) throws MalformedRowException {
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
@@ -286,7 +291,7 @@ final class BillLayout {
         }
     }
 
-    private static String lookup(JsonNode map, String key) {
+    static String lookup(JsonNode map, String key) {
         JsonNode value = map.get(key);
         return value == null || value.isNull() ? "" : value.asText().trim();
     }

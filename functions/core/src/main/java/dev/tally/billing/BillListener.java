@@ -10,6 +10,17 @@ public interface BillListener {
     void onCostLine(CostLine line);
 
     /**
+     * The bill carries split cost allocation data (§9): called once, before the first row, when its header has the
+     * split columns, whether or not any row turns out to be a split line item.
+     */
+    default void onSplitColumns() {
+    }
+
+    /** A split line item of the period (§9), told right before the same row as a {@link #onCostLine cost line}. */
+    default void onSplitLine(SplitLine line) {
+    }
+
+    /**
      * A DBR upfront sign-up charge under the amortized basis: skipped (the upfront ledger spreads it, §8),
      * told here so its ledger entry can be written ({@code tally upfront}). Rows of any period.
      *

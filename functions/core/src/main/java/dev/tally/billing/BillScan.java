@@ -61,6 +61,9 @@ final class BillScan {
         this.listener = listener;
         this.periods = new BillingPeriods(period, listener::onBillingPeriod);
         this.providers = layout.provider == BillLayout.ABSENT ? null : new ProviderTotals();
+        if (layout.split != null) {
+            listener.onSplitColumns();
+        }
     }
 
     BillLayout layout() {
@@ -115,10 +118,15 @@ final class BillScan {
             if (providers != null) {
                 providers.add(text(fields, layout.provider), cost);
             }
+            long from = start == NO_TIME ? periods.start() : start;
+            long to = end == NO_TIME ? periods.end() : end;
+            SplitLine split = layout.split == null ? null : layout.split.read(fields, resource, from, to);
             countLineItem(amount.asWritten(), amount.rounded());
             countInvoiced(cost);
-            listener.onCostLine(new CostLine(line, invoice, product, resource, tag, usage,
-                    start == NO_TIME ? periods.start() : start, end == NO_TIME ? periods.end() : end,
+            if (split != null) {
+                listener.onSplitLine(split);
+            }
+            listener.onCostLine(new CostLine(line, invoice, product, resource, tag, usage, from, to,
                     amount.rounded()));
         } catch (MalformedRowException e) {
             malformed(line, e.getMessage());

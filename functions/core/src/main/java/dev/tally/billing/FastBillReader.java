@@ -243,6 +243,19 @@ public final class FastBillReader {
                     line.usageStart(), line.usageEnd(), units, units == ScaledMoney.NOT_FAST ? line.cost() : null);
         }
 
+        @Override
+        public void onSplitColumns() {
+            rows.onSplitColumns();
+        }
+
+        @Override
+        public void onSplitLine(SplitLine line) {
+            long units = ScaledMoney.fromBigDecimal(line.weight());
+            rows.onSplitRow(strings.resources().intern(line.parent()), strings.resources().intern(line.task()),
+                    strings.tags().intern(line.clusterTag()), strings.tags().intern(line.serviceTag()),
+                    line.usageStart(), line.usageEnd(), units, units == ScaledMoney.NOT_FAST ? line.weight() : null);
+        }
+
         // ---- the fast reading -----------------------------------------------------------------------
 
         void row() {
@@ -343,6 +356,9 @@ public final class FastBillReader {
                 if (scan.providers() != null) {
                     provider(b, invoiced, bigInvoiced);
                 }
+                if (layout.split != null) {
+                    splitRow(b, resource, start, end);
+                }
                 scan.countLineItem(asWritten, rounded);
                 if (bigInvoiced == null) {
                     scan.countInvoiced(invoiced);
@@ -353,6 +369,86 @@ public final class FastBillReader {
             } catch (MalformedRowException e) {
                 scan.malformed(line, e.getMessage());
             }
+        }
+
+        /** Tells the row's split line item (§9), if it is one, as {@link SplitColumns#read} reads it. */
+        private void splitRow(byte[] b, int task, long start, long end) throws MalformedRowException {
+            SplitColumns split = layout.split;
+            int from = trimStart(b, scanner.start(split.parent), scanner.end(split.parent));
+            int to = trimEnd(b, from, scanner.end(split.parent));
+            if (from == to) {
+                return;
+            }
+            int parent = intern(strings.resources(), split.parent, b, from, to);
+            long cost = splitAmount(b, split.splitCost);
+            long unused = splitAmount(b, split.unusedCost);
+            long weight = cost + unused;
+            BigDecimal bigWeight = null;
+            if (cost == ScaledMoney.NOT_FAST || unused == ScaledMoney.NOT_FAST
+                    || ((cost ^ weight) & (unused ^ weight)) < 0 || weight == ScaledMoney.NOT_FAST) {
+                bigWeight = splitDecimal(split.splitCost).add(splitDecimal(split.unusedCost));
+                weight = ScaledMoney.fromBigDecimal(bigWeight);
+                if (weight != ScaledMoney.NOT_FAST) {
+                    bigWeight = null;
+                }
+            }
+            int cluster = splitTag(b, true);
+            int service = splitTag(b, false);
+            rows.onSplitRow(parent, task, cluster, service, start, end, weight, bigWeight);
+        }
+
+        private long splitAmount(byte[] b, int column) {
+            if (column == BillLayout.ABSENT) {
+                return 0;
+            }
+            int from = trimStart(b, scanner.start(column), scanner.end(column));
+            int to = trimEnd(b, from, scanner.end(column));
+            return from == to ? 0 : ScaledMoney.parse(b, from, to);
+        }
+
+        private BigDecimal splitDecimal(int column) throws MalformedRowException {
+            if (column == BillLayout.ABSENT) {
+                return Money.ZERO;
+            }
+            String cell = scanner.text(column);
+            return cell.isBlank() ? Money.ZERO : Money.round(BillScan.parseCost(cell));
+        }
+
+        private final TagMapScanner clusterTags = new TagMapScanner(new byte[][] {SplitColumns.CLUSTER_KEY_BYTES});
+        private final TagMapScanner serviceTags = new TagMapScanner(new byte[][] {SplitColumns.SERVICE_KEY_BYTES});
+
+        /** An ECS-managed tag of a split line item: its flat column, else its key in the tag map. */
+        private int splitTag(byte[] b, boolean cluster) throws MalformedRowException {
+            int flat = cluster ? layout.split.clusterTag : layout.split.serviceTag;
+            TagMapScanner maps = cluster ? clusterTags : serviceTags;
+            byte[] key = cluster ? SplitColumns.CLUSTER_KEY_BYTES : SplitColumns.SERVICE_KEY_BYTES;
+            if (flat != BillLayout.ABSENT) {
+                int from = trimStart(b, scanner.start(flat), scanner.end(flat));
+                int to = trimEnd(b, from, scanner.end(flat));
+                if (from < to) {
+                    return intern(strings.tags(), flat, b, from, to);
+                }
+            }
+            int column = layout.split.tagMap;
+            if (column == BillLayout.ABSENT) {
+                return ByteInterner.EMPTY;
+            }
+            int from = scanner.start(column);
+            int to = scanner.end(column);
+            if (trimStart(b, from, to) == to || indexOf(b, from, to, key) < 0) {
+                return ByteInterner.EMPTY;
+            }
+            byte[] map = b;
+            if (escaped == column) {
+                map = unescape(b, from, to);
+                from = 0;
+                to = unescapedLength;
+            }
+            long value = maps.find(map, from, to);
+            if (value != TagMapScanner.NOT_FAST) {
+                return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
+            }
+            return strings.tags().intern(layout.split.tag(this::text, cluster));
         }
 
         /**
@@ -520,26 +616,33 @@ public final class FastBillReader {
             }
             byte[] map = b;
             if (escaped == layout.tagMap) {
-                // the CSV field's doubled quotes made single, in a buffer of our own
-                int n = 0;
-                if (unescaped.length < to - from) {
-                    unescaped = new byte[Math.max(to - from, unescaped.length * 2)];
-                }
-                for (int i = from; i < to; i++) {
-                    unescaped[n++] = b[i];
-                    if (b[i] == '"' && i + 1 < to && b[i + 1] == '"') {
-                        i++;
-                    }
-                }
-                map = unescaped;
+                map = unescape(b, from, to);
                 from = 0;
-                to = n;
+                to = unescapedLength;
             }
             long value = tagMaps.find(map, from, to);
             if (value != TagMapScanner.NOT_FAST) {
                 return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
             }
             return strings.tags().intern(layout.tag(this::text));
+        }
+
+        private int unescapedLength;
+
+        /** The CSV field's doubled quotes made single, in a buffer of our own ({@link #unescapedLength} long). */
+        private byte[] unescape(byte[] b, int from, int to) {
+            int n = 0;
+            if (unescaped.length < to - from) {
+                unescaped = new byte[Math.max(to - from, unescaped.length * 2)];
+            }
+            for (int i = from; i < to; i++) {
+                unescaped[n++] = b[i];
+                if (b[i] == '"' && i + 1 < to && b[i + 1] == '"') {
+                    i++;
+                }
+            }
+            unescapedLength = n;
+            return unescaped;
         }
 
         private boolean containsAny(byte[] b, int from, int to) {

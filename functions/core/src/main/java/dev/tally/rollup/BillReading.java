@@ -108,11 +108,11 @@ final class BillReading {
     private Part readPart(BillPart part, YearMonth period, LongConsumer progress, Prefetch prefetch) {
         if (engine == RollupRunner.Engine.FAST) {
             Prefetch opened = prefetch != null ? prefetch : Prefetch.open(settings, part); // closed by the read
-            FastAllocator allocator = new FastAllocator(history, areas, opened.strings());
+            FastAllocator allocator = new FastAllocator(history, areas, opened.strings(), settings.ecsSplit());
             BillReadReport report = opened.reader().read(opened.reading(), period, allocator, progress);
             return new Part(report, allocator.part());
         }
-        Allocator allocator = new Allocator(history, areas);
+        Allocator allocator = new Allocator(history, areas, settings.ecsSplit());
         BillReadReport report = new BillReader(settings).read(part, period, allocator, progress);
         return new Part(report, allocator.part());
     }

@@ -3,6 +3,7 @@ package dev.tally.rollup;
 import dev.tally.allocation.Accrual;
 import dev.tally.allocation.Allocation;
 import dev.tally.allocation.Allocator;
+import dev.tally.allocation.EcsSplitComparison;
 import dev.tally.allocation.Target;
 import dev.tally.billing.BillReadReport;
 import dev.tally.history.EventReadReport;
@@ -30,7 +31,28 @@ public record Rollup(
         EventReadReport eventReport,
         Map<Allocator.Rule, Long> rowsByRule,
         Accrual accrual,
-        Timings timings) {
+        Timings timings,
+        EcsSplitComparison ecsSplit) {
+
+    /** {@code ecs_split_comparison} rows (§9): empty when the bill has no split line items. */
+    public List<EcsSplitRow> ecsSplitComparison() {
+        if (ecsSplit == null) {
+            return List.of();
+        }
+        String period = summary.billingPeriod();
+        return ecsSplit.rows().stream().map(r -> new EcsSplitRow(period, r.cluster(), r.service(), r.productArea(),
+                r.eventsCost(), r.awsCost(), r.difference())).toList();
+    }
+
+    /** Whether the bill had split line items, so the run writes {@code ecs_split_comparison} (§9). */
+    public boolean hasSplitLineItems() {
+        return ecsSplit != null && ecsSplit.hasSplitLineItems();
+    }
+
+    /** {@code ecs_split_comparison} row. */
+    public record EcsSplitRow(String billingPeriod, String cluster, String service, String productArea,
+                              BigDecimal eventsCost, BigDecimal awsCost, BigDecimal difference) {
+    }
 
     /** Where a run's time went, in milliseconds. */
     public record Timings(long eventsMillis, long billMillis, long finishMillis) {
@@ -70,11 +92,15 @@ public record Rollup(
             BigDecimal unmappedCost,
             BigDecimal coverage,
             String runId,
-            String costBasis) {
+            String costBasis,
+            String ecsSplit) {
     }
 
     /**
      * Shapes an allocation into the output tables.
+     *
+     * <p>{@code summary.json}'s {@code ecs_split} is the mode whenever the bill has split line items or the run split
+     * by AWS's data (§9), else null (not written).
      *
      * @param declaredFinal whether the bill was declared final ({@code --final}); counts only for a bill with
      *                      no invoice id column, which cannot say itself (§1)
@@ -117,9 +143,10 @@ public record Rollup(
         boolean isFinal = bill.statesInvoiceIds() ? allocation.isFinal() : declaredFinal;
         Summary summary = new Summary(period, bill.format().id(), isFinal, allocation.invoiceIds(),
                 allocation.lineItems(), bill.skippedRows(), bill.malformedRows(), bill.otherPeriodRows(), total,
-                allocated, unallocated, unmapped, coverage, runId, bill.costBasis().id());
+                allocated, unallocated, unmapped, coverage, runId, bill.costBasis().id(),
+                allocation.ecsSplit() == null ? null : allocation.ecsSplit().mode().id());
         return new Rollup(summary, areas, productAreas, services, untagged, bill, events, allocation.rowsByRule(),
-                allocation.accrual(), timings);
+                allocation.accrual(), timings, allocation.ecsSplit());
     }
 
     private static int compareKeys(List<String> a, List<String> b) {

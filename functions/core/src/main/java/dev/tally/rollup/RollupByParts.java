@@ -83,7 +83,7 @@ public final class RollupByParts {
         long readMillis = (System.nanoTime() - start) / 1_000_000;
         long finishStart = System.nanoTime();
         Allocation allocation = PartialAllocation.merge(merged.stream().map(BillPartRead::allocation).toList())
-                .finish();
+                .finish(byPeriod, areas);
         return Rollup.of(allocation, report, NO_EVENT_FILES, runId,
                 new Rollup.Timings(0, readMillis, (System.nanoTime() - finishStart) / 1_000_000), false);
     }

@@ -9,6 +9,7 @@ import dev.tally.billing.Bill;
 import dev.tally.billing.BillFormat;
 import dev.tally.billing.BillReadReport;
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.billing.ReadSettings;
 import dev.tally.history.EventFiles;
 import dev.tally.history.EventReadReport;
@@ -43,10 +44,14 @@ public final class RollupRunner {
      * @param declaredFinal the bill is final though it has no invoice id column to say so ({@code --final})
      * @param costBasis the amount of each row allocated (§8)
      * @param upfront   DBR upfront fees spread over their term (amortized basis only), or null
+     * @param ecsSplit  how rule 1 splits an ECS host instance (§9)
      */
     public record Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period,
-                          boolean declaredFinal, CostBasis costBasis, UpfrontLedger upfront) {
+                          boolean declaredFinal, CostBasis costBasis, UpfrontLedger upfront, EcsSplit ecsSplit) {
         public Request {
+            if (ecsSplit == null) {
+                throw new IllegalArgumentException("ECS split must be given");
+            }
             if (bill == null) {
                 throw new IllegalArgumentException("billing file is required");
             }
@@ -62,6 +67,12 @@ public final class RollupRunner {
             }
         }
 
+        /** Rule 1 by CPU-seconds (§3 as written). */
+        public Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period, boolean declaredFinal,
+                       CostBasis costBasis, UpfrontLedger upfront) {
+            this(bill, events, areas, tagKey, period, declaredFinal, costBasis, upfront, EcsSplit.EVENTS);
+        }
+
         /** The unblended basis, no upfront ledger. */
         public Request(Bill bill, Path events, Path areas, String tagKey, YearMonth period, boolean declaredFinal) {
             this(bill, events, areas, tagKey, period, declaredFinal, CostBasis.UNBLENDED, null);
@@ -69,7 +80,7 @@ public final class RollupRunner {
 
         /** How the readers read this request's bill. */
         public ReadSettings readSettings() {
-            return new ReadSettings(tagKey, costBasis);
+            return new ReadSettings(tagKey, costBasis, ecsSplit);
         }
 
         /** @throws dev.tally.billing.BillFileException if a directory or manifest of parts cannot be used */

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The four output tables of a rollup (allocation contract §6) as CSV: one definition of their names,
+ * The output tables of a rollup (allocation contract §6, §9) as CSV: one definition of their names,
  * columns and rows, written to files by {@link RollupWriter}, to S3 by the billing function and into the
  * warehouse from there. Money is a plain decimal with ten places; rows in the order the rollup holds them.
  */
@@ -23,7 +23,12 @@ public enum RollupTables {
     PRODUCT_AREA_AWS_PRODUCT_COSTS("product_area_aws_product_costs",
             List.of("billing_period", "aws_product", "product_area", "cost")),
     SERVICE_COSTS("service_costs", List.of("billing_period", "cluster", "service", "product_area", "cost")),
-    UNTAGGED_RESOURCES("untagged_resources", List.of("billing_period", "aws_product", "resource_id", "cost"));
+    UNTAGGED_RESOURCES("untagged_resources", List.of("billing_period", "aws_product", "resource_id", "cost")),
+    /** Both forms of rule 1 side by side (§9); written only by a run whose bill has split line items. */
+    ECS_SPLIT_COMPARISON("ecs_split_comparison", List.of("billing_period", "cluster", "service", "product_area",
+            "events_cost", "aws_cost", "difference"));
+
+    private static final List<String> MONEY = List.of("cost", "events_cost", "aws_cost", "difference");
 
     private final String id;
     private final List<String> columns;
@@ -38,9 +43,29 @@ public enum RollupTables {
         return id;
     }
 
-    /** Its columns, in order; the last is always {@code cost}. */
+    /** Its columns, in order; the money columns ({@link #isMoney}) come last. */
     public List<String> columns() {
         return columns;
+    }
+
+    /** Whether a column of a table holds money (a decimal at ten places; every other column is text). */
+    public static boolean isMoney(String column) {
+        return MONEY.contains(column);
+    }
+
+    /** How many of the table's columns, at its end, hold money. */
+    public int moneyColumns() {
+        return (int) columns.stream().filter(RollupTables::isMoney).count();
+    }
+
+    /** Whether a run writes this table: the comparison only when its bill has split line items, the rest always. */
+    public boolean writtenFor(Rollup rollup) {
+        return this != ECS_SPLIT_COMPARISON || rollup.hasSplitLineItems();
+    }
+
+    /** The tables a run writes, in order. */
+    public static List<RollupTables> of(Rollup rollup) {
+        return java.util.Arrays.stream(values()).filter(t -> t.writtenFor(rollup)).toList();
     }
 
     public String fileName() {
@@ -70,6 +95,9 @@ public enum RollupTables {
                     r -> List.of(r.billingPeriod(), r.cluster(), r.service(), r.productArea(), Money.format(r.cost())));
             case UNTAGGED_RESOURCES -> rows(csv, from, rollup.untaggedResources(),
                     r -> List.of(r.billingPeriod(), r.awsProduct(), r.resourceId(), Money.format(r.cost())));
+            case ECS_SPLIT_COMPARISON -> rows(csv, from, rollup.ecsSplitComparison(),
+                    r -> List.of(r.billingPeriod(), r.cluster(), r.service(), r.productArea(),
+                            Money.format(r.eventsCost()), Money.format(r.awsCost()), Money.format(r.difference())));
             default -> throw new IllegalStateException(id);
         }
         csv.flush();

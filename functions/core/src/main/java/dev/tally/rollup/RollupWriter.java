@@ -33,6 +33,10 @@ public final class RollupWriter {
         Files.createDirectories(dir);
         for (RollupTables table : RollupTables.values()) {
             Path file = dir.resolve(table.fileName());
+            if (!table.writtenFor(rollup)) {
+                Files.deleteIfExists(file); // a run into a directory that held another's tables
+                continue;
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp))) {
                 table.write(rollup, out);
@@ -61,6 +65,9 @@ public final class RollupWriter {
         node.put("coverage", s.coverage().toPlainString());
         node.put("run_id", s.runId());
         node.put("cost_basis", s.costBasis());
+        if (s.ecsSplit() != null) {
+            node.put("ecs_split", s.ecsSplit());
+        }
         return node;
     }
 
@@ -94,6 +101,10 @@ public final class RollupWriter {
         ObjectNode rules = node.putObject("line_items_by_rule");
         rollup.rowsByRule().forEach((rule, count) -> rules.put(rule.name().toLowerCase(java.util.Locale.ROOT), count));
         accrualJson(rollup.accrual(), node.putObject("accrual"));
+        if (rollup.ecsSplit() != null) {
+            node.putObject("ecs_split").put("mode", rollup.ecsSplit().mode().id())
+                    .put("split_line_items", rollup.ecsSplit().splitLineItems());
+        }
         ObjectNode timings = node.putObject("timings_ms");
         timings.put("events", rollup.timings().eventsMillis());
         timings.put("bill", rollup.timings().billMillis());

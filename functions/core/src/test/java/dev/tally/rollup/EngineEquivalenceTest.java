@@ -54,7 +54,8 @@ class EngineEquivalenceTest {
         Rollup.Summary r = reference.summary();
         assertThat(new Rollup.Summary(f.billingPeriod(), f.format(), f.isFinal(), f.invoiceIds(), f.lineItems(),
                 f.skippedRows(), f.malformedRows(), f.otherPeriodRows(), f.totalCost(), f.allocatedCost(), f.unallocatedCost(),
-                f.unmappedCost(), f.coverage(), r.runId(), f.costBasis())).isEqualTo(r);
+                f.unmappedCost(), f.coverage(), r.runId(), f.costBasis(), f.ecsSplit())).isEqualTo(r);
+        assertThat(fast.ecsSplit()).isEqualTo(reference.ecsSplit());
     }
 
     @ParameterizedTest(name = "{0} {1} seed {2}")

@@ -366,6 +366,8 @@ abstract class WarehouseContract {
             case PRODUCT_AREA_AWS_PRODUCT_COSTS -> List.of(List.of("Amazon Elastic Compute Cloud", "search", cost));
             case SERVICE_COSTS -> List.of(List.of("prod", "web, \"edge\"", "search", cost));
             case UNTAGGED_RESOURCES -> List.of(List.of("Amazon Elastic Block Store", "vol-0abc", cost));
+            case ECS_SPLIT_COMPARISON -> List.of(List.of("prod", "web", "search", cost, "1.0000000000",
+                    new BigDecimal("1.0000000000").subtract(new BigDecimal(cost)).toPlainString()));
         };
     }
 
