@@ -1,6 +1,7 @@
 package dev.tally.bench;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tally.billing.EcsSplit;
 import dev.tally.testkit.MonthSpec;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -82,6 +83,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "3600", paramLabel = "SECONDS",
             description = "Kill a run that takes longer (default: ${DEFAULT-VALUE}; 0: never).")
     long timeoutSeconds;
+
+    @Option(names = "--ecs-split", defaultValue = "events", paramLabel = "FROM",
+            description = "How the timed rollup splits ECS host instances, as tally rollup --ecs-split: events "
+                    + "(default) or aws (the month needs split line items: --split-cost-allocation).")
+    String ecsSplit;
 
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the results as JSON.")
     Path out;
@@ -167,7 +173,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         List<Run<TallyMetrics>> tally = new ArrayList<>();
         List<Run<DuckDbMetrics>> duck = new ArrayList<>();
-        new TimedRuns(xmx, jvmArgs, duckdbThreads, timeoutSeconds, root)
+        new TimedRuns(xmx, jvmArgs, duckdbThreads, timeoutSeconds, root, EcsSplit.parse(ecsSplit).id())
                 .alternate(month, runs, duckdbSkipped == null, e, tally, duck);
         double[] loadAfter = TimedRuns.loadAverage();
 

@@ -1,5 +1,8 @@
 package dev.tally.bench;
 
+import dev.tally.billing.Bill;
+import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.history.EventReadReport;
 import dev.tally.rollup.Rollup;
 import dev.tally.rollup.RollupRunner;
@@ -18,7 +21,7 @@ import java.util.Map;
  *
  * <pre>
  * java -Xmx256m -cp tally-bench.jar dev.tally.bench.RollupProbe --billing F [--events F] [--areas F]
- *      [--tag-key K] --out DIR
+ *      [--tag-key K] [--ecs-split events|aws] --out DIR
  * </pre>
  *
  * Exit status 0 when the rollup succeeded, 1 when it failed (the line then carries {@code error}), 2 on wrong
@@ -43,8 +46,9 @@ public final class RollupProbe {
         TallyMetrics metrics;
         int code;
         try {
-            RollupRunner.Request request = new RollupRunner.Request(Path.of(o.get("billing")), path(o.get("events")),
-                    path(o.get("areas")), o.getOrDefault("tag-key", "product_area"), null);
+            RollupRunner.Request request = new RollupRunner.Request(Bill.of(Path.of(o.get("billing"))),
+                    path(o.get("events")), path(o.get("areas")), o.getOrDefault("tag-key", "product_area"), null, false,
+                    CostBasis.UNBLENDED, null, EcsSplit.parse(o.getOrDefault("ecs-split", "events")));
             Rollup rollup = new RollupRunner().run(request, bytes -> { });
             long w0 = System.nanoTime();
             RollupWriter.write(rollup, Path.of(o.get("out")));
@@ -90,14 +94,14 @@ public final class RollupProbe {
                 throw new IllegalArgumentException("expected --name value, got '" + a + "'");
             }
             String name = a.substring(2);
-            if (!java.util.Set.of("billing", "events", "areas", "tag-key", "out").contains(name)) {
+            if (!java.util.Set.of("billing", "events", "areas", "tag-key", "ecs-split", "out").contains(name)) {
                 throw new IllegalArgumentException("unknown option " + a);
             }
             o.put(name, args[++i]);
         }
         if (!o.containsKey("billing") || !o.containsKey("out")) {
             throw new IllegalArgumentException("usage: RollupProbe --billing F [--events F] [--areas F] "
-                    + "[--tag-key K] --out DIR");
+                    + "[--tag-key K] [--ecs-split events|aws] --out DIR");
         }
         return o;
     }

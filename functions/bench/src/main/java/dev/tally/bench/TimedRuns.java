@@ -24,7 +24,11 @@ final class TimedRuns {
     private final Path root;
     private final String classPath = ChildJvm.ownClassPath();
 
-    TimedRuns(String xmx, List<String> jvmArgs, int duckdbThreads, long timeoutSeconds, Path root) {
+    /** How the rollup splits ECS host instances (§9): {@code events} or {@code aws}. */
+    private final String ecsSplit;
+
+    TimedRuns(String xmx, List<String> jvmArgs, int duckdbThreads, long timeoutSeconds, Path root, String ecsSplit) {
+        this.ecsSplit = ecsSplit;
         this.xmx = xmx;
         this.jvmArgs = jvmArgs;
         this.duckdbThreads = duckdbThreads;
@@ -70,7 +74,7 @@ final class TimedRuns {
             jvm.addAll(jvmArgs);
             List<String> args = new ArrayList<>(List.of("--billing", month.bill().toString(),
                     "--events", month.events().toString(), "--areas", month.areas().toString(),
-                    "--tag-key", month.manifest().tagKey(), "--out", tables.toString()));
+                    "--tag-key", month.manifest().tagKey(), "--ecs-split", ecsSplit, "--out", tables.toString()));
             ChildJvm.Outcome r = ChildJvm.run(ChildJvm.command(jvm, classPath, RollupProbe.class.getName(), args),
                     timeoutSeconds);
             TallyMetrics m;

@@ -233,4 +233,39 @@ class TallyCliTest {
         assertThat(code).isNotZero();
         assertThat(err.toString()).contains("unblended or amortized");
     }
+
+    @Test
+    void shouldSplitByAwsData_andNameTheLargestDisagreements() throws IOException {
+        Path split = ROOT.resolve("events/split-cost-allocation");
+        String[] args = rollup(split.resolve("cur-2017-02.csv"), split.resolve("events.jsonl"),
+                split.resolve("areas.json"));
+        String[] withMode = java.util.Arrays.copyOf(args, args.length + 2);
+        withMode[args.length] = "--ecs-split";
+        withMode[args.length + 1] = "aws";
+
+        int code = tally(withMode);
+
+        assertThat(code).isZero();
+        String printed = out.toString();
+        assertThat(printed).contains("allocated by AWS's split; 4 split line items");
+        // by |difference|: prod/C 1.00, other/(unknown) 0.50, then A and B at 0.15 in key order
+        assertThat(printed.indexOf("prod/C")).isLessThan(printed.indexOf("other/(unknown)"));
+        assertThat(printed.lastIndexOf("other/(unknown)")).isLessThan(printed.lastIndexOf("prod/A  [alpha]"));
+        assertThat(printed.lastIndexOf("prod/A  [alpha]")).isLessThan(printed.lastIndexOf("prod/B"));
+        assertThat(Files.readString(dir.resolve("out/ecs_split_comparison.csv")))
+                .contains("2017-02,prod,C,(unmapped),0.0000000000,1.0000000000,1.0000000000");
+        assertThat(Files.readString(dir.resolve("out/summary.json"))).contains("\"ecs_split\" : \"aws\"");
+    }
+
+    @Test
+    void shouldNameTheEcsSplits_whenOneIsUnknown() {
+        String[] args = rollup(EXAMPLE.resolve("bill-2017-02.csv"), EXAMPLE.resolve("events.jsonl"),
+                EXAMPLE.resolve("areas.json"));
+        String[] withMode = java.util.Arrays.copyOf(args, args.length + 2);
+        withMode[args.length] = "--ecs-split";
+        withMode[args.length + 1] = "cpu";
+
+        assertThat(tally(withMode)).isNotZero();
+        assertThat(err.toString()).contains("events or aws");
+    }
 }
