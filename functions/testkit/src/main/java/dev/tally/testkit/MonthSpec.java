@@ -2,7 +2,6 @@ package dev.tally.testkit;
 
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -235,16 +234,12 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         b.doubleAmounts(bool(o, "double-amounts", false));
         boolean split = bool(o, "split-cost-allocation", false);
         b.splitCostAllocation(split);
-        for (String k : List.of("ecs-tag-share", "unrecorded-task-share")) {
-            if (o.containsKey(k) && !split) {
-                throw new IllegalArgumentException("option " + k + " needs option split-cost-allocation");
-            }
-        }
+        MonthSpec plain = builder().build();
         if (o.containsKey("ecs-tag-share")) {
-            b.ecsTagShare(doubleOpt(o, "ecs-tag-share"));
+            b.ecsTagShare(shareOpt(o, "ecs-tag-share", split, plain.ecsTagShare()));
         }
         if (o.containsKey("unrecorded-task-share")) {
-            b.unrecordedTaskShare(doubleOpt(o, "unrecorded-task-share"));
+            b.unrecordedTaskShare(shareOpt(o, "unrecorded-task-share", split, plain.unrecordedTaskShare()));
         }
         if (o.containsKey("duplicate-rate")) {
             ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
@@ -300,6 +295,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("option " + key + ": expected an integer, got '" + o.get(key) + "'");
         }
+    }
+
+    /** A share of {@code split-cost-allocation}: other than its default, only with that option (it does nothing else). */
+    private static double shareOpt(Map<String, String> o, String key, boolean split, double byDefault) {
+        double v = doubleOpt(o, key);
+        if (!split && v != byDefault) {
+            throw new IllegalArgumentException("option " + key + " needs option split-cost-allocation");
+        }
+        return v;
     }
 
     private static double doubleOpt(Map<String, String> o, String key) {
