@@ -269,6 +269,14 @@ class SplitCostAllocationTest {
             assertThat(m.splitCostAllocation()).isNull();
             assertThat(Files.readString(d.resolve(Manifest.FILE_NAME))).doesNotContain("split_cost_allocation");
         }
+        Path d = dir.resolve("parquet");
+        Manifest m = MonthGenerator.generate(TestFiles.small().targetRows(3_000).format(BillFormat.CUR2)
+                .compression(Compression.PARQUET).build(), d);
+        ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration()).build();
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(d.resolve(m.billFile())), options)) {
+            assertThat(reader.getFooter().getFileMetaData().getSchema().getFields())
+                    .noneMatch(f -> f.getName().startsWith("split_line_item_"));
+        }
     }
 
     @Test
