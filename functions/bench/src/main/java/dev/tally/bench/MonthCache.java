@@ -96,6 +96,11 @@ public final class MonthCache {
         f.put("malformed-events", Integer.toString(spec.events().malformedEvents()));
         f.put("noise-rate", Double.toString(spec.events().noiseRate()));
         f.put("events-gzip", Boolean.toString(spec.events().gzip()));
+        if (spec.splitCostAllocation()) { // only then: the months cached before it keep their keys
+            f.put("split-cost-allocation", "true");
+            f.put("ecs-tag-share", Double.toString(spec.ecsTagShare()));
+            f.put("unrecorded-task-share", Double.toString(spec.unrecordedTaskShare()));
+        }
         StringBuilder s = new StringBuilder();
         f.forEach((k, v) -> s.append(k).append('=').append(v).append('\n'));
         return s.toString();

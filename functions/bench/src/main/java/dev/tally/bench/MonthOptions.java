@@ -20,7 +20,7 @@ import java.util.Map;
 final class MonthOptions {
     /** The generator options bench offers as options of its own, in the order of its help. */
     static final List<String> SHOWN = List.of("rows", "format", "compression", "seed", "period", "instances",
-            "services", "clusters", "volumes", "fargate-share", "tag-key", "messy");
+            "services", "clusters", "volumes", "fargate-share", "tag-key", "messy", "split-cost-allocation");
     /** Bench's defaults where they differ from the generator's (a month the size of a benchmark). */
     private static final Map<String, String> BENCH_DEFAULTS = Map.of("rows", "1000000", "compression", "gzip");
     /** Always passed to the generator, so the results file names them. */

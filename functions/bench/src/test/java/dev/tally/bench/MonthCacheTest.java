@@ -50,6 +50,15 @@ class MonthCacheTest {
         assertThat(key(Map.of("rows", "1000", "format", "focus", "compression", "gzip", "focus-nulls", "true")))
                 .isNotEqualTo(key(Map.of("rows", "1000", "format", "focus", "compression", "gzip")));
         assertThat(key(Map.of("rows", "1000", "format", "cur", "compression", "gzip"))).startsWith("cur-gzip-r1000-");
+        Map<String, String> cur2 = Map.of("rows", "1000", "format", "cur2");
+        String split = key(Map.of("rows", "1000", "format", "cur2", "split-cost-allocation", "true"));
+        assertThat(split).isNotEqualTo(key(cur2));
+        assertThat(key(Map.of("rows", "1000", "format", "cur2", "split-cost-allocation", "true",
+                "ecs-tag-share", "0.2"))).isNotEqualTo(split);
+        assertThat(key(Map.of("rows", "1000", "format", "cur2", "split-cost-allocation", "true",
+                "unrecorded-task-share", "0.2"))).isNotEqualTo(split);
+        assertThat(MonthCache.canonical(MonthSpec.fromOptions(cur2))).as("unchanged without the option")
+                .doesNotContain("split", "ecs-tag-share");
         assertThat(key(Map.of("rows", "1000", "format", "dbr", "compression", "none"))).startsWith("dbr-none-r1000-");
     }
 
@@ -79,6 +88,18 @@ class MonthCacheTest {
         new CommandLine(defaults).parseArgs();
         assertThat(defaults.monthSpec()).isEqualTo(MonthSpec.builder().targetRows(1_000_000)
                 .compression(Compression.GZIP).build());
+    }
+
+    @Test
+    void splitCostAllocationIsAnOptionOfBench() {
+        BenchCommand cmd = new BenchCommand();
+        new CommandLine(cmd).parseArgs("--format", "cur2", "--split-cost-allocation", "--gen", "ecs-tag-share=0.3");
+        MonthSpec spec = cmd.monthSpec();
+        assertThat(spec.splitCostAllocation()).isTrue();
+        assertThat(spec.ecsTagShare()).isEqualTo(0.3);
+        BenchCommand off = new BenchCommand();
+        new CommandLine(off).parseArgs("--format", "cur2");
+        assertThat(off.monthSpec().splitCostAllocation()).isFalse();
     }
 
     @Test

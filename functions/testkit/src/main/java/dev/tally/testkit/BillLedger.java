@@ -34,6 +34,9 @@ final class BillLedger {
     long lineItems;
     long skippedRows;
     long malformedRows;
+    /** {@code split-cost-allocation}: split line items (counted in {@link #lineItems} too), those with ECS tags. */
+    long splitLineItems;
+    long splitLineItemsTagged;
     final long[] perAccount = new long[3];
     final SortedMap<String, long[]> perInvoice = new TreeMap<>();
     final SortedMap<String, long[]> perProduct = new TreeMap<>();
@@ -69,17 +72,48 @@ final class BillLedger {
         bill.writeHeader();
     }
 
-    void cost(BillRow r) throws IOException {
+    /**
+     * Books a cost row before it is written (then {@link #cost} writes it with that amount): what a reader will get
+     * for it, known before other rows go first ({@code split-cost-allocation}). Draws what {@link #cost} would.
+     *
+     * @return the amount in units
+     */
+    long prebook(BillRow r) {
+        r.booked = extraDecimals == null ? r.cost : extraDecimals.book(r);
+        r.prebooked = true;
+        return r.booked;
+    }
+
+    /** @return a row's amortized amount (§8) given what a reader gets for its cost ({@code commitments} only) */
+    long amortized(BillRow r, long units) {
+        return AmortizedAmount.of(amortizedFormat, r, units);
+    }
+
+    /**
+     * Writes a cost line item.
+     *
+     * @return its amount as a reader gets it, in units
+     */
+    long cost(BillRow r) throws IOException {
         if (malformedNext < malformedAt.length && lineItems + skippedRows + malformedRows >= malformedAt[malformedNext]) {
             malformedNext++;
             malformedRows++;
             bill.writeMalformed(r);
         }
         // what a reader gets: the written cost rounded to 10 places (differs from r.cost only with extra decimals)
-        long units = extraDecimals == null ? r.cost : extraDecimals.book(r);
+        // split line items (cost 0) never get extra digits: the other rows' draws are the same as without them
+        long units = r.prebooked ? r.booked
+                : extraDecimals == null || r.parentResourceId != null ? r.cost : extraDecimals.book(r);
+        r.prebooked = false;
         bill.write(r);
         r.costText = null;
         lineItems++;
+        if (r.parentResourceId != null) {
+            splitLineItems++;
+            if (r.ecsCluster != null) {
+                splitLineItemsTagged++;
+            }
+        }
         totalUnits = Math.addExact(totalUnits, units);
         perAccount[accounts.indexOf(r.account)] += units;
         perInvoice.computeIfAbsent(r.invoiceId, k -> new long[1])[0] += units;
@@ -92,6 +126,7 @@ final class BillLedger {
             }
             perType.computeIfAbsent(r.lineItemType, k -> new long[1])[0]++;
         }
+        return units;
     }
 
     void skipped(BillRow r) throws IOException {

@@ -46,6 +46,28 @@ final class BillRow {
     Times otherPeriod;
     /** Its reservation or savings plan and their amortization ({@code commitments}); cleared with every row. */
     final CommitmentCells commitment = new CommitmentCells();
+    /**
+     * {@code split-cost-allocation}: the parent EC2 instance of a split line item, null on every other row (then the
+     * other split cells are not written).
+     */
+    String parentResourceId;
+    /** A split line item's vCPU or memory usage (vCPU-hours or GB-hours): reserved, actually used, allocated. */
+    BigDecimal reservedUsage;
+    BigDecimal actualUsage;
+    BigDecimal splitUsage;
+    /** Its allocated usage over what the instance has in the window. */
+    BigDecimal splitUsageRatio;
+    /** Units: its part of the instance's cost, of the unused capacity's; the same at public on-demand rates. */
+    long splitCost;
+    long unusedCost;
+    long publicOnDemandSplitCost;
+    long publicOnDemandUnusedCost;
+    /** The ECS-managed tags {@code aws:ecs:clusterName}, {@code aws:ecs:serviceName}, or null. */
+    String ecsCluster;
+    String ecsService;
+    /** {@link BillLedger#prebook}: the amount booked for this row before it is written. */
+    boolean prebooked;
+    long booked;
 
     BillRow usage(String kind, Model.Account account, String product, String usageType, String operation, String az,
                   String description, long start, long end, BigDecimal quantity, BigDecimal rate, String unit,
@@ -80,6 +102,10 @@ final class BillRow {
         this.costText = null;
         this.otherPeriod = null;
         this.commitment.clear();
+        this.parentResourceId = null;
+        this.ecsCluster = null;
+        this.ecsService = null;
+        this.prebooked = false;
         return this;
     }
 
@@ -124,6 +150,10 @@ final class BillRow {
         this.costText = null;
         this.otherPeriod = null;
         this.commitment.clear();
+        this.parentResourceId = null;
+        this.ecsCluster = null;
+        this.ecsService = null;
+        this.prebooked = false;
         return this;
     }
 }

@@ -68,20 +68,21 @@ abstract class BillWriter implements Closeable {
      * @param nullCells     write empty data cells (and an empty {@code Tags} map) as {@code NULL} (FOCUS)
      * @param commitments   with the reservation and savings plan columns (CUR, CUR 2.0; FOCUS: the commitment
      *                      discount columns and {@code EffectiveCost} by §8; DBR has none)
+     * @param split         with the split line item columns and the ECS tags (CUR, CUR 2.0)
      */
     static BillWriter create(BillFormat format, Writer out, Times times, String tagKey, Model.Account payer,
                              SplittableRandom ids, boolean noResourceIds, boolean nullCells, boolean commitments,
-                             ParquetRows parquet) {
+                             boolean split, ParquetRows parquet) {
         BillWriter w;
         switch (format) {
             case DBR:
                 w = new DbrWriter(out, times, tagKey, payer, ids);
                 break;
             case CUR:
-                w = new CurWriter(out, times, tagKey, payer, ids, commitments);
+                w = new CurWriter(out, times, tagKey, payer, ids, commitments, split);
                 break;
             case CUR2:
-                w = new Cur2Writer(out, times, tagKey, payer, ids, commitments);
+                w = new Cur2Writer(out, times, tagKey, payer, ids, commitments, split);
                 break;
             default:
                 w = new FocusWriter(out, times, tagKey, payer, ids, commitments);
@@ -208,7 +209,22 @@ abstract class BillWriter implements Closeable {
     protected String tagsJson(BillRow r, String prefix, String nameKey) {
         StringBuilder sb = new StringBuilder(64).append('{');
         boolean any = false;
+        // the ECS-managed tags of a split line item (CUR 2.0 keys: aws:ecs:clusterName is aws_ecs_cluster_name)
+        if (r.ecsCluster != null) {
+            sb.append("\"aws_ecs_cluster_name\":\"").append(jsonEscape(r.ecsCluster)).append('"');
+            any = true;
+        }
+        if (r.ecsService != null) {
+            if (any) {
+                sb.append(',');
+            }
+            sb.append("\"aws_ecs_service_name\":\"").append(jsonEscape(r.ecsService)).append('"');
+            any = true;
+        }
         if (r.nameTag != null && separateNameTag()) {
+            if (any) {
+                sb.append(',');
+            }
             sb.append('"').append(prefix).append(nameKey).append("\":\"").append(jsonEscape(r.nameTag)).append('"');
             any = true;
         }

@@ -67,21 +67,30 @@ final class Catalog {
         }
     }
 
-    record InstanceType(String name, BigDecimal rate, int cpuUnits, int memoryMb) {
+    /**
+     * @param cpuUnits  CPU units ECS registers for the instance (1024 a vCPU): its vCPUs
+     * @param memoryMb  memory ECS registers (MiB, less than the instance has)
+     * @param memoryGib the instance's memory (GiB), the capacity split cost allocation data divides
+     */
+    record InstanceType(String name, BigDecimal rate, int cpuUnits, int memoryMb, int memoryGib) {
+        /** @return the instance's vCPUs */
+        int vcpus() {
+            return cpuUnits / 1024;
+        }
     }
 
     static final List<InstanceType> HOST_TYPES = List.of(
-            new InstanceType("m5.xlarge", new BigDecimal("0.1920000000"), 4096, 15_788),
-            new InstanceType("c5.2xlarge", new BigDecimal("0.3400000000"), 8192, 15_434),
-            new InstanceType("m5.2xlarge", new BigDecimal("0.3840000000"), 8192, 31_849),
-            new InstanceType("r5.xlarge", new BigDecimal("0.2520000000"), 4096, 31_640));
+            new InstanceType("m5.xlarge", new BigDecimal("0.1920000000"), 4096, 15_788, 16),
+            new InstanceType("c5.2xlarge", new BigDecimal("0.3400000000"), 8192, 15_434, 16),
+            new InstanceType("m5.2xlarge", new BigDecimal("0.3840000000"), 8192, 31_849, 32),
+            new InstanceType("r5.xlarge", new BigDecimal("0.2520000000"), 4096, 31_640, 32));
 
     static final List<InstanceType> OTHER_TYPES = List.of(
-            new InstanceType("t3.medium", new BigDecimal("0.0416000000"), 2048, 3_943),
-            new InstanceType("m5.large", new BigDecimal("0.0960000000"), 2048, 7_680),
-            new InstanceType("c5.large", new BigDecimal("0.0850000000"), 2048, 3_790),
-            new InstanceType("r5.large", new BigDecimal("0.1260000000"), 2048, 15_788),
-            new InstanceType("t3.small", new BigDecimal("0.0208000000"), 2048, 1_949));
+            new InstanceType("t3.medium", new BigDecimal("0.0416000000"), 2048, 3_943, 4),
+            new InstanceType("m5.large", new BigDecimal("0.0960000000"), 2048, 7_680, 8),
+            new InstanceType("c5.large", new BigDecimal("0.0850000000"), 2048, 3_790, 4),
+            new InstanceType("r5.large", new BigDecimal("0.1260000000"), 2048, 15_788, 16),
+            new InstanceType("t3.small", new BigDecimal("0.0208000000"), 2048, 1_949, 2));
 
     record VolumeType(String name, BigDecimal ratePerGbMonth, String usageType, String operation, String label) {
     }
@@ -95,6 +104,12 @@ final class Catalog {
                     "Provisioned IOPS SSD (io1) provisioned storage"),
             new VolumeType("st1", new BigDecimal("0.045"), "EBS:VolumeUsage.st1", "CreateVolume-Throughput",
                     "Throughput Optimized HDD (st1) provisioned storage"));
+
+    /** Split cost allocation data: the usage types of an ECS task's split line items on an EC2 instance. */
+    static final String ECS_EC2_VCPU_HOURS = "USE1-ECS-EC2-vCPU-Hours";
+    static final String ECS_EC2_GB_HOURS = "USE1-ECS-EC2-GB-Hours";
+    /** Their operation (also that of the ECS usage rows of EC2 launch type tasks). */
+    static final String ECS_TASK_EC2 = "ECSTask-EC2";
 
     static final BigDecimal FARGATE_VCPU_HOUR = new BigDecimal("0.04048");
     static final BigDecimal FARGATE_GB_HOUR = new BigDecimal("0.004445");

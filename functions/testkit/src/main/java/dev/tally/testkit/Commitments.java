@@ -111,16 +111,28 @@ final class Commitments {
      * a savings plan (then, but for FOCUS, followed by its negation).
      */
     void write(BillRow row, Model.Instance i, int h) throws IOException {
+        finish(row, prepare(row, i, h));
+    }
+
+    /**
+     * The first half of {@link #write}: the row as it will be written (its reservation's cells, or covered by a
+     * savings plan), not written yet.
+     *
+     * @return whether its negation follows it ({@link #finish})
+     */
+    boolean prepare(BillRow row, Model.Instance i, int h) {
         if (row.lineItemType.equals("DiscountedUsage")) {
             reservations.discount(row);
-            ledger.cost(row);
-        } else if (savingsPlans != null && savingsPlans.cover(row, i, h)) {
-            ledger.cost(row);
-            if (month.spec.format() != BillFormat.FOCUS) {
-                savingsPlans.negate(row);
-                ledger.cost(row);
-            }
-        } else {
+            return false;
+        }
+        return savingsPlans != null && savingsPlans.cover(row, i, h) && month.spec.format() != BillFormat.FOCUS;
+    }
+
+    /** The second half of {@link #write}: writes the prepared row, then its negation if it has one. */
+    void finish(BillRow row, boolean negated) throws IOException {
+        ledger.cost(row);
+        if (negated) {
+            savingsPlans.negate(row);
             ledger.cost(row);
         }
     }

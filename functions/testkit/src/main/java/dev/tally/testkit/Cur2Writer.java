@@ -13,18 +13,31 @@ final class Cur2Writer extends BillWriter {
     private final String periodStart;
     private final String periodEnd;
     private final boolean commitments;
+    private final boolean split;
 
-    /** @param commitments with the {@code reservation_} and {@code savings_plan_} columns */
-    Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean commitments) {
-        super(out, times, tagKey, payer, ids, false, columns(commitments), "line_item_unblended_cost",
+    /** The split line item columns ({@code split-cost-allocation}), as AWS names them in CUR 2.0. */
+    static final List<String> SPLIT_COLUMNS = List.of("split_line_item_actual_usage",
+            "split_line_item_parent_resource_id", "split_line_item_public_on_demand_split_cost",
+            "split_line_item_public_on_demand_unused_cost", "split_line_item_reserved_usage",
+            "split_line_item_split_cost", "split_line_item_split_usage", "split_line_item_split_usage_ratio",
+            "split_line_item_unused_cost");
+
+    /**
+     * @param commitments with the {@code reservation_} and {@code savings_plan_} columns
+     * @param split       with the {@code split_line_item_} columns (the ECS-managed tags go in {@code resource_tags})
+     */
+    Cur2Writer(Writer out, Times times, String tagKey, Model.Account payer, SplittableRandom ids, boolean commitments,
+               boolean split) {
+        super(out, times, tagKey, payer, ids, false, columns(commitments, split), "line_item_unblended_cost",
                 "line_item_usage_start_date", "line_item_resource_id");
         this.commitments = commitments;
+        this.split = split;
         periodStart = times.format(times.start, Times.Style.ISO_MS);
         periodEnd = times.format(times.end, Times.Style.ISO_MS);
     }
 
     /** With {@code commitments}: the reservation columns before {@code resource_tags}, the savings plan ones after. */
-    static List<String> columns(boolean commitments) {
+    static List<String> columns(boolean commitments, boolean split) {
         List<String> c = new ArrayList<>(List.of("identity_line_item_id", "identity_time_interval", "bill_invoice_id",
                 "bill_invoicing_entity", "bill_billing_entity", "bill_bill_type", "bill_payer_account_id",
                 "bill_payer_account_name", "bill_billing_period_start_date", "bill_billing_period_end_date",
@@ -39,6 +52,9 @@ final class Cur2Writer extends BillWriter {
             int tags = c.indexOf("resource_tags");
             c.addAll(tags + 1, CommitmentCells.Column.names(true, false));
             c.addAll(tags, CommitmentCells.Column.names(true, true));
+        }
+        if (split) {
+            c.addAll(SPLIT_COLUMNS);
         }
         return c;
     }
@@ -89,6 +105,17 @@ final class Cur2Writer extends BillWriter {
             i = r.commitment.fill(f, i, false, true);
         }
         f[i++] = "{}";
-        f[i] = "{}";
+        f[i++] = "{}";
+        if (split && r.parentResourceId != null) {
+            f[i] = Amounts.plainStripped(r.actualUsage);
+            f[i + 1] = r.parentResourceId;
+            f[i + 2] = Amounts.stripped(r.publicOnDemandSplitCost);
+            f[i + 3] = Amounts.stripped(r.publicOnDemandUnusedCost);
+            f[i + 4] = Amounts.plainStripped(r.reservedUsage);
+            f[i + 5] = Amounts.stripped(r.splitCost);
+            f[i + 6] = Amounts.plainStripped(r.splitUsage);
+            f[i + 7] = Amounts.plainStripped(r.splitUsageRatio);
+            f[i + 8] = Amounts.stripped(r.unusedCost);
+        }
     }
 }

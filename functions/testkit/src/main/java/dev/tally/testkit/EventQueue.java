@@ -86,6 +86,9 @@ final class EventQueue {
     }
 
     void pushTask(long time, Model.Task t, EventJson.Stage stage, int version) {
+        if (t.unrecorded) {
+            return; // split-cost-allocation: a task the history never hears of
+        }
         push(time, EVENT_TASK, t, stage, 0, version, null, null);
     }
 

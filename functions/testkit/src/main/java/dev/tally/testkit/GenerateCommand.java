@@ -82,6 +82,12 @@ public final class GenerateCommand {
                         + "other billing periods %s%n", m.roundedAmounts(), m.roundingDifference().toPlainString(),
                         m.otherPeriodRows(), m.otherPeriods().keySet());
             }
+            if (m.splitCostAllocation() != null) {
+                Manifest.SplitLineItems sp = m.splitCostAllocation();
+                out.printf("  split cost allocation: %d split line items (%d with ECS tags) of %d tasks on EC2, "
+                        + "%d of them without events%n", sp.lineItems(), sp.withEcsTags(), sp.tasks(),
+                        sp.unrecordedTasks());
+            }
             if (m.amortized() != null) {
                 out.printf("  amortized: total %s over %d line items%s%n", m.amortized().totalCost().toPlainString(),
                         m.amortized().lineItems(), m.upfrontFile() == null ? "" : " (with the ledger parts "

@@ -69,7 +69,15 @@ public final class GeneratorOptions {
                     s -> Long.toString(s.parquet().rowGroupBytes())),
             new GeneratorOption("double-amounts", null, "Amounts as a Parquet bill holds them (binary doubles): "
                     + "extra-decimals amounts written as the shortest decimal of their double (implied by parquet)",
-                    null));
+                    null),
+            new GeneratorOption("split-cost-allocation", null, "CUR and CUR 2.0: split cost allocation data, a vCPU "
+                    + "and a memory split line item per ECS task on EC2 and hour (splitLineItem/ columns)", null),
+            new GeneratorOption("ecs-tag-share", "F", "Split cost allocation: share of the tasks whose split line "
+                    + "items carry the ECS tags aws:ecs:clusterName and aws:ecs:serviceName",
+                    s -> Double.toString(s.ecsTagShare())),
+            new GeneratorOption("unrecorded-task-share", "F", "Split cost allocation: share of the EC2 tasks with "
+                    + "no events (known only from the bill's split line items)",
+                    s -> Double.toString(s.unrecordedTaskShare())));
 
     /** @return the names of {@link #ALL}, in order */
     public static Set<String> names() {

@@ -61,6 +61,8 @@ import java.util.TreeMap;
  *                           null
  * @param amortized          what the month comes to under the amortized cost basis ({@code amortized}: with
  *                           {@code commitments}), or null
+ * @param splitCostAllocation the split line items of the bill ({@code split_cost_allocation}: with
+ *                           {@code split-cost-allocation}), or null
  */
 public record Manifest(BillFormat format, YearMonth period, long seed, String tagKey, String billFile,
                        String eventsFile, String areasFile, boolean estimated, List<String> invoiceIds,
@@ -68,7 +70,7 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
                        SortedMap<String, BigDecimal> invoiceTotals, SortedMap<String, BigDecimal> costByKind,
                        EventCounts events, Entities entities, long roundedAmounts, BigDecimal roundingDifference,
                        long otherPeriodRows, SortedMap<String, OtherPeriod> otherPeriods, String upfrontFile,
-                       Amortization amortized) {
+                       Amortization amortized, SplitLineItems splitCostAllocation) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -92,6 +94,19 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
      * @param cost their exact sum
      */
     public record OtherPeriod(long rows, BigDecimal cost) {
+    }
+
+    /**
+     * The bill's split cost allocation data: its split line items are cost line items of cost 0 (counted in
+     * {@code line_items}, adding nothing to the totals).
+     *
+     * @param lineItems         split line items written ({@code line_items})
+     * @param withEcsTags       of which with the ECS-managed tags ({@code with_ecs_tags})
+     * @param tasks             ECS tasks on EC2 instances placed in the month or before ({@code tasks}), incl. those
+     * @param unrecordedTasks   without events ({@code unrecorded_tasks}: not in the events file, not counted in
+     *                          {@code entities.tasks})
+     */
+    public record SplitLineItems(long lineItems, long withEcsTags, long tasks, long unrecordedTasks) {
     }
 
     /**
@@ -175,6 +190,13 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
         if (amortized != null) {
             amortized.writeTo(root.putObject("amortized"));
         }
+        if (splitCostAllocation != null) {
+            ObjectNode sp = root.putObject("split_cost_allocation");
+            sp.put("line_items", splitCostAllocation.lineItems());
+            sp.put("with_ecs_tags", splitCostAllocation.withEcsTags());
+            sp.put("tasks", splitCostAllocation.tasks());
+            sp.put("unrecorded_tasks", splitCostAllocation.unrecordedTasks());
+        }
         ObjectNode ev = root.putObject("events");
         ev.put("written", events.written());
         ev.put("duplicates", events.duplicates());
@@ -244,7 +266,12 @@ public record Manifest(BillFormat format, YearMonth period, long seed, String ta
                         ? new BigDecimal(r.get("rounding_difference").asText()) : BigDecimal.ZERO,
                 r.path("other_period_rows").asLong(0), otherPeriods,
                 r.get("files").hasNonNull("upfront") ? r.get("files").get("upfront").asText() : null,
-                r.hasNonNull("amortized") ? Amortization.readFrom(r.get("amortized")) : null);
+                r.hasNonNull("amortized") ? Amortization.readFrom(r.get("amortized")) : null,
+                r.hasNonNull("split_cost_allocation") ? new SplitLineItems(
+                        r.get("split_cost_allocation").get("line_items").asLong(),
+                        r.get("split_cost_allocation").get("with_ecs_tags").asLong(),
+                        r.get("split_cost_allocation").get("tasks").asLong(),
+                        r.get("split_cost_allocation").get("unrecorded_tasks").asLong()) : null);
     }
 
     private static SortedMap<String, BigDecimal> decimals(JsonNode obj) {

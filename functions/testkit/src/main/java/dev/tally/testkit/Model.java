@@ -119,6 +119,8 @@ final class Model {
         int ciVersion;
         int activeTasks;
         boolean inPeriodLaunch;
+        /** {@code split-cost-allocation}: the tasks placed here whose run may still reach the coming hours, else null. */
+        List<Task> hosted;
 
         Instance(String id, Catalog.InstanceType type, Account account, String az, Cluster cluster) {
             this.id = id;
@@ -203,6 +205,10 @@ final class Model {
         String eni;
         String ip;
         String mac;
+        /** {@code split-cost-allocation}: the task's events are not written (only the bill knows it). */
+        boolean unrecorded;
+        /** {@code split-cost-allocation}: its split line items carry the ECS-managed tags. */
+        boolean ecsTags;
 
         Task(Service service, String arn, Instance host, String az, int revision, long created, boolean failed) {
             this.service = service;

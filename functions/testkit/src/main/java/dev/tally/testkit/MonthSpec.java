@@ -52,12 +52,21 @@ import java.util.TreeMap;
  * @param doubleAmounts  amounts as a Parquet bill holds them (binary doubles): {@code extra-decimals} amounts are
  *                       the shortest decimal of their double, so a CSV and a Parquet bill of the month hold the
  *                       same numbers; always so for a Parquet bill ({@link #amountsAsDoubles()})
+ * @param splitCostAllocation CUR and CUR 2.0 only: the bill carries split cost allocation data (allocation contract
+ *                       §9): per ECS task on an EC2 instance and hour, a vCPU and a memory split line item with the
+ *                       {@code splitLineItem/} ({@code split_line_item_}) columns, AWS's split of the instance-hour's
+ *                       cost (see {@link SplitCostAllocation}); without it the month has no such row or column
+ * @param ecsTagShare    with {@code splitCostAllocation}: the share of the tasks whose split line items carry the
+ *                       ECS-managed tags {@code aws:ecs:clusterName} and {@code aws:ecs:serviceName}, in [0, 1]
+ * @param unrecordedTaskShare with {@code splitCostAllocation}: the share of the EC2 tasks whose events are not in the
+ *                       events file (the history does not know them; only the bill's split line items do), in [0, 1]
  */
 public record MonthSpec(YearMonth period, BillFormat format, Compression compression, long seed, int targetRows,
                         int instances, int services, int clusters, int volumes, double fargateShare,
                         boolean estimated, String tagKey, EventOptions events, int malformedRows,
                         boolean noResourceIds, boolean focusNulls, boolean extraDecimals, int strayPeriodRows,
-                        boolean commitments, ParquetOptions parquet, boolean doubleAmounts) {
+                        boolean commitments, ParquetOptions parquet, boolean doubleAmounts,
+                        boolean splitCostAllocation, double ecsTagShare, double unrecordedTaskShare) {
 
     public static final String DEFAULT_TAG_KEY = "product_area";
 
@@ -89,6 +98,20 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         if (period.getYear() < 2000 || period.getYear() > 2999) {
             throw new IllegalArgumentException("period out of range: " + period);
         }
+        if (splitCostAllocation && format != BillFormat.CUR && format != BillFormat.CUR2) {
+            throw new IllegalArgumentException("option split-cost-allocation is only valid with format cur or cur2 "
+                    + "(" + format.id() + " has no split line item columns)");
+        }
+        if (splitCostAllocation && noResourceIds) {
+            throw new IllegalArgumentException("option split-cost-allocation needs resource ids: split line items "
+                    + "are rows of task ARNs (cannot be used with no-resource-ids)");
+        }
+        if (!(ecsTagShare >= 0 && ecsTagShare <= 1)) {
+            throw new IllegalArgumentException("option ecs-tag-share must be in [0, 1]: " + ecsTagShare);
+        }
+        if (!(unrecordedTaskShare >= 0 && unrecordedTaskShare <= 1)) {
+            throw new IllegalArgumentException("option unrecorded-task-share must be in [0, 1]: " + unrecordedTaskShare);
+        }
         if (focusNulls && format != BillFormat.FOCUS) {
             throw new IllegalArgumentException("option focus-nulls is only valid with format focus, not "
                     + format.id());
@@ -105,7 +128,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
                 .volumes(volumes).fargateShare(fargateShare).estimated(estimated).tagKey(tagKey)
                 .events(events).malformedRows(malformedRows).noResourceIds(noResourceIds).focusNulls(focusNulls)
                 .extraDecimals(extraDecimals).strayPeriodRows(strayPeriodRows).commitments(commitments)
-                .parquet(parquet).doubleAmounts(doubleAmounts);
+                .parquet(parquet).doubleAmounts(doubleAmounts).splitCostAllocation(splitCostAllocation)
+                .ecsTagShare(ecsTagShare).unrecordedTaskShare(unrecordedTaskShare);
     }
 
     /** Whether amounts are written as the shortest decimals of their doubles (a Parquet bill, or asked for). */
@@ -208,6 +232,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         }
         b.parquet(pq);
         b.doubleAmounts(bool(o, "double-amounts", false));
+        boolean split = bool(o, "split-cost-allocation", false);
+        b.splitCostAllocation(split);
+        MonthSpec plain = builder().build();
+        if (o.containsKey("ecs-tag-share")) {
+            b.ecsTagShare(shareOpt(o, "ecs-tag-share", split, plain.ecsTagShare()));
+        }
+        if (o.containsKey("unrecorded-task-share")) {
+            b.unrecordedTaskShare(shareOpt(o, "unrecorded-task-share", split, plain.unrecordedTaskShare()));
+        }
         if (o.containsKey("duplicate-rate")) {
             ev = ev.withDuplicateRate(doubleOpt(o, "duplicate-rate"));
         }
@@ -264,6 +297,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         }
     }
 
+    /** A share of {@code split-cost-allocation}: other than its default, only with that option (it does nothing else). */
+    private static double shareOpt(Map<String, String> o, String key, boolean split, double byDefault) {
+        double v = doubleOpt(o, key);
+        if (!split && v != byDefault) {
+            throw new IllegalArgumentException("option " + key + " needs option split-cost-allocation");
+        }
+        return v;
+    }
+
     private static double doubleOpt(Map<String, String> o, String key) {
         try {
             return Double.parseDouble(o.get(key));
@@ -275,7 +317,8 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
     /** Mutable builder; defaults: 2017-02, DBR, uncompressed, seed 1, 10 000 rows, automatic entity counts,
      *  20% Fargate, final, tag key {@code product_area}, clean events, no malformed rows, and a bill as regular
      *  as it gets (resource ids, no NULL cells, 10 decimal places at most, no rows of other periods), no
-     *  amortization data. */
+     *  amortization data, no split cost allocation data (with it: ECS tags on half the tasks, 5% of the EC2
+     *  tasks without events). */
     public static final class Builder {
         private YearMonth period = YearMonth.of(2017, 2);
         private BillFormat format = BillFormat.DBR;
@@ -298,6 +341,9 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         private boolean commitments;
         private ParquetOptions parquet = ParquetOptions.defaults();
         private boolean doubleAmounts;
+        private boolean splitCostAllocation;
+        private double ecsTagShare = 0.5;
+        private double unrecordedTaskShare = 0.05;
 
         private Builder() {
         }
@@ -323,11 +369,15 @@ public record MonthSpec(YearMonth period, BillFormat format, Compression compres
         public Builder commitments(boolean v) { this.commitments = v; return this; }
         public Builder parquet(ParquetOptions v) { this.parquet = v; return this; }
         public Builder doubleAmounts(boolean v) { this.doubleAmounts = v; return this; }
+        public Builder splitCostAllocation(boolean v) { this.splitCostAllocation = v; return this; }
+        public Builder ecsTagShare(double v) { this.ecsTagShare = v; return this; }
+        public Builder unrecordedTaskShare(double v) { this.unrecordedTaskShare = v; return this; }
 
         public MonthSpec build() {
             return new MonthSpec(period, format, compression, seed, targetRows, instances, services, clusters,
                     volumes, fargateShare, estimated, tagKey, events, malformedRows, noResourceIds, focusNulls,
-                    extraDecimals, strayPeriodRows, commitments, parquet, doubleAmounts);
+                    extraDecimals, strayPeriodRows, commitments, parquet, doubleAmounts, splitCostAllocation,
+                    ecsTagShare, unrecordedTaskShare);
         }
     }
 }

@@ -33,9 +33,12 @@ final class MonthSummary {
     private final StrayRows strayRows;
     /** {@code commitments}, or null. */
     private final Commitments commitments;
+    /** {@code split-cost-allocation}, or null. */
+    private final SplitCostAllocation split;
 
     MonthSummary(Month month, BillLedger ledger, TaskLifecycle tasks, ExtraDecimals extraDecimals,
-                 StrayRows strayRows, Commitments commitments) {
+                 StrayRows strayRows, Commitments commitments, SplitCostAllocation split) {
+        this.split = split;
         this.month = month;
         this.spec = month.spec;
         this.clusters = month.clusters;
@@ -127,6 +130,8 @@ final class MonthSummary {
                         tasks.failedTasks, tasks.tasks - tasks.stoppedTasks),
                 extraDecimals == null ? 0 : extraDecimals.rounded(),
                 extraDecimals == null ? BigDecimal.ZERO : extraDecimals.difference(),
-                strayRows.rows(), strayRows.periods(), upfrontName, amortized());
+                strayRows.rows(), strayRows.periods(), upfrontName, amortized(), split == null ? null
+                        : new Manifest.SplitLineItems(ledger.splitLineItems, ledger.splitLineItemsTagged, split.tasks,
+                        split.unrecordedTasks));
     }
 }

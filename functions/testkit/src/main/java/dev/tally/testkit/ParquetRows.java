@@ -49,6 +49,10 @@ final class ParquetRows implements Closeable {
             "savings_plan_amortized_upfront_commitment_for_billing_period",
             "savings_plan_recurring_commitment_for_billing_period", "savings_plan_savings_plan_effective_cost",
             "savings_plan_total_commitment_to_date", "savings_plan_used_commitment",
+            "split_line_item_actual_usage", "split_line_item_public_on_demand_split_cost",
+            "split_line_item_public_on_demand_unused_cost", "split_line_item_reserved_usage",
+            "split_line_item_split_cost", "split_line_item_split_usage", "split_line_item_split_usage_ratio",
+            "split_line_item_unused_cost",
             // FOCUS
             "BilledCost", "ConsumedQuantity", "ContractedCost", "EffectiveCost", "ListCost", "ListUnitPrice",
             "PricingQuantity");

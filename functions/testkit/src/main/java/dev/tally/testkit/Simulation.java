@@ -42,6 +42,9 @@ final class Simulation {
     private final SplittableRandom commitmentsRng;
     /** {@code commitments} (planned with the fleet), or null. */
     private Commitments commitments;
+    private final SplittableRandom splitRng;
+    /** {@code split-cost-allocation} (after planning), or null. */
+    private SplitCostAllocation split;
 
     private final EventQueue events;
     private final BillLedger ledger;
@@ -64,6 +67,7 @@ final class Simulation {
         SplittableRandom extraDecimalsRng = master.split();
         SplittableRandom strayRng = master.split();
         commitmentsRng = master.split();
+        splitRng = master.split();
         extraDecimals = spec.extraDecimals() ? new ExtraDecimals(extraDecimalsRng, spec.amountsAsDoubles()) : null;
         strayRows = new StrayRows(spec.strayPeriodRows(), times, strayRng);
         events = new EventQueue(month, eventRng, noiseRng);
@@ -73,7 +77,7 @@ final class Simulation {
     Manifest run(Path outDir) throws IOException {
         Files.createDirectories(outDir);
         plan();
-        TaskLifecycle lives = new TaskLifecycle(month, events, taskRng);
+        TaskLifecycle lives = new TaskLifecycle(month, events, taskRng, split);
         String billName = spec.billFileName();
         String eventsName = spec.events().fileName();
         Path billPath = outDir.resolve(billName);
@@ -90,7 +94,7 @@ final class Simulation {
                         : Outputs.open(billPath, spec.compression(), spec.billEntryName(), times.period.atDay(1)
                                 .atStartOfDay().plusMonths(1).plusHours(6)), times, spec.tagKey(), month.payer,
                 rowRng.split(), spec.noResourceIds(), spec.focusNulls(), spec.commitments(),
-                parquet ? new ParquetRows(billPath, spec.parquet(), spec.focusNulls()) : null);
+                spec.splitCostAllocation(), parquet ? new ParquetRows(billPath, spec.parquet(), spec.focusNulls()) : null);
              EventSink s = new EventSink(Outputs.open(eventsPath, spec.events().gzip() ? Compression.GZIP
                      : Compression.NONE, null, null), spec.events(), dupRng, shuffleRng, malformedEventRng)) {
             ledger.open(b);
@@ -103,7 +107,7 @@ final class Simulation {
             upfrontName = Commitments.UPFRONT_FILE;
             commitments.writeUpfrontLedger(outDir.resolve(upfrontName));
         }
-        MonthSummary summary = new MonthSummary(month, ledger, lives, extraDecimals, strayRows, commitments);
+        MonthSummary summary = new MonthSummary(month, ledger, lives, extraDecimals, strayRows, commitments, split);
         summary.writeAreas(outDir.resolve("areas.json"));
         Manifest m = summary.manifest(billName, eventsName, upfrontName, sink);
         Files.writeString(outDir.resolve(Manifest.FILE_NAME), m.toJson());
@@ -114,6 +118,7 @@ final class Simulation {
         new MonthPlanner(month, events, planRng, noiseRng).plan();
         ledger.placeMalformed(spec.malformedRows(), month.estimatedRows);
         commitments = spec.commitments() ? new Commitments(month, ledger, commitmentsRng) : null;
+        split = spec.splitCostAllocation() ? new SplitCostAllocation(month, ledger, splitRng) : null;
         // malformed event lines at random instants
         for (int i = 0; i < spec.events().malformedEvents(); i++) {
             events.push(uniform(malformedEventRng, month.start - DAY, month.end - MINUTE), EVENT_MALFORMED, null, null,
@@ -122,7 +127,7 @@ final class Simulation {
     }
 
     private void simulate(TaskScheduler tasks, TaskLifecycle lives) throws IOException {
-        UsageRows usage = new UsageRows(month, lives, ledger, rowRng, commitments);
+        UsageRows usage = new UsageRows(month, lives, ledger, rowRng, commitments, split);
         ChargeRows charges = new ChargeRows(month, ledger, extraDecimals, commitments);
         ledger.writeHeader();
         tasks.startInitialTasks();

@@ -28,12 +28,17 @@ final class TaskLifecycle {
     /** Per hour of the month, the tasks planned to stop in it (stops are scheduled when their hour comes). */
     private final List<Model.Task>[] stopBuckets;
     private final List<Model.Task> fargateActive = new ArrayList<>();
+    /** {@code split-cost-allocation}, or null. */
+    private final SplitCostAllocation split;
+    /** Tasks with events (those of {@code unrecorded-task-share} are not counted). */
     long tasks;
     long fargateTasks;
     long failedTasks;
     long stoppedTasks;
 
-    TaskLifecycle(Month month, EventQueue events, SplittableRandom taskRng) {
+    /** @param split {@code split-cost-allocation}, or null */
+    TaskLifecycle(Month month, EventQueue events, SplittableRandom taskRng, SplitCostAllocation split) {
+        this.split = split;
         this.times = month.times;
         this.start = month.start;
         this.end = month.end;
@@ -129,7 +134,12 @@ final class TaskLifecycle {
             t.mac = Ids.hex(r, 2) + ":" + Ids.hex(r, 2) + ":" + Ids.hex(r, 2) + ":" + Ids.hex(r, 2) + ":"
                     + Ids.hex(r, 2) + ":" + Ids.hex(r, 2);
         }
-        tasks++;
+        if (split != null && host != null && !failed) {
+            split.placed(t); // before its first event: it may be one whose events are not written
+        }
+        if (!t.unrecorded) {
+            tasks++;
+        }
         if (s.fargate) {
             fargateTasks++;
         }
@@ -208,7 +218,9 @@ final class TaskLifecycle {
         t.stopScheduled = true;
         t.stopping = stopping;
         t.stopped = stopped;
-        stoppedTasks++;
+        if (!t.unrecorded) {
+            stoppedTasks++;
+        }
         if (t.host != null) {
             t.host.activeTasks--;
         }

@@ -26,9 +26,13 @@ final class UsageRows {
     private final SplittableRandom rowRng;
     /** {@code commitments}, or null. */
     private final Commitments commitments;
+    /** {@code split-cost-allocation}, or null. */
+    private final SplitCostAllocation split;
 
     /** After planning: the month's invoice ids are known. */
-    UsageRows(Month month, TaskLifecycle tasks, BillLedger ledger, SplittableRandom rowRng, Commitments commitments) {
+    UsageRows(Month month, TaskLifecycle tasks, BillLedger ledger, SplittableRandom rowRng, Commitments commitments,
+              SplitCostAllocation split) {
+        this.split = split;
         this.start = month.start;
         this.end = month.end;
         this.instances = month.instances;
@@ -57,7 +61,10 @@ final class UsageRows {
             long from = Math.max(hs, i.launch);
             long to = Math.min(he, i.terminate);
             if (to > from) {
-                instanceRow(i, h, hs, he, to - from);
+                instanceRow(i, h, hs, he, from, to);
+            }
+            if (split != null) {
+                split.flushSome();
             }
             if (dayStart && i.dataTransfer && Math.min(de, i.terminate) > Math.max(hs, i.launch)) {
                 BigDecimal gb = BigDecimal.valueOf(1 + rowRng.nextInt(20_000_000), 6);
@@ -89,6 +96,9 @@ final class UsageRows {
                     v.id, "Volume", v.tag, v.nameTag);
             row.invoiceId = invoiceMain;
             ledger.cost(row);
+        }
+        if (split != null) {
+            split.flushSome();
         }
         for (Model.Task t : tasks.fargateActive()) {
             long from = Math.max(hs, t.started);
@@ -148,14 +158,22 @@ final class UsageRows {
             row.invoiceId = invoiceMain;
             ledger.cost(row);
         }
+        if (split != null) {
+            split.flushAll();
+        }
     }
 
     private String instanceTag(Model.Instance i, long hs) {
         return i.tag != null && hs >= i.tagFrom ? i.tag : null;
     }
 
-    /** An instance-hour: reserved (by the instance's flag, or with {@code commitments} by a reservation) or not. */
-    private void instanceRow(Model.Instance i, int h, long hs, long he, long overlap) throws IOException {
+    /**
+     * An instance-hour in {@code [from, to)} (the hour, clipped to the instance's life): reserved (by the instance's
+     * flag, or with {@code commitments} by a reservation) or not; with {@code split-cost-allocation} also its tasks'
+     * split line items, of the amount a reader gets for the row (with {@code commitments}: its amortized amount).
+     */
+    private void instanceRow(Model.Instance i, int h, long hs, long he, long from, long to) throws IOException {
+        long overlap = to - from;
         BigDecimal qty = hoursQty(overlap);
         boolean reserved = commitments == null ? i.reserved : commitments.reserve(i, h, qty);
         BigDecimal rate = reserved ? BigDecimal.ZERO.setScale(Amounts.SCALE) : i.type.rate();
@@ -169,7 +187,17 @@ final class UsageRows {
             row.lineItemType = "DiscountedUsage";
         }
         row.invoiceId = invoiceMain;
-        if (commitments == null) {
+        if (split != null && i.hosted != null) {
+            boolean negated = commitments != null && commitments.prepare(row, i, h);
+            long booked = ledger.prebook(row);
+            long cost = commitments == null ? booked : ledger.amortized(row, booked);
+            split.instanceHour(i, from, to, qty, cost, Amounts.cost(i.type.rate(), qty));
+            if (commitments == null) {
+                ledger.cost(row);
+            } else {
+                commitments.finish(row, negated);
+            }
+        } else if (commitments == null) {
             ledger.cost(row);
         } else {
             commitments.write(row, i, h);

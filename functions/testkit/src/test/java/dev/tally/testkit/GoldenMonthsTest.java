@@ -108,7 +108,12 @@ class GoldenMonthsTest {
             Map.entry("format=cur2 commitments=", "8599ef04d6ccb8cf13f8cdec2ca25cc36fdccf1245cde56c4d528b957d852014"),
             Map.entry("format=cur2 commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2", "affa629fbff95154abf4395b06dda31d540b05f1cd4f9adf8f30f22fb3cdbcd8"),
             Map.entry("format=focus commitments=", "69cf63af565dee0d4472369a3fe8b90d3243355df0a54fdbdfd53dbe7157cbc1"),
-            Map.entry("format=focus commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2 focus-nulls=", "dfa7dbf9dc8ac47c7267ba5d4acff886c7eba5d0fc179dcd336983637604e1c0")
+            Map.entry("format=focus commitments= compression=gzip messy= extra-decimals= malformed-rows=3 stray-period-rows=2 focus-nulls=", "dfa7dbf9dc8ac47c7267ba5d4acff886c7eba5d0fc179dcd336983637604e1c0"),
+            // split cost allocation data (issue 14), recorded when it was added; every case above kept its bytes
+            Map.entry("format=cur split-cost-allocation=", "c74475c5cd850140d580ef5d8cb98192c9efa85e2118462cb4bdfa5a6f37c404"),
+            Map.entry("format=cur split-cost-allocation= commitments= compression=gzip messy= extra-decimals= malformed-rows=3 ecs-tag-share=0.3 unrecorded-task-share=0.1", "749c3610427af1c2cd993532f151c1f87a31b3b48bbd1c9dcb9879b9a5bf5d62"),
+            Map.entry("format=cur2 split-cost-allocation=", "0bb732e4744ee2a9ee8836c0e9397f4bcfcb1532de6515fc018723b69633f3e2"),
+            Map.entry("format=cur2 split-cost-allocation= commitments= compression=gzip messy= extra-decimals= malformed-rows=3 ecs-tag-share=0.3 unrecorded-task-share=0.1", "1e10726936dcfdb12f4f651ee7d4e263070912f6d299b0d98d1b1204e0d99bad")
     ));
 
     static Stream<Arguments> cases() {
@@ -134,6 +139,11 @@ class GoldenMonthsTest {
             cases.add("format=" + f + " commitments=");
             cases.add("format=" + f + " commitments= compression=gzip messy= extra-decimals= malformed-rows=3"
                     + " stray-period-rows=2" + (f.equals("focus") ? " focus-nulls=" : ""));
+        }
+        for (String f : List.of("cur", "cur2")) {
+            cases.add("format=" + f + " split-cost-allocation=");
+            cases.add("format=" + f + " split-cost-allocation= commitments= compression=gzip messy= extra-decimals="
+                    + " malformed-rows=3 ecs-tag-share=0.3 unrecorded-task-share=0.1");
         }
         return cases.stream().map(Arguments::of);
     }
