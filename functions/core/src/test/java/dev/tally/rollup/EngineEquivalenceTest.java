@@ -82,6 +82,41 @@ class EngineEquivalenceTest {
                 run(RollupRunner.Engine.REFERENCE, bill, events, areas, m.tagKey(), null));
     }
 
+    /** §9: months with split line items, in both modes (AWS's split decides rule 1 at the end of the read). */
+    @ParameterizedTest(name = "{0} {1} seed {2} {3}")
+    @CsvSource({
+        "CUR,   GZIP,    21, AWS,    false",
+        "CUR,   NONE,    22, EVENTS, true",
+        "CUR2,  NONE,    23, AWS,    true",
+        "CUR2,  GZIP,    24, EVENTS, false",
+        "CUR2,  PARQUET, 25, AWS,    false",
+    })
+    void shouldMatchTheReference_onMonthsWithSplitCostAllocationData(BillFormat format, Compression compression,
+                                                                     long seed, dev.tally.billing.EcsSplit split,
+                                                                     boolean commitments) throws IOException {
+        Manifest m = MonthGenerator.generate(MonthSpec.builder().format(format).compression(compression).seed(seed)
+                .targetRows(4_000).events(EventOptions.messy()).malformedRows(compression == Compression.PARQUET ? 0 : 2)
+                .commitments(commitments)
+                .splitCostAllocation(true).ecsTagShare(0.5).unrecordedTaskShare(0.1).build(), dir);
+        Path bill = dir.resolve(m.billFile());
+        Path events = dir.resolve(m.eventsFile());
+        Path areas = dir.resolve(m.areasFile());
+
+        Rollup fast = runSplit(RollupRunner.Engine.FAST, bill, events, areas, m.tagKey(), split);
+        Rollup reference = runSplit(RollupRunner.Engine.REFERENCE, bill, events, areas, m.tagKey(), split);
+
+        assertSame(fast, reference);
+        assertThat(fast.hasSplitLineItems()).isTrue();
+        assertThat(fast.ecsSplitComparison()).isNotEmpty();
+        assertThat(fast.summary().ecsSplit()).isEqualTo(split.id());
+    }
+
+    private static Rollup runSplit(RollupRunner.Engine engine, Path bill, Path events, Path areas, String tagKey,
+                                   dev.tally.billing.EcsSplit split) {
+        return new RollupRunner(CLOCK, engine).run(new RollupRunner.Request(dev.tally.billing.Bill.of(bill), events,
+                areas, tagKey, null, false, dev.tally.billing.CostBasis.UNBLENDED, null, split), bytes -> { });
+    }
+
     @Test
     void shouldMatchTheReference_onTheWorkedExampleAndTheDemoMonth() {
         Path example = RepoFiles.events("worked-example");

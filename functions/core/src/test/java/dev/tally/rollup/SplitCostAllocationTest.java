@@ -161,4 +161,62 @@ class SplitCostAllocationTest {
         assertThat(merged.ecsSplit()).isEqualTo(whole.ecsSplit());
         assertComparison(merged);
     }
+
+    /**
+     * A generated month, checked against a plain reading of its own CSV: under {@code aws}, AWS's split gives the
+     * services exactly the cost of the instance rows that have split line items within their window (and nothing
+     * of the others), and CPU-seconds give them exactly what rule 1 placed under {@code events}.
+     */
+    @Test
+    void shouldGiveTheServicesTheCostOfEveryHostRowWithSplitLineItems(@TempDir Path dir) throws IOException {
+        dev.tally.testkit.Manifest m = dev.tally.testkit.MonthGenerator.generate(dev.tally.testkit.MonthSpec.builder()
+                .format(dev.tally.testkit.BillFormat.CUR).compression(dev.tally.testkit.Compression.NONE).seed(31)
+                .targetRows(3_000).splitCostAllocation(true).ecsTagShare(0.5).unrecordedTaskShare(0.2).build(), dir);
+        Path bill = dir.resolve(m.billFile());
+        java.util.Map<String, List<long[]>> splitWindows = new java.util.HashMap<>();
+        List<String[]> hosts = new ArrayList<>();
+        try (var csv = de.siegmar.fastcsv.reader.CsvReader.builder().ofNamedCsvRecord(bill)) {
+            for (var row : csv) {
+                String parent = row.getField("splitLineItem/ParentResourceId");
+                long start = Instant.parse(row.getField("lineItem/UsageStartDate")).toEpochMilli();
+                long end = Instant.parse(row.getField("lineItem/UsageEndDate")).toEpochMilli();
+                if (!parent.isEmpty()) {
+                    splitWindows.computeIfAbsent(parent, p -> new ArrayList<>()).add(new long[] {start, end});
+                } else if (row.getField("lineItem/ResourceId").startsWith("i-")) {
+                    hosts.add(new String[] {row.getField("lineItem/ResourceId"), Long.toString(start),
+                        Long.toString(end), row.getField("lineItem/UnblendedCost")});
+                }
+            }
+        }
+        java.math.BigDecimal withSplit = java.math.BigDecimal.ZERO;
+        for (String[] host : hosts) {
+            long start = Long.parseLong(host[1]);
+            long end = Long.parseLong(host[2]);
+            if (splitWindows.getOrDefault(host[0], List.of()).stream().anyMatch(w -> w[0] >= start && w[1] <= end)) {
+                withSplit = withSplit.add(new java.math.BigDecimal(host[3]));
+            }
+        }
+        Path events = dir.resolve(m.eventsFile());
+        Path areas = dir.resolve(m.areasFile());
+        Rollup aws = runFile(bill, events, areas, m.tagKey(), EcsSplit.AWS);
+        Rollup byEvents = runFile(bill, events, areas, m.tagKey(), EcsSplit.EVENTS);
+
+        assertThat(withSplit.signum()).isPositive();
+        assertThat(sum(aws.ecsSplitComparison(), Rollup.EcsSplitRow::awsCost)).isEqualByComparingTo(withSplit);
+        assertThat(byEvents.ecsSplitComparison()).isEqualTo(aws.ecsSplitComparison());
+        assertThat(aws.ecsSplitComparison()).anyMatch(r -> r.service().equals("(unknown)"))
+                .anyMatch(r -> r.difference().signum() != 0);
+        assertThat(aws.summary().totalCost()).isEqualByComparingTo(byEvents.summary().totalCost());
+        assertThat(aws.productAreaCosts()).isNotEqualTo(byEvents.productAreaCosts());
+    }
+
+    private static Rollup runFile(Path bill, Path events, Path areas, String tagKey, EcsSplit split) {
+        return new RollupRunner(CLOCK).run(new RollupRunner.Request(Bill.of(bill), events, areas, tagKey, null, false,
+                CostBasis.UNBLENDED, null, split), bytes -> { });
+    }
+
+    private static java.math.BigDecimal sum(List<Rollup.EcsSplitRow> rows,
+                                            java.util.function.Function<Rollup.EcsSplitRow, java.math.BigDecimal> f) {
+        return rows.stream().map(f).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+    }
 }
