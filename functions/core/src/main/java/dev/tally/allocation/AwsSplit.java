@@ -816,13 +816,20 @@ final class AwsSplit {
         Map<Integer, BigDecimal> bigs;
         int count;
 
+        /** How far back {@link #add} looks for an entry of the same window and service to add to. */
+        private static final int NEAR = 16;
+
         void add(long s, long e, int svc, long u, BigDecimal big) {
-            if (big == null && count > 0 && start[count - 1] == s && end[count - 1] == e
-                    && service[count - 1] == svc && (bigs == null || !bigs.containsKey(count - 1))) {
-                long sum = units[count - 1] + u;
-                if (((units[count - 1] ^ sum) & (u ^ sum)) >= 0) {
-                    units[count - 1] = sum;
-                    return;
+            // an instance's split line items of one window mostly come together: add to that window's entry of
+            // the service among the last few, so a month keeps about one entry per instance-hour and service
+            for (int k = count - 1; big == null && k >= 0 && k >= count - NEAR && start[k] == s && end[k] == e; k--) {
+                if (service[k] == svc && (bigs == null || !bigs.containsKey(k))) {
+                    long sum = units[k] + u;
+                    if (((units[k] ^ sum) & (u ^ sum)) >= 0) {
+                        units[k] = sum;
+                        return;
+                    }
+                    break;
                 }
             }
             if (count == start.length) {
