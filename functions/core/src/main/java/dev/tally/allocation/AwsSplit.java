@@ -51,20 +51,16 @@ final class AwsSplit {
     private final List<ServiceKey> services = new ArrayList<>();
     private final Map<ServiceKey, Integer> serviceIds = new HashMap<>();
 
-    // the split line items' weights, per instance (by name id)
-    private Weights[] weights = new Weights[64];
+    // the split line items' weights: per instance the window being read (adjacent equal keys summed), the rest
+    // in a log of (instance << 32 | service, start, end, units, 0); weights too large for a long by log index
+    private Pending[] pending = new Pending[64];
+    private final SpillLog weightLog = new SpillLog(5);
+    private final Map<Long, BigDecimal> bigWeights = new HashMap<>();
 
-    // the waiting rows
-    private int rows;
-    private int[] product = new int[1024];
-    private int[] instance = new int[1024];
-    private int[] tag = new int[1024];
-    private long[] from = new long[1024];
-    private long[] to = new long[1024];
-    private long[] amount = new long[1024];
-    private byte[] kind = new byte[1024];
-    /** Amounts that do not fit a long, by row ({@link ScaledMoney#NOT_FAST} in {@link #amount}). */
-    private final Map<Integer, BigDecimal> bigAmounts = new HashMap<>();
+    // the waiting rows: a log of (kind << 32 | product, instance << 32 | tag, from, to, amount); amounts that do not
+    // fit a long ({@link ScaledMoney#NOT_FAST} in the log) by row
+    private final SpillLog hostRows = new SpillLog(5);
+    private final Map<Long, BigDecimal> bigAmounts = new HashMap<>();
 
     /** Whether an instance's rows wait here (see the class comment). */
     boolean keepsHostRows() {
@@ -129,14 +125,71 @@ final class AwsSplit {
     }
 
     private void addWeight(int parent, long start, long end, int service, long units, BigDecimal bigUnits) {
-        if (parent >= weights.length) {
-            weights = Arrays.copyOf(weights, Math.max(parent + 1, weights.length * 2));
+        if (bigUnits != null) {
+            bigWeights.put(weightLog.size(), bigUnits);
+            weightLog.append(key(parent, service), start, end, 0, 0);
+            return;
         }
-        Weights w = weights[parent];
-        if (w == null) {
-            w = weights[parent] = new Weights();
+        if (parent >= pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(parent + 1, pending.length * 2));
         }
-        w.add(start, end, service, units, bigUnits);
+        Pending p = pending[parent];
+        if (p == null) {
+            p = pending[parent] = new Pending();
+        }
+        if (p.count > 0 && (p.start != start || p.end != end)) {
+            flush(parent, p);
+        }
+        p.start = start;
+        p.end = end;
+        p.add(service, units);
+        if (p.count == Pending.SIZE) {
+            flush(parent, p);
+        }
+    }
+
+    private void flush(int parent, Pending p) {
+        for (int i = 0; i < p.count; i++) {
+            weightLog.append(key(parent, p.service[i]), p.start, p.end, p.units[i], 0);
+        }
+        p.count = 0;
+    }
+
+    private void flushPending() {
+        for (int i = 0; i < pending.length; i++) {
+            if (pending[i] != null && pending[i].count > 0) {
+                flush(i, pending[i]);
+            }
+        }
+    }
+
+    private static long key(int high, int low) {
+        return ((long) high << 32) | (low & 0xFFFF_FFFFL);
+    }
+
+    /** One instance's weights of the window being read, by service (a handful: the services on the instance). */
+    private static final class Pending {
+        static final int SIZE = 16;
+        final int[] service = new int[SIZE];
+        final long[] units = new long[SIZE];
+        int count;
+        long start;
+        long end;
+
+        void add(int svc, long u) {
+            for (int i = 0; i < count; i++) {
+                if (service[i] == svc) {
+                    long sum = units[i] + u;
+                    if (((units[i] ^ sum) & (u ^ sum)) >= 0) {
+                        units[i] = sum;
+                        return;
+                    }
+                }
+            }
+            service[count] = svc;
+            units[count] = u;
+            count++;
+        }
     }
 
     /** An instance's own cost row (ids from {@link #name}; {@code tagId} {@link #NONE} when it has none). */
@@ -155,29 +208,11 @@ final class AwsSplit {
 
     private void append(byte rowKind, int productId, int instanceId, int tagId, long start, long end, long units,
                         BigDecimal bigUnits) {
-        if (rows == kind.length) {
-            int size = rows * 2;
-            product = Arrays.copyOf(product, size);
-            instance = Arrays.copyOf(instance, size);
-            tag = Arrays.copyOf(tag, size);
-            from = Arrays.copyOf(from, size);
-            to = Arrays.copyOf(to, size);
-            amount = Arrays.copyOf(amount, size);
-            kind = Arrays.copyOf(kind, size);
-        }
-        product[rows] = productId;
-        instance[rows] = instanceId;
-        tag[rows] = tagId;
-        from[rows] = start;
-        to[rows] = end;
-        kind[rows] = rowKind;
         if (bigUnits != null) {
-            amount[rows] = ScaledMoney.NOT_FAST;
-            bigAmounts.put(rows, bigUnits);
-        } else {
-            amount[rows] = units;
+            bigAmounts.put(hostRows.size(), bigUnits);
+            units = ScaledMoney.NOT_FAST;
         }
-        rows++;
+        hostRows.append(key(rowKind, productId), key(instanceId, tagId), start, end, units);
     }
 
     /** Adds what a later part of the same bill kept (its ids mapped to this one's). */
@@ -195,27 +230,40 @@ final class AwsSplit {
         for (int i = 0; i < serviceMap.length; i++) {
             serviceMap[i] = service(later.services.get(i));
         }
-        for (int i = 0; i < later.weights.length; i++) {
-            Weights w = later.weights[i];
-            for (int e = 0; w != null && e < w.count; e++) {
-                addWeight(nameMap[i], w.start[e], w.end[e], serviceMap[w.service[e]], w.units[e], w.big(e));
-            }
-        }
-        for (int r = 0; r < later.rows; r++) {
-            append(later.kind[r], nameMap[later.product[r]], nameMap[later.instance[r]],
-                    later.tag[r] == NONE ? NONE : nameMap[later.tag[r]], later.from[r], later.to[r], later.amount[r],
-                    later.bigAmounts.get(r));
-        }
+        later.flushPending();
+        later.weightLog.forEach((index, w) -> addWeight(nameMap[high(w[0])], w[1], w[2], serviceMap[low(w[0])], w[3],
+                later.bigWeights.get(index)));
+        later.hostRows.forEach((index, r) -> {
+            int tagId = low(r[1]);
+            append((byte) high(r[0]), nameMap[low(r[0])], nameMap[high(r[1])], tagId == NONE ? NONE : nameMap[tagId],
+                    r[2], r[3], r[4], later.bigAmounts.get(index));
+        });
+        later.release();
+    }
+
+    private static int high(long key) {
+        return (int) (key >>> 32);
+    }
+
+    private static int low(long key) {
+        return (int) key;
+    }
+
+    /** Deletes the logs' files (a split that has been resolved, absorbed or written is not read again). */
+    void release() {
+        weightLog.close();
+        hostRows.close();
     }
 
     /** Whether rows wait to be placed by rule 1, which needs the period's history. */
     boolean waitsForHistory() {
-        return rows > 0;
+        return hostRows.size() > 0;
     }
 
     // ---- the encoding of a part (PartialAllocationCodec) ----------------------------------------------
 
     void write(JsonGenerator out) throws IOException {
+        flushPending();
         out.writeStartObject();
         out.writeStringField("mode", mode.id());
         out.writeBooleanField("columns", columns);
@@ -233,56 +281,39 @@ final class AwsSplit {
             out.writeEndArray();
         }
         out.writeEndArray();
-        out.writeArrayFieldStart("weights");
-        for (int i = 0; i < weights.length; i++) {
-            Weights w = weights[i];
-            if (w == null) {
-                continue;
-            }
-            out.writeStartObject();
-            out.writeNumberField("instance", i);
-            longs(out, "start", w.start, w.count);
-            longs(out, "end", w.end, w.count);
-            out.writeFieldName("service");
-            out.writeArray(w.service, 0, w.count);
-            longs(out, "units", w.units, w.count);
-            bigs(out, w.bigs);
-            out.writeEndObject();
-        }
-        out.writeEndArray();
-        out.writeFieldName("kind");
-        int[] kinds = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            kinds[r] = kind[r];
-        }
-        out.writeArray(kinds, 0, rows);
-        out.writeFieldName("product");
-        out.writeArray(product, 0, rows);
-        out.writeFieldName("instance");
-        out.writeArray(instance, 0, rows);
-        out.writeFieldName("tag");
-        out.writeArray(tag, 0, rows);
-        longs(out, "from", from, rows);
-        longs(out, "to", to, rows);
-        longs(out, "amount", amount, rows);
-        bigs(out, bigAmounts);
+        records(out, "weights", weightLog, 4);
+        bigs(out, "bigWeights", bigWeights);
+        records(out, "rows", hostRows, 5);
+        bigs(out, "bigAmounts", bigAmounts);
         out.writeEndObject();
     }
 
-    private static void longs(JsonGenerator out, String field, long[] values, int count) throws IOException {
-        out.writeFieldName(field);
-        out.writeArray(values, 0, count);
+    /** A log's records, each an array of its first {@code width} longs. */
+    private static void records(JsonGenerator out, String field, SpillLog log, int width) throws IOException {
+        out.writeArrayFieldStart(field);
+        IOException[] failure = new IOException[1];
+        log.forEach((index, record) -> {
+            if (failure[0] == null) {
+                try {
+                    out.writeArray(record, 0, width);
+                } catch (IOException e) {
+                    failure[0] = e;
+                }
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        out.writeEndArray();
     }
 
-    private static void bigs(JsonGenerator out, Map<Integer, BigDecimal> bigs) throws IOException {
-        out.writeArrayFieldStart("big");
-        if (bigs != null) {
-            for (Map.Entry<Integer, BigDecimal> e : new TreeMap<>(bigs).entrySet()) {
-                out.writeStartArray();
-                out.writeString(e.getKey().toString());
-                out.writeString(e.getValue().toString());
-                out.writeEndArray();
-            }
+    private static void bigs(JsonGenerator out, String field, Map<Long, BigDecimal> bigs) throws IOException {
+        out.writeArrayFieldStart(field);
+        for (Map.Entry<Long, BigDecimal> e : new TreeMap<>(bigs).entrySet()) {
+            out.writeStartArray();
+            out.writeString(e.getKey().toString());
+            out.writeString(e.getValue().toString());
+            out.writeEndArray();
         }
         out.writeEndArray();
     }
@@ -302,58 +333,41 @@ final class AwsSplit {
         for (List<String> key : PartialAllocationCodec.entries(in, "services", 2)) {
             service(new ServiceKey(key.get(0), key.get(1)));
         }
+        long[] record = new long[5];
         PartialAllocationCodec.field(in, "weights");
         PartialAllocationCodec.expect(in.nextToken(), JsonToken.START_ARRAY, in);
-        while (in.nextToken() == JsonToken.START_OBJECT) {
-            PartialAllocationCodec.field(in, "instance");
-            PartialAllocationCodec.expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT, in);
-            int id = in.getIntValue();
-            long[] start = longs(in, "start");
-            long[] end = longs(in, "end");
-            long[] service = longs(in, "service");
-            long[] units = longs(in, "units");
-            Map<Integer, BigDecimal> big = readBigs(in);
-            for (int e = 0; e < start.length; e++) {
-                addWeight(id, start[e], end[e], (int) service[e], units[e], big.get(e));
-            }
-            PartialAllocationCodec.expect(in.nextToken(), JsonToken.END_OBJECT, in);
+        while (record(in, record, 4)) {
+            weightLog.append(record[0], record[1], record[2], record[3], 0);
         }
-        long[] kinds = longs(in, "kind");
-        long[] products = longs(in, "product");
-        long[] instances = longs(in, "instance");
-        long[] tags = longs(in, "tag");
-        long[] starts = longs(in, "from");
-        long[] ends = longs(in, "to");
-        long[] amounts = longs(in, "amount");
-        Map<Integer, BigDecimal> big = readBigs(in);
-        for (int r = 0; r < kinds.length; r++) {
-            append((byte) kinds[r], (int) products[r], (int) instances[r], (int) tags[r], starts[r], ends[r],
-                    amounts[r], big.get(r));
+        readBigs(in, "bigWeights", bigWeights);
+        PartialAllocationCodec.field(in, "rows");
+        PartialAllocationCodec.expect(in.nextToken(), JsonToken.START_ARRAY, in);
+        while (record(in, record, 5)) {
+            hostRows.append(record[0], record[1], record[2], record[3], record[4]);
         }
+        readBigs(in, "bigAmounts", bigAmounts);
         PartialAllocationCodec.expect(in.nextToken(), JsonToken.END_OBJECT, in);
     }
 
-    private static long[] longs(JsonParser in, String field) throws IOException {
-        PartialAllocationCodec.field(in, field);
-        PartialAllocationCodec.expect(in.nextToken(), JsonToken.START_ARRAY, in);
-        long[] values = new long[64];
-        int n = 0;
-        while (in.nextToken() == JsonToken.VALUE_NUMBER_INT) {
-            if (n == values.length) {
-                values = Arrays.copyOf(values, n * 2);
-            }
-            values[n++] = in.getLongValue();
+    /** The next record of an array of records, or false at the array's end. */
+    private static boolean record(JsonParser in, long[] record, int width) throws IOException {
+        JsonToken token = in.nextToken();
+        if (token == JsonToken.END_ARRAY) {
+            return false;
         }
-        PartialAllocationCodec.expect(in.currentToken(), JsonToken.END_ARRAY, in);
-        return Arrays.copyOf(values, n);
+        PartialAllocationCodec.expect(token, JsonToken.START_ARRAY, in);
+        for (int i = 0; i < width; i++) {
+            PartialAllocationCodec.expect(in.nextToken(), JsonToken.VALUE_NUMBER_INT, in);
+            record[i] = in.getLongValue();
+        }
+        PartialAllocationCodec.expect(in.nextToken(), JsonToken.END_ARRAY, in);
+        return true;
     }
 
-    private static Map<Integer, BigDecimal> readBigs(JsonParser in) throws IOException {
-        Map<Integer, BigDecimal> big = new HashMap<>();
-        for (List<String> e : PartialAllocationCodec.entries(in, "big", 2)) {
-            big.put(Integer.parseInt(e.get(0)), new BigDecimal(e.get(1)));
+    private static void readBigs(JsonParser in, String field, Map<Long, BigDecimal> into) throws IOException {
+        for (List<String> e : PartialAllocationCodec.entries(in, field, 2)) {
+            into.put(Long.parseLong(e.get(0)), new BigDecimal(e.get(1)));
         }
-        return big;
     }
 
     // ---- the end --------------------------------------------------------------------------------------
@@ -364,22 +378,33 @@ final class AwsSplit {
      * ledger places the parts waiting for an instance's tag.
      */
     EcsSplitComparison resolve(AllocationLedger ledger, PeriodIndex index, ProductAreaMap areas) {
-        if (rows == 0) {
-            return splitLineItems > 0 || mode == EcsSplit.AWS ? EcsSplitComparison.of(mode, splitLineItems, List.of())
-                    : null;
+        boolean compares = splitLineItems > 0 || mode == EcsSplit.AWS;
+        if (hostRows.size() == 0) {
+            release();
+            return compares ? EcsSplitComparison.of(mode, splitLineItems, List.of()) : null;
         }
         if (index == null) {
             throw new IllegalStateException("host rows wait for the history, but none was given to finish with");
         }
+        flushPending();
+        Weights[] weights = new Weights[names.size()];
+        weightLog.forEach((i, w) -> {
+            int instanceId = high(w[0]);
+            if (weights[instanceId] == null) {
+                weights[instanceId] = new Weights();
+            }
+            weights[instanceId].add(w[1], w[2], low(w[0]), w[3], bigWeights.get(i));
+        });
+        weightLog.close();
         for (Weights w : weights) {
             if (w != null) {
                 w.settle();
             }
         }
-        Resolution resolution = new Resolution(ledger, index, areas);
+        Resolution resolution = new Resolution(ledger, index, areas, weights);
         resolution.run();
-        rows = 0;
-        return splitLineItems > 0 || mode == EcsSplit.AWS ? resolution.comparison() : null;
+        release();
+        return compares ? resolution.comparison() : null;
     }
 
     /** One resolution: scratch space, caches and the sums it hands to the ledger. */
@@ -422,19 +447,32 @@ final class AwsSplit {
         private final boolean[] compared;
         private final long[] rules = new long[Allocator.Rule.values().length];
 
-        Resolution(AllocationLedger ledger, PeriodIndex index, ProductAreaMap areas) {
+        private final Weights[] weights;
+        // the row being placed
+        private byte curKind = -1;
+        private int curProduct;
+        private int curInstance;
+        private int curTag;
+        private long curAmount;
+        private BigDecimal curBig;
+
+        Resolution(AllocationLedger ledger, PeriodIndex index, ProductAreaMap areas, Weights[] weights) {
             this.ledger = ledger;
             this.index = index;
             this.areas = areas;
+            this.weights = weights;
             // the services of the CPU timelines join the list first, so the arrays below hold every service
-            for (int r = 0; r < rows; r++) {
-                if (kind[r] != WINDOW) {
-                    CpuTimeline timeline = index.timeline(names.get(instance[r]));
+            boolean[] seen = new boolean[names.size()];
+            hostRows.forEach((i, r) -> {
+                int instanceId = high(r[1]);
+                if (!seen[instanceId]) {
+                    seen[instanceId] = true;
+                    CpuTimeline timeline = index.timeline(names.get(instanceId));
                     if (timeline != null) {
                         timelineServices.computeIfAbsent(timeline, this::ids);
                     }
                 }
-            }
+            });
             int n = services.size();
             Integer[] byKey = new Integer[n];
             for (int s = 0; s < n; s++) {
@@ -473,22 +511,23 @@ final class AwsSplit {
         }
 
         void run() {
-            for (int r = 0; r < rows; r++) {
-                if (kind[r] == WINDOW) {
-                    continue;
+            hostRows.forEach((i, r) -> {
+                byte rowKind = (byte) high(r[0]);
+                if (rowKind == WINDOW) {
+                    window(r[2], r[3]);
+                    return;
                 }
+                placeCurrent();
+                curKind = rowKind;
+                curProduct = low(r[0]);
+                curInstance = high(r[1]);
+                curTag = low(r[1]);
+                curAmount = r[4];
+                curBig = curAmount == ScaledMoney.NOT_FAST ? bigAmounts.get(i) : null;
                 windows = 0;
-                window(from[r], to[r]);
-                for (int w = r + 1; w < rows && kind[w] == WINDOW; w++) {
-                    window(from[w], to[w]);
-                }
-                findWeights(instance[r]);
-                if (kind[r] == HOST) {
-                    host(r);
-                } else {
-                    volumePart(r);
-                }
-            }
+                window(r[2], r[3]);
+            });
+            placeCurrent();
             placedUnits.forEach((key, sum) -> placed.merge(new Allocator.ProductTarget(names.get(LongSums.high(key)),
                     targets.get(LongSums.low(key))), sum, BigDecimal::add));
             placed.forEach((key, sum) -> ledger.add(key.product(), key.target(), sum));
@@ -498,6 +537,20 @@ final class AwsSplit {
                     ledger.rowsByRule.merge(all[i], rules[i], Long::sum);
                 }
             }
+        }
+
+        /** Places the row read last, with all its windows. */
+        private void placeCurrent() {
+            if (curKind < 0) {
+                return;
+            }
+            findWeights(curInstance);
+            if (curKind == HOST) {
+                host();
+            } else {
+                volumePart();
+            }
+            curKind = -1;
         }
 
         private void window(long start, long end) {
@@ -511,15 +564,15 @@ final class AwsSplit {
         }
 
         /** An instance's own row: rule 1 by the mode's form (then the rest of §3), and both forms compared. */
-        private void host(int r) {
+        private void host() {
             boolean byAws = awsCount > 0;
             boolean byCpu = cpuCount > 0;
-            String productName = names.get(product[r]);
+            String productName = names.get(curProduct);
             if (byCpu) {
-                split(r, cpuTouched, cpuCount, cpuWeight, false, eventsUnits, eventsExtra);
+                split(cpuTouched, cpuCount, cpuWeight, false, eventsUnits, eventsExtra);
             }
             if (byAws) {
-                split(r, awsTouched, awsCount, awsWeight, awsBig, awsUnits, awsExtra);
+                split(awsTouched, awsCount, awsWeight, awsBig, awsUnits, awsExtra);
             }
             if (!allocates) {
                 return;
@@ -527,35 +580,35 @@ final class AwsSplit {
             if (byAws || byCpu) {
                 rules[Allocator.Rule.ECS_HOST.ordinal()]++;
                 if (byAws) {
-                    place(r, awsTouched, awsCount, awsWeight, awsBig);
+                    place(awsTouched, awsCount, awsWeight, awsBig);
                 } else {
-                    place(r, cpuTouched, cpuCount, cpuWeight, false);
+                    place(cpuTouched, cpuCount, cpuWeight, false);
                 }
-            } else if (tag[r] != NONE) {
+            } else if (curTag != NONE) {
                 rules[Allocator.Rule.OWN_TAG.ordinal()]++;
-                add(r, Target.area(names.get(tag[r])));
+                add(Target.area(names.get(curTag)));
             } else {
                 rules[Allocator.Rule.UNALLOCATED.ordinal()]++;
-                add(r, Target.UNALLOCATED_TARGET);
-                ledger.untagged.merge(new Allocator.ProductResource(productName, names.get(instance[r])),
-                        amountOf(r), BigDecimal::add);
+                add(Target.UNALLOCATED_TARGET);
+                ledger.untagged.merge(new Allocator.ProductResource(productName, names.get(curInstance)),
+                        amountOf(), BigDecimal::add);
             }
         }
 
         /** A volume's part for an instance (rule 4): rule 1 by the mode's form, else the instance's tag at the end. */
-        private void volumePart(int r) {
+        private void volumePart() {
             if (awsCount > 0) {
-                place(r, awsTouched, awsCount, awsWeight, awsBig);
+                place(awsTouched, awsCount, awsWeight, awsBig);
             } else if (cpuCount > 0) {
-                place(r, cpuTouched, cpuCount, cpuWeight, false);
+                place(cpuTouched, cpuCount, cpuWeight, false);
             } else {
-                ledger.awaitingInstanceTag.merge(new Allocator.ProductResource(names.get(product[r]),
-                        names.get(instance[r])), amountOf(r), BigDecimal::add);
+                ledger.awaitingInstanceTag.merge(new Allocator.ProductResource(names.get(curProduct),
+                        names.get(curInstance)), amountOf(), BigDecimal::add);
             }
         }
 
-        private BigDecimal amountOf(int r) {
-            return amount[r] == ScaledMoney.NOT_FAST ? bigAmounts.get(r) : ScaledMoney.toBigDecimal(amount[r]);
+        private BigDecimal amountOf() {
+            return curAmount == ScaledMoney.NOT_FAST ? curBig : ScaledMoney.toBigDecimal(curAmount);
         }
 
         private int target(Target t) {
@@ -565,18 +618,18 @@ final class AwsSplit {
             });
         }
 
-        private void add(int r, Target t) {
-            if (amount[r] == ScaledMoney.NOT_FAST) {
-                placed.merge(new Allocator.ProductTarget(names.get(product[r]), t), bigAmounts.get(r), BigDecimal::add);
+        private void add(Target t) {
+            if (curAmount == ScaledMoney.NOT_FAST) {
+                placed.merge(new Allocator.ProductTarget(names.get(curProduct), t), curBig, BigDecimal::add);
             } else {
-                placedUnits.add(LongSums.key(product[r], target(t)), amount[r]);
+                placedUnits.add(LongSums.key(curProduct, target(t)), curAmount);
             }
         }
 
         /** Splits row r over the touched services and adds the parts to a comparison column. */
-        private void split(int r, int[] touched, int count, long[] weight, boolean big, long[] units,
+        private void split(int[] touched, int count, long[] weight, boolean big, long[] units,
                            BigDecimal[] extra) {
-            forEachPart(r, touched, count, weight, big, (service, part, bigPart) -> {
+            forEachPart(touched, count, weight, big, (service, part, bigPart) -> {
                 compared[service] = true;
                 if (bigPart != null) {
                     extra[service] = extra[service] == null ? bigPart : extra[service].add(bigPart);
@@ -594,23 +647,23 @@ final class AwsSplit {
         }
 
         /** Splits row r over the touched services and places the parts on their targets. */
-        private void place(int r, int[] touched, int count, long[] weight, boolean big) {
-            forEachPart(r, touched, count, weight, big, (service, part, bigPart) -> {
+        private void place(int[] touched, int count, long[] weight, boolean big) {
+            forEachPart(touched, count, weight, big, (service, part, bigPart) -> {
                 if (bigPart != null) {
-                    placed.merge(new Allocator.ProductTarget(names.get(product[r]), serviceTargets[service]), bigPart,
+                    placed.merge(new Allocator.ProductTarget(names.get(curProduct), serviceTargets[service]), bigPart,
                             BigDecimal::add);
                 } else {
-                    placedUnits.add(LongSums.key(product[r], target(serviceTargets[service])), part);
+                    placedUnits.add(LongSums.key(curProduct, target(serviceTargets[service])), part);
                 }
             });
         }
 
-        private void forEachPart(int r, int[] touched, int count, long[] weight, boolean big, Part action) {
-            if (amount[r] != ScaledMoney.NOT_FAST && !big) {
+        private void forEachPart(int[] touched, int count, long[] weight, boolean big, Part action) {
+            if (curAmount != ScaledMoney.NOT_FAST && !big) {
                 for (int i = 0; i < count; i++) {
                     ordered[i] = weight[touched[i]];
                 }
-                ExactSplit.split(amount[r], ordered, count, parts);
+                ExactSplit.split(curAmount, ordered, count, parts);
                 for (int i = 0; i < count; i++) {
                     action.accept(touched[i], parts[i], null);
                 }
@@ -622,7 +675,7 @@ final class AwsSplit {
                 BigDecimal w = big && weight == awsWeight ? awsDecimal(s) : BigDecimal.valueOf(weight[s]);
                 byRank.put(rank[s], w);
             }
-            Map<Integer, BigDecimal> split = ExactSplit.split(amountOf(r), byRank);
+            Map<Integer, BigDecimal> split = ExactSplit.split(amountOf(), byRank);
             for (int i = 0; i < count; i++) {
                 action.accept(touched[i], 0, split.get(rank[touched[i]]));
             }

@@ -200,6 +200,17 @@ class SplitCostAllocationTest {
         Path areas = dir.resolve(m.areasFile());
         Rollup aws = runFile(bill, events, areas, m.tagKey(), EcsSplit.AWS);
         Rollup byEvents = runFile(bill, events, areas, m.tagKey(), EcsSplit.EVENTS);
+        // the same month with the waiting rows and weights written to disk after a few records
+        System.setProperty("tally.split-log.records", "8");
+        Rollup spilled;
+        try {
+            spilled = runFile(bill, events, areas, m.tagKey(), EcsSplit.AWS);
+        } finally {
+            System.clearProperty("tally.split-log.records");
+        }
+        assertThat(spilled.productAreaCosts()).isEqualTo(aws.productAreaCosts());
+        assertThat(spilled.serviceCosts()).isEqualTo(aws.serviceCosts());
+        assertThat(spilled.ecsSplitComparison()).isEqualTo(aws.ecsSplitComparison());
 
         assertThat(withSplit.signum()).isPositive();
         assertThat(sum(aws.ecsSplitComparison(), Rollup.EcsSplitRow::awsCost)).isEqualByComparingTo(withSplit);
