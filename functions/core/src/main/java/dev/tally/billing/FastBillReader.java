@@ -266,6 +266,7 @@ public final class FastBillReader {
                 return;
             }
             escaped = -1;
+            unescapedValid = false;
             if (!scanner.recordIsPlain()) {
                 // one escaped field the row does not read as bytes (a JSON tag map, say) keeps it fast
                 escaped = scanner.onlyEscapedField();
@@ -628,9 +629,18 @@ public final class FastBillReader {
         }
 
         private int unescapedLength;
+        /** Whether {@link #unescaped} holds this row's escaped field (the tag map is read for up to three keys). */
+        private boolean unescapedValid;
 
-        /** The CSV field's doubled quotes made single, in a buffer of our own ({@link #unescapedLength} long). */
+        /**
+         * The row's one escaped field with its doubled quotes made single, in a buffer of our own
+         * ({@link #unescapedLength} long); made once per row.
+         */
         private byte[] unescape(byte[] b, int from, int to) {
+            if (unescapedValid) {
+                return unescaped;
+            }
+            unescapedValid = true;
             int n = 0;
             if (unescaped.length < to - from) {
                 unescaped = new byte[Math.max(to - from, unescaped.length * 2)];
