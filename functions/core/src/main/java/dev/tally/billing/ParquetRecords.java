@@ -7,13 +7,15 @@ import org.apache.parquet.column.ColumnReader;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.Converter;
+import org.apache.parquet.io.api.GroupConverter;
+import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -240,8 +242,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             bytesRead += groups.get(groupIndex).getCompressedSize();
         }
         groupIndex++;
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
+        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new DictionaryConverters(projection), projection,
+                createdBy);
         for (Cell cell : cells) {
             cell.rowGroup(store);
         }
@@ -722,6 +724,48 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             }
             buffer[at++] = '"';
             return at;
+        }
+    }
+
+    /**
+     * Converters that are never given a value (the cells read the column readers themselves) but say they
+     * support dictionaries: only then does a {@link ColumnReader} on a dictionary page give
+     * {@link ColumnReader#getCurrentValueDictionaryID} (with any other converter it throws, and every value is
+     * decoded again from the dictionary, row by row).
+     */
+    private static final class DictionaryConverters extends GroupConverter {
+        private final Converter[] fields;
+
+        DictionaryConverters(GroupType type) {
+            fields = new Converter[type.getFieldCount()];
+            for (int i = 0; i < fields.length; i++) {
+                Type field = type.getType(i);
+                fields[i] = field.isPrimitive() ? new DictionaryIds() : new DictionaryConverters(field.asGroupType());
+            }
+        }
+
+        @Override
+        public Converter getConverter(int fieldIndex) {
+            return fields[fieldIndex];
+        }
+
+        @Override
+        public void start() {
+        }
+
+        @Override
+        public void end() {
+        }
+    }
+
+    private static final class DictionaryIds extends PrimitiveConverter {
+        @Override
+        public boolean hasDictionarySupport() {
+            return true;
+        }
+
+        @Override
+        public void setDictionary(org.apache.parquet.column.Dictionary dictionary) {
         }
     }
 
