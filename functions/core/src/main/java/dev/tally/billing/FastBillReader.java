@@ -289,7 +289,7 @@ public final class FastBillReader {
                     return;
                 }
             }
-            long amount = ScaledMoney.parse(b, scanner.start(layout.cost), scanner.end(layout.cost));
+            long amount = amount(b, layout.cost);
             BigDecimal asWritten = null;
             BigDecimal rounded = null;
             BigDecimal bigAmount = null;
@@ -325,7 +325,7 @@ public final class FastBillReader {
                     if (amortizedFrom == AmortizedCost.ZERO) {
                         amount = 0;
                     } else {
-                        amount = ScaledMoney.parse(b, scanner.start(amortizedFrom), scanner.end(amortizedFrom));
+                        amount = amount(b, amortizedFrom);
                         if (amount == ScaledMoney.NOT_FAST) {
                             String cell = scanner.text(amortizedFrom);
                             asWritten = cell.isBlank() ? Money.ZERO : BillScan.parseCost(cell);
@@ -353,6 +353,12 @@ public final class FastBillReader {
             } catch (MalformedRowException e) {
                 scan.malformed(line, e.getMessage());
             }
+        }
+
+        /** A field's amount as {@link ScaledMoney#parse} reads its bytes (a typed source gives it as it is). */
+        private long amount(byte[] b, int field) {
+            long typed = scanner.scaledAmount(field);
+            return typed != ScaledMoney.NOT_FAST ? typed : ScaledMoney.parse(b, scanner.start(field), scanner.end(field));
         }
 
         /**
@@ -464,11 +470,19 @@ public final class FastBillReader {
         }
 
         private long startMillis(byte[] b) throws MalformedRowException {
+            long typed = scanner.epochMillis(layout.usageStart);
+            if (typed != FastInstants.NOT_FAST) {
+                return typed;
+            }
             return starts.millis(b, scanner.start(layout.usageStart), scanner.end(layout.usageStart),
                     layout.usageStart, "usage start");
         }
 
         private long endMillis(byte[] b) throws MalformedRowException {
+            long typed = scanner.epochMillis(layout.usageEnd);
+            if (typed != FastInstants.NOT_FAST) {
+                return typed;
+            }
             return ends.millis(b, scanner.start(layout.usageEnd), scanner.end(layout.usageEnd),
                     layout.usageEnd, "usage end");
         }

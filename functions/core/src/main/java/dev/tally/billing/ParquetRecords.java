@@ -1,5 +1,6 @@
 package dev.tally.billing;
 
+import dev.tally.money.ScaledMoney;
 import dev.tally.money.ShortestDecimal;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
@@ -52,6 +53,8 @@ import java.util.List;
 final class ParquetRecords implements CsvRecords, AutoCloseable {
     private static final int JULIAN_EPOCH_DAY = 2_440_588;
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** No typed value: {@link ScaledMoney#NOT_FAST} and {@link FastInstants#NOT_FAST} alike. */
+    static final long NO_VALUE = Long.MIN_VALUE;
 
     private final String file;
     private final ParquetFileReader reader;
@@ -63,6 +66,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     private int[] end;
     /** The current row's dictionary id per field (text columns on dictionary pages), else -1. */
     private int[] ids;
+    /** The current row's typed value per field ({@link #scaledAmount}, {@link #epochMillis}), else {@link #NO_VALUE}. */
+    private long[] values;
     private byte[] buffer = new byte[4096];
     private long rowsLeft;
     private long line = 1;
@@ -80,6 +85,10 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         this.end = new int[header.size()];
         this.ids = new int[header.size()];
         java.util.Arrays.fill(ids, -1);
+        this.values = new long[header.size()];
+        java.util.Arrays.fill(values, NO_VALUE);
+        this.typedAmount = new boolean[header.size()];
+        this.typedInstant = new boolean[header.size()];
     }
 
     /**
@@ -123,6 +132,11 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             chosen.add(cell(column, type, keys));
             fields.add(type);
         }
+        for (Cell cell : chosen) {
+            typedAmount[cell.column] = cell instanceof DoubleCell;
+            typedInstant[cell.column] = cell instanceof TimestampCell || cell instanceof Int96Cell
+                    || (cell instanceof IntegerCell integer && integer.date);
+        }
         MessageType projection = new MessageType(schema.getName(), fields);
         reader.setRequestedSchema(projection);
         this.projection = projection;
@@ -130,6 +144,19 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     private MessageType projection;
+    /** Fields whose typed value is an amount ({@code DOUBLE}), and those whose typed value is an instant. */
+    private final boolean[] typedAmount;
+    private final boolean[] typedInstant;
+
+    /** Whether {@link #scaledAmount} can give the field's value (else it always gives {@link #NO_VALUE}). */
+    boolean hasTypedAmount(int field) {
+        return typedAmount[field];
+    }
+
+    /** Whether {@link #epochMillis} can give the field's value (else it always gives {@link #NO_VALUE}). */
+    boolean hasTypedInstant(int field) {
+        return typedInstant[field];
+    }
 
     private Cell cell(int column, Type type, String[] keys) {
         String name = type.getName();
@@ -228,6 +255,83 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     private int groupIndex;
+
+    /**
+     * Rows of cells decoded column by column (for {@link ParquetBatches}): row r's projected column k is
+     * {@code bytes[start[r × width + k], end[r × width + k])}, with its dictionary id and typed value beside it.
+     * A fill never spans row groups, so one {@link #generation} holds for all its rows.
+     */
+    static final class Rows {
+        final int capacity;
+        final int width;
+        byte[] bytes = new byte[1 << 20];
+        int rows;
+        final int[] start;
+        final int[] end;
+        final int[] ids;
+        final long[] values;
+        long firstLine;
+        int generation;
+
+        Rows(int capacity, int width) {
+            this.capacity = capacity;
+            this.width = width;
+            start = new int[capacity * width];
+            end = new int[capacity * width];
+            ids = new int[capacity * width];
+            values = new long[capacity * width];
+        }
+    }
+
+    /**
+     * Decodes the next rows, up to {@code into.capacity} and never past the row group, column by column
+     * straight into {@code into} (its cells are those {@link #next} would give, row by row). The row-at-a-time
+     * view ({@link #start}, {@link #text}, …) is not kept up to date by it.
+     *
+     * @return false at the end of the file
+     */
+    boolean fill(Rows into) throws IOException {
+        try {
+            while (rowsLeft == 0) {
+                if (!nextRowGroup()) {
+                    into.rows = 0;
+                    return false;
+                }
+            }
+            int n = (int) Math.min(rowsLeft, into.capacity);
+            byte[] own = buffer;
+            buffer = into.bytes; // the cells write here (ensure() may grow it)
+            int at = 0;
+            try {
+                for (int k = 0; k < cells.length; k++) {
+                    at = cells[k].writeColumn(n, into, k, at);
+                }
+            } finally {
+                into.bytes = buffer;
+                buffer = own;
+            }
+            into.rows = n;
+            into.firstLine = line + 1;
+            into.generation = groupIndex;
+            rowsLeft -= n;
+            line += n;
+            return true;
+        } catch (ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw new BillFileException(file, "Parquet data is corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The field's cost in 10<sup>-10</sup> units: what {@link ScaledMoney#parse} gives for its cell, or {@link #NO_VALUE}. */
+    @Override
+    public long scaledAmount(int field) {
+        return typedAmount[field] ? values[field] : NO_VALUE;
+    }
+
+    /** The field's instant in epoch millis: what {@link FastInstants#parse} gives for its cell, or {@link #NO_VALUE}. */
+    @Override
+    public long epochMillis(int field) {
+        return typedInstant[field] ? values[field] : NO_VALUE;
+    }
 
     private boolean nextRowGroup() throws IOException {
         if (projection == null) {
@@ -330,6 +434,23 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         abstract void rowGroup(ColumnReadStoreImpl store);
 
         abstract int write(int at);
+
+        /** Writes this column's cells of the next {@code n} rows into slot {@code k} of {@code into}'s rows. */
+        int writeColumn(int n, Rows into, int k, int at) {
+            int width = into.width;
+            int[] starts = into.start;
+            int[] ends = into.end;
+            int[] dictionaryIds = into.ids;
+            long[] typed = into.values;
+            for (int r = 0, i = k; r < n; r++, i += width) {
+                starts[i] = at;
+                at = write(at);
+                ends[i] = at;
+                dictionaryIds[i] = ids[column];
+                typed[i] = values[column];
+            }
+            return at;
+        }
     }
 
     /** A column with one value (or null) per row. */
@@ -360,6 +481,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 to = value(at);
                 reader.skip(); // no-op once read; consume() alone would leave an unread value in the stream
             } else {
+                values[column] = NO_VALUE;
                 nullValue();
             }
             reader.consume();
@@ -435,27 +557,76 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
     }
 
-    /** Costs: the shortest decimal, the last value's text kept (amounts repeat: 0, a rate's multiples). */
+    /**
+     * Costs: the shortest decimal, and its units when it has at most ten places ({@link #scaledAmount}: then
+     * exactly what its text parses to). Converted once per dictionary entry on dictionary pages, else once per
+     * run of equal values (amounts repeat: 0, a rate's multiples).
+     */
     private final class DoubleCell extends LeafCell {
         private long lastBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
         private final byte[] last = new byte[ShortestDecimal.MAX_TEXT];
         private int lastLength;
+        private long lastUnits;
+        private boolean dictionaryPages;
+        private byte[][] dictionaryText = new byte[64][];
+        private long[] dictionaryUnits = new long[64];
 
         DoubleCell(int column, String[] path) {
             super(column, path);
         }
 
         @Override
+        void newRowGroup() {
+            java.util.Arrays.fill(dictionaryText, null);
+            dictionaryPages = true;
+        }
+
+        @Override
         int value(int at) {
+            if (dictionaryPages) {
+                int id;
+                try {
+                    id = reader.getCurrentValueDictionaryID();
+                } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                    dictionaryPages = false; // a chunk that falls back to plain pages stays plain
+                    return plain(at);
+                }
+                if (id >= dictionaryText.length) {
+                    int size = Math.max(id + 1, dictionaryText.length * 2);
+                    dictionaryText = java.util.Arrays.copyOf(dictionaryText, size);
+                    dictionaryUnits = java.util.Arrays.copyOf(dictionaryUnits, size);
+                }
+                byte[] text = dictionaryText[id];
+                if (text == null) {
+                    double value = reader.getDouble();
+                    int n = ShortestDecimal.write(value, last, 0);
+                    dictionaryText[id] = text = java.util.Arrays.copyOf(last, n);
+                    dictionaryUnits[id] = units(value);
+                    lastBits = Double.doubleToRawLongBits(Double.NaN) ^ 1; // last[] now holds other text
+                }
+                values[column] = dictionaryUnits[id];
+                return put(text, at);
+            }
+            return plain(at);
+        }
+
+        private int plain(int at) {
             double value = reader.getDouble();
             long bits = Double.doubleToRawLongBits(value);
             if (bits != lastBits) {
                 lastLength = ShortestDecimal.write(value, last, 0);
+                lastUnits = units(value);
                 lastBits = bits;
             }
+            values[column] = lastUnits;
             ensure(at + lastLength);
             System.arraycopy(last, 0, buffer, at, lastLength);
             return at + lastLength;
+        }
+
+        /** The units {@link ShortestDecimal#write} wrote the text from (it has at most ten places), else none. */
+        private long units(double value) {
+            return Double.isFinite(value) ? ScaledMoney.fromDouble(value) : NO_VALUE;
         }
     }
 
@@ -484,9 +655,9 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     private final class IntegerCell extends LeafCell {
-        private final boolean date;
+        final boolean date;
         private final boolean int32;
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         IntegerCell(int column, String[] path, boolean date) {
             super(column, path);
@@ -529,7 +700,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     /** {@code TIMESTAMP} in {@code INT64}: {@code divisor} units to the millisecond. */
     private final class TimestampCell extends LeafCell {
         private final long divisor;
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         TimestampCell(int column, String[] path, long divisor) {
             super(column, path);
@@ -544,7 +715,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
 
     /** Older writers' (Spark, Hive, AWS's Athena) timestamps: 8 bytes nanos of the day, then the Julian day. */
     private final class Int96Cell extends LeafCell {
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         Int96Cell(int column, String[] path) {
             super(column, path);
@@ -565,9 +736,16 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
      * text kept: a column's times repeat row after row (one hour's usage).
      */
     private final class InstantText {
+        private final int column;
         private long last = Long.MIN_VALUE;
         private final byte[] text = new byte[40];
         private int length;
+        /** {@link #last}, or {@link #NO_VALUE} when its text is not of the form {@link FastInstants} reads. */
+        private long typed = NO_VALUE;
+
+        InstantText(int column) {
+            this.column = column;
+        }
 
         int write(long millis, int at) {
             if (millis != last) {
@@ -590,13 +768,16 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                     n = digits(ms % 1000, 3, n);
                     text[n++] = 'Z';
                     length = n;
+                    typed = millis;
                 } else {
+                    typed = NO_VALUE;
                     byte[] iso = Instant.ofEpochMilli(millis).toString().getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(iso, 0, text, 0, iso.length);
                     length = iso.length;
                 }
                 last = millis;
             }
+            values[column] = typed;
             ensure(at + length);
             System.arraycopy(text, 0, buffer, at, length);
             return at + length;
