@@ -524,7 +524,18 @@ public final class FastBillReader {
             if (layout.tagMap == BillLayout.ABSENT) {
                 return ByteInterner.EMPTY;
             }
-            return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+            int id = scanner.dictionaryId(layout.tagMap);
+            if (id < 0) {
+                return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+            }
+            // a columnar map cell with a dictionary id: the same id, the same text, so the same tag
+            int generation = scanner.dictionaryGeneration();
+            int known = dictionaryInterns.known(layout.tagMap, id, generation);
+            if (known < 0) {
+                known = tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+                dictionaryInterns.remember(layout.tagMap, id, generation, known);
+            }
+            return known;
         }
 
         /** The tag in a JSON map column (kept out of {@link #tag} so the row path stays small). */
@@ -629,6 +640,25 @@ public final class FastBillReader {
         private int[][] generations = new int[0][];
 
         int get(int field, int id, int generation, ByteInterner interner, byte[] b, int from, int to) {
+            int known = known(field, id, generation);
+            if (known >= 0) {
+                return known;
+            }
+            int interned = interner.intern(b, from, to);
+            remember(field, id, generation, interned);
+            return interned;
+        }
+
+        /** The id remembered for the field's dictionary id in this generation, or -1. */
+        int known(int field, int id, int generation) {
+            if (field >= ids.length) {
+                return -1;
+            }
+            int[] byId = ids[field];
+            return byId != null && id < byId.length && generations[field][id] == generation + 1 ? byId[id] : -1;
+        }
+
+        void remember(int field, int id, int generation, int interned) {
             if (field >= ids.length) {
                 ids = java.util.Arrays.copyOf(ids, field + 1);
                 generations = java.util.Arrays.copyOf(generations, field + 1);
@@ -640,12 +670,8 @@ public final class FastBillReader {
                 generations[field] = generations[field] == null ? new int[size]
                         : java.util.Arrays.copyOf(generations[field], size);
             }
-            int[] stamps = generations[field];
-            if (stamps[id] != generation + 1) {
-                byId[id] = interner.intern(b, from, to);
-                stamps[id] = generation + 1;
-            }
-            return byId[id];
+            byId[id] = interned;
+            generations[field][id] = generation + 1;
         }
     }
 }

@@ -4,8 +4,6 @@ import dev.tally.money.ScaledMoney;
 import dev.tally.money.ShortestDecimal;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -14,9 +12,6 @@ import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.ParquetDecodingException;
 import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.io.api.Binary;
-import org.apache.parquet.io.api.Converter;
-import org.apache.parquet.io.api.GroupConverter;
-import org.apache.parquet.io.api.PrimitiveConverter;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
@@ -61,6 +56,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     private final MessageType schema;
     private final List<String> header = new ArrayList<>();
     private final String createdBy;
+    private final org.apache.parquet.VersionParser.ParsedVersion writerVersion;
     private Cell[] cells = new Cell[0];
     private int[] start;
     private int[] end;
@@ -78,6 +74,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         this.reader = reader;
         this.schema = reader.getFooter().getFileMetaData().getSchema();
         this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        this.writerVersion = ParquetColumn.writerVersion(createdBy);
         for (Type field : schema.getFields()) {
             header.add(field.getName());
         }
@@ -346,10 +343,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             bytesRead += groups.get(groupIndex).getCompressedSize();
         }
         groupIndex++;
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages, new DictionaryConverters(projection), projection,
-                createdBy);
         for (Cell cell : cells) {
-            cell.rowGroup(store);
+            cell.rowGroup(pages);
         }
         rowsLeft = pages.getRowCount();
         return true;
@@ -431,7 +426,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             this.column = column;
         }
 
-        abstract void rowGroup(ColumnReadStoreImpl store);
+        abstract void rowGroup(PageReadStore pages);
 
         abstract int write(int at);
 
@@ -456,7 +451,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     /** A column with one value (or null) per row. */
     private abstract class LeafCell extends Cell {
         private final ColumnDescriptor descriptor;
-        ColumnReader reader;
+        ParquetColumn reader;
         private int maxDefinition;
 
         LeafCell(int column, String[] path) {
@@ -465,8 +460,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
 
         @Override
-        void rowGroup(ColumnReadStoreImpl store) {
-            reader = store.getColumnReader(descriptor);
+        void rowGroup(PageReadStore pages) {
+            reader = new ParquetColumn(descriptor, pages.getPageReader(descriptor), writerVersion);
             maxDefinition = descriptor.getMaxDefinitionLevel();
             newRowGroup();
         }
@@ -534,7 +529,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                     id = reader.getCurrentValueDictionaryID();
                 } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
                     dictionaryPages = false; // a chunk that falls back to plain pages stays plain
-                    return copy(reader.getBinary(), at);
+                    return copy(at);
                 }
                 ids[column] = id;
                 if (id >= dictionary.length) {
@@ -546,13 +541,13 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 }
                 return put(bytes, at);
             }
-            return copy(reader.getBinary(), at);
+            return copy(at);
         }
 
-        private int copy(Binary value, int at) {
-            int length = value.length();
+        private int copy(int at) {
+            int length = reader.valueLength();
             ensure(at + length);
-            value.toByteBuffer().get(buffer, at, length);
+            reader.copyValue(buffer, at);
             return at + length;
         }
     }
@@ -570,6 +565,10 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         private boolean dictionaryPages;
         private byte[][] dictionaryText = new byte[64][];
         private long[] dictionaryUnits = new long[64];
+        private static final int CACHE_BITS = 13;
+        private final long[] cachedBits = new long[1 << CACHE_BITS];
+        private final long[] cachedUnits = new long[1 << CACHE_BITS];
+        private final byte[][] cachedText = new byte[1 << CACHE_BITS][];
 
         DoubleCell(int column, String[] path) {
             super(column, path);
@@ -614,8 +613,18 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             double value = reader.getDouble();
             long bits = Double.doubleToRawLongBits(value);
             if (bits != lastBits) {
-                lastLength = ShortestDecimal.write(value, last, 0);
-                lastUnits = units(value);
+                // plain pages: the conversion kept per distinct bit pattern in a small direct-mapped cache
+                int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> (64 - CACHE_BITS));
+                byte[] text = cachedText[slot];
+                if (text == null || cachedBits[slot] != bits) {
+                    int n = ShortestDecimal.write(value, last, 0);
+                    cachedText[slot] = text = java.util.Arrays.copyOf(last, n);
+                    cachedBits[slot] = bits;
+                    cachedUnits[slot] = units(value);
+                }
+                System.arraycopy(text, 0, last, 0, text.length);
+                lastLength = text.length;
+                lastUnits = cachedUnits[slot];
                 lastBits = bits;
             }
             values[column] = lastUnits;
@@ -801,8 +810,10 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         private final ColumnDescriptor keyColumn;
         private final ColumnDescriptor valueColumn;
         private final byte[][] wanted;
-        private ColumnReader keys;
-        private ColumnReader values;
+        /** Each wanted key as JSON text. */
+        private final byte[][] wantedJson;
+        private ParquetColumn keys;
+        private ParquetColumn values;
         private long levelsLeft;
 
         MapCell(int column, String[] keyPath, String[] valuePath, String[] wantedKeys) {
@@ -811,50 +822,72 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             this.valueColumn = schema.getColumnDescription(valuePath);
             if (wantedKeys == null) {
                 this.wanted = null;
+                this.wantedJson = null;
             } else {
                 this.wanted = new byte[wantedKeys.length][];
+                this.wantedJson = new byte[wantedKeys.length][];
                 for (int i = 0; i < wantedKeys.length; i++) {
                     wanted[i] = wantedKeys[i].getBytes(StandardCharsets.UTF_8);
+                    wantedJson[i] = jsonText(wanted[i]);
                 }
             }
         }
 
+        /** Per key dictionary id: its index in {@link #wanted} (0 when all are wanted), -1 if unwanted, -2 unknown. */
+        private int[] keyWanted = new int[64];
+        /** Per value dictionary id: the value as JSON text, once found. */
+        private byte[][] valueJson = new byte[64][];
+        private boolean keyIds;
+        private boolean valueIds;
+
         @Override
-        void rowGroup(ColumnReadStoreImpl store) {
-            keys = store.getColumnReader(keyColumn);
-            values = store.getColumnReader(valueColumn);
+        void rowGroup(PageReadStore pages) {
+            keys = new ParquetColumn(keyColumn, pages.getPageReader(keyColumn), writerVersion);
+            values = new ParquetColumn(valueColumn, pages.getPageReader(valueColumn), writerVersion);
             levelsLeft = keys.getTotalValueCount();
+            java.util.Arrays.fill(keyWanted, -2);
+            java.util.Arrays.fill(valueJson, null);
+            keyIds = true;
+            valueIds = true;
         }
 
+        /**
+         * Also gives the cell a dictionary id when it holds exactly one wanted entry with a value on a dictionary
+         * page: the value's id and the key's place among the wanted keys, which together fix the cell's text.
+         */
         @Override
         int write(int at) {
             int entries = 0;
             int to = at;
+            int id = -1;
             do {
                 if (keys.getCurrentDefinitionLevel() == keyColumn.getMaxDefinitionLevel()) {
-                    Binary key = keys.getBinary();
-                    if (isWanted(key)) {
-                        if (entries++ == 0) {
-                            ensure(to + 1);
-                            buffer[to++] = '{';
-                        } else {
-                            ensure(to + 1);
-                            buffer[to++] = ',';
-                        }
-                        to = json(key, to);
+                    int w = wantedIndex();
+                    if (w >= 0) {
+                        ensure(to + 1);
+                        buffer[to++] = (byte) (entries++ == 0 ? '{' : ',');
+                        to = wanted == null ? json(keys.getBinary(), to) : put(wantedJson[w], to);
                         ensure(to + 1);
                         buffer[to++] = ':';
+                        id = -1;
                         if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
-                            to = json(values.getBinary(), to);
+                            int valueId = valueId();
+                            if (valueId < 0) {
+                                to = json(values.getBinary(), to);
+                            } else {
+                                byte[] text = valueJson[valueId];
+                                if (text == null) {
+                                    int end = json(values.getBinary(), to);
+                                    valueJson[valueId] = text = java.util.Arrays.copyOfRange(buffer, to, end);
+                                }
+                                to = put(text, to);
+                                id = wanted == null ? -1 : valueId * wanted.length + w;
+                            }
                         } else {
                             ensure(to + 4);
                             to = putAscii("null", to);
                         }
                     }
-                    keys.skip();
-                }
-                if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
-                    values.skip();
                 }
                 keys.consume();
                 values.consume();
@@ -864,19 +897,65 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 ensure(to + 1);
                 buffer[to++] = '}';
             }
+            ids[column] = entries == 1 ? id : -1;
             return to;
         }
 
-        private boolean isWanted(Binary key) {
-            if (wanted == null) {
-                return true;
+        private int put(byte[] bytes, int at) {
+            ensure(at + bytes.length);
+            System.arraycopy(bytes, 0, buffer, at, bytes.length);
+            return at + bytes.length;
+        }
+
+        private int wantedIndex() {
+            if (keyIds) {
+                int id;
+                try {
+                    id = keys.getCurrentValueDictionaryID();
+                } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                    keyIds = false;
+                    return wantedIndex(keys.getBinary());
+                }
+                if (id >= keyWanted.length) {
+                    int old = keyWanted.length;
+                    keyWanted = java.util.Arrays.copyOf(keyWanted, Math.max(id + 1, old * 2));
+                    java.util.Arrays.fill(keyWanted, old, keyWanted.length, -2);
+                }
+                if (keyWanted[id] == -2) {
+                    keyWanted[id] = wantedIndex(keys.getBinary());
+                }
+                return keyWanted[id];
             }
-            for (byte[] w : wanted) {
-                if (key.length() == w.length && key.equals(Binary.fromConstantByteArray(w))) {
-                    return true;
+            return wantedIndex(keys.getBinary());
+        }
+
+        private int valueId() {
+            if (!valueIds) {
+                return -1;
+            }
+            int id;
+            try {
+                id = values.getCurrentValueDictionaryID();
+            } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                valueIds = false;
+                return -1;
+            }
+            if (id >= valueJson.length) {
+                valueJson = java.util.Arrays.copyOf(valueJson, Math.max(id + 1, valueJson.length * 2));
+            }
+            return id;
+        }
+
+        private int wantedIndex(Binary key) {
+            if (wanted == null) {
+                return 0;
+            }
+            for (int i = 0; i < wanted.length; i++) {
+                if (key.length() == wanted[i].length && key.equals(Binary.fromConstantByteArray(wanted[i]))) {
+                    return i;
                 }
             }
-            return false;
+            return -1;
         }
 
         private int putAscii(String text, int at) {
@@ -887,6 +966,20 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
 
         /** A JSON string of UTF-8 bytes: quotes, backslashes and control characters escaped. */
+        private static byte[] jsonText(byte[] utf8) {
+            StringBuilder text = new StringBuilder("\"");
+            for (byte c : utf8) {
+                if (c == '"' || c == '\\') {
+                    text.append('\\').append((char) c);
+                } else if (c >= 0 && c < 0x20) {
+                    text.append(String.format("\\u%04x", (int) c));
+                } else {
+                    text.append((char) (c & 0xff)); // one char per byte: ISO-8859-1 below gives the bytes back
+                }
+            }
+            return text.append('"').toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
         private int json(Binary value, int at) {
             ByteBuffer b = value.toByteBuffer();
             int length = value.length();
@@ -905,48 +998,6 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             }
             buffer[at++] = '"';
             return at;
-        }
-    }
-
-    /**
-     * Converters that are never given a value (the cells read the column readers themselves) but say they
-     * support dictionaries: only then does a {@link ColumnReader} on a dictionary page give
-     * {@link ColumnReader#getCurrentValueDictionaryID} (with any other converter it throws, and every value is
-     * decoded again from the dictionary, row by row).
-     */
-    private static final class DictionaryConverters extends GroupConverter {
-        private final Converter[] fields;
-
-        DictionaryConverters(GroupType type) {
-            fields = new Converter[type.getFieldCount()];
-            for (int i = 0; i < fields.length; i++) {
-                Type field = type.getType(i);
-                fields[i] = field.isPrimitive() ? new DictionaryIds() : new DictionaryConverters(field.asGroupType());
-            }
-        }
-
-        @Override
-        public Converter getConverter(int fieldIndex) {
-            return fields[fieldIndex];
-        }
-
-        @Override
-        public void start() {
-        }
-
-        @Override
-        public void end() {
-        }
-    }
-
-    private static final class DictionaryIds extends PrimitiveConverter {
-        @Override
-        public boolean hasDictionarySupport() {
-            return true;
-        }
-
-        @Override
-        public void setDictionary(org.apache.parquet.column.Dictionary dictionary) {
         }
     }
 
