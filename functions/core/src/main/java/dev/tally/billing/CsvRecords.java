@@ -46,6 +46,24 @@ interface CsvRecords {
         return -1;
     }
 
+    /**
+     * A typed source's amount of the field in 10<sup>-10</sup> units — exactly what
+     * {@link dev.tally.money.ScaledMoney#parse} gives for the field's bytes — so a reader need not parse the text
+     * it was written as; {@link dev.tally.money.ScaledMoney#NOT_FAST} when there is none (CSV, a null, an amount
+     * of more than ten places): the bytes are then read as ever.
+     */
+    default long scaledAmount(int field) {
+        return Long.MIN_VALUE;
+    }
+
+    /**
+     * A typed source's instant of the field in epoch millis — exactly what {@link FastInstants#parse} gives for
+     * the field's bytes — or {@link FastInstants#NOT_FAST} when there is none (the bytes are then read as ever).
+     */
+    default long epochMillis(int field) {
+        return Long.MIN_VALUE;
+    }
+
     /** Changes whenever {@link #dictionaryId}s may stand for other values (a Parquet bill's next row group). */
     default int dictionaryGeneration() {
         return 0;

@@ -303,7 +303,7 @@ public final class FastBillReader {
                     return;
                 }
             }
-            long amount = ScaledMoney.parse(b, scanner.start(layout.cost), scanner.end(layout.cost));
+            long amount = amount(b, layout.cost);
             BigDecimal asWritten = null;
             BigDecimal rounded = null;
             BigDecimal bigAmount = null;
@@ -339,7 +339,7 @@ public final class FastBillReader {
                     if (amortizedFrom == AmortizedCost.ZERO) {
                         amount = 0;
                     } else {
-                        amount = ScaledMoney.parse(b, scanner.start(amortizedFrom), scanner.end(amortizedFrom));
+                        amount = amount(b, amortizedFrom);
                         if (amount == ScaledMoney.NOT_FAST) {
                             String cell = scanner.text(amortizedFrom);
                             asWritten = cell.isBlank() ? Money.ZERO : BillScan.parseCost(cell);
@@ -404,7 +404,7 @@ public final class FastBillReader {
             }
             int from = trimStart(b, scanner.start(column), scanner.end(column));
             int to = trimEnd(b, from, scanner.end(column));
-            return from == to ? 0 : ScaledMoney.parse(b, from, to);
+            return from == to ? 0 : amount(b, column);
         }
 
         private BigDecimal splitDecimal(int column) throws MalformedRowException {
@@ -450,6 +450,12 @@ public final class FastBillReader {
                 return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
             }
             return strings.tags().intern(layout.split.tag(this::text, cluster));
+        }
+
+        /** A field's amount as {@link ScaledMoney#parse} reads its bytes (a typed source gives it as it is). */
+        private long amount(byte[] b, int field) {
+            long typed = scanner.scaledAmount(field);
+            return typed != ScaledMoney.NOT_FAST ? typed : ScaledMoney.parse(b, scanner.start(field), scanner.end(field));
         }
 
         /**
@@ -561,11 +567,19 @@ public final class FastBillReader {
         }
 
         private long startMillis(byte[] b) throws MalformedRowException {
+            long typed = scanner.epochMillis(layout.usageStart);
+            if (typed != FastInstants.NOT_FAST) {
+                return typed;
+            }
             return starts.millis(b, scanner.start(layout.usageStart), scanner.end(layout.usageStart),
                     layout.usageStart, "usage start");
         }
 
         private long endMillis(byte[] b) throws MalformedRowException {
+            long typed = scanner.epochMillis(layout.usageEnd);
+            if (typed != FastInstants.NOT_FAST) {
+                return typed;
+            }
             return ends.millis(b, scanner.start(layout.usageEnd), scanner.end(layout.usageEnd),
                     layout.usageEnd, "usage end");
         }
@@ -607,7 +621,18 @@ public final class FastBillReader {
             if (layout.tagMap == BillLayout.ABSENT) {
                 return ByteInterner.EMPTY;
             }
-            return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+            int id = scanner.dictionaryId(layout.tagMap);
+            if (id < 0) {
+                return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+            }
+            // a columnar map cell with a dictionary id: the same id, the same text, so the same tag
+            int generation = scanner.dictionaryGeneration();
+            int known = dictionaryInterns.known(layout.tagMap, id, generation);
+            if (known < 0) {
+                known = tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+                dictionaryInterns.remember(layout.tagMap, id, generation, known);
+            }
+            return known;
         }
 
         /** The tag in a JSON map column (kept out of {@link #tag} so the row path stays small). */
@@ -728,6 +753,25 @@ public final class FastBillReader {
         private int[][] generations = new int[0][];
 
         int get(int field, int id, int generation, ByteInterner interner, byte[] b, int from, int to) {
+            int known = known(field, id, generation);
+            if (known >= 0) {
+                return known;
+            }
+            int interned = interner.intern(b, from, to);
+            remember(field, id, generation, interned);
+            return interned;
+        }
+
+        /** The id remembered for the field's dictionary id in this generation, or -1. */
+        int known(int field, int id, int generation) {
+            if (field >= ids.length) {
+                return -1;
+            }
+            int[] byId = ids[field];
+            return byId != null && id < byId.length && generations[field][id] == generation + 1 ? byId[id] : -1;
+        }
+
+        void remember(int field, int id, int generation, int interned) {
             if (field >= ids.length) {
                 ids = java.util.Arrays.copyOf(ids, field + 1);
                 generations = java.util.Arrays.copyOf(generations, field + 1);
@@ -739,12 +783,8 @@ public final class FastBillReader {
                 generations[field] = generations[field] == null ? new int[size]
                         : java.util.Arrays.copyOf(generations[field], size);
             }
-            int[] stamps = generations[field];
-            if (stamps[id] != generation + 1) {
-                byId[id] = interner.intern(b, from, to);
-                stamps[id] = generation + 1;
-            }
-            return byId[id];
+            byId[id] = interned;
+            generations[field][id] = generation + 1;
         }
     }
 }

@@ -9,58 +9,63 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * {@link ParquetRecords} decoded on a thread of its own, a batch of rows ahead, so that decoding the columns and
- * allocating the rows share the two cores (as {@link CsvBatches} does for CSV). The consumer sees the same rows,
- * cells and line numbers. Memory is bounded by the batches in flight; a failure of the decoding thread (a
- * corrupt page) reaches the consumer as the same exception.
+ * allocating the rows share the two cores (as {@link CsvBatches} does for CSV). A batch is decoded column by
+ * column straight into its arrays ({@link ParquetRecords#fill}); the consumer sees the same rows, cells, line
+ * numbers, dictionary ids and typed values as {@link ParquetRecords} gives row by row. Memory is bounded by the
+ * batches in flight; a failure of the decoding thread (a corrupt page) reaches the consumer as the same exception.
  */
 final class ParquetBatches implements CsvRecords, AutoCloseable {
     private static final int ROWS_PER_BATCH = 4096;
     private static final int IN_FLIGHT = 4;
 
-    /** Rows of cells: row r's projected column k is {@code bytes[start[r × width + k], end[r × width + k])}. */
     private static final class Batch {
-        byte[] bytes = new byte[1 << 20];
-        int used;
-        int rows;
-        int[] start;
-        int[] end;
-        int[] ids;
-        int[] generation = new int[ROWS_PER_BATCH];
-        long firstLine;
+        final ParquetRecords.Rows rows;
         long bytesRead;
         RuntimeException failure;
         IOException ioFailure;
         boolean last;
 
         Batch(int width) {
-            start = new int[ROWS_PER_BATCH * width];
-            end = new int[ROWS_PER_BATCH * width];
-            ids = new int[ROWS_PER_BATCH * width];
+            rows = new ParquetRecords.Rows(ROWS_PER_BATCH, width);
         }
     }
 
     private final ParquetRecords decoder;
-    private final int[] columns;
     /** The slot of each field in a batch row, or -1 for a column not decoded. */
     private final int[] slot;
+    /** The slot of each field whose typed value is an amount, or an instant; else -1. */
+    private final int[] amountSlot;
+    private final int[] instantSlot;
     private final int width;
     private final BlockingQueue<Batch> full = new ArrayBlockingQueue<>(IN_FLIGHT);
     private final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(IN_FLIGHT + 1);
     private final Thread thread;
     private volatile boolean closed;
     private Batch current;
+    private ParquetRecords.Rows rows;
     private int row = -1;
+    /** {@code row × width}: where the current row's slots start. */
+    private int base;
     private boolean ended;
 
     /** Starts decoding: {@code decoder} has been {@link ParquetRecords#project projected} onto {@code columns}. */
     ParquetBatches(ParquetRecords decoder, int[] columns, String name) {
         this.decoder = decoder;
-        this.columns = columns.clone();
         this.width = columns.length;
         this.slot = new int[decoder.fieldCount()];
         Arrays.fill(slot, -1);
+        this.amountSlot = new int[decoder.fieldCount()];
+        this.instantSlot = new int[decoder.fieldCount()];
+        Arrays.fill(amountSlot, -1);
+        Arrays.fill(instantSlot, -1);
         for (int k = 0; k < columns.length; k++) {
-            slot[columns[k]] = k;
+            slot[columns[k]] = k; // fill() writes the projected columns in this order
+            if (decoder.hasTypedAmount(columns[k])) {
+                amountSlot[columns[k]] = k;
+            }
+            if (decoder.hasTypedInstant(columns[k])) {
+                instantSlot[columns[k]] = k;
+            }
         }
         for (int i = 0; i < IN_FLIGHT + 1; i++) {
             free.add(new Batch(width));
@@ -75,26 +80,17 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
             boolean more = true;
             while (more && !closed) {
                 Batch b = free.take();
-                b.rows = 0;
-                b.used = 0;
+                b.rows.rows = 0;
                 b.failure = null;
                 b.ioFailure = null;
-                b.last = false;
                 try {
-                    while (b.rows < ROWS_PER_BATCH) {
-                        if (!decoder.next()) {
-                            more = false;
-                            break;
-                        }
-                        if (b.rows == 0) {
-                            b.firstLine = decoder.lineNumber();
-                        }
-                        copyRow(b);
-                    }
+                    more = decoder.fill(b.rows);
                 } catch (RuntimeException e) {
+                    b.rows.rows = 0;
                     b.failure = e;
                     more = false;
                 } catch (IOException e) {
+                    b.rows.rows = 0;
                     b.ioFailure = e;
                     more = false;
                 }
@@ -107,34 +103,6 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
         }
     }
 
-    private void copyRow(Batch b) {
-        byte[] from = decoder.buffer();
-        int rowStart = Integer.MAX_VALUE;
-        int rowEnd = 0;
-        for (int column : columns) {
-            rowStart = Math.min(rowStart, decoder.start(column));
-            rowEnd = Math.max(rowEnd, decoder.end(column));
-        }
-        if (rowStart > rowEnd) {
-            rowStart = rowEnd;
-        }
-        int length = rowEnd - rowStart;
-        if (b.used + length > b.bytes.length) {
-            b.bytes = Arrays.copyOf(b.bytes, Math.max(b.bytes.length * 2, b.used + length));
-        }
-        System.arraycopy(from, rowStart, b.bytes, b.used, length);
-        int base = b.rows * width;
-        int shift = b.used - rowStart;
-        for (int k = 0; k < width; k++) {
-            b.start[base + k] = decoder.start(columns[k]) + shift;
-            b.end[base + k] = decoder.end(columns[k]) + shift;
-            b.ids[base + k] = decoder.dictionaryId(columns[k]);
-        }
-        b.generation[b.rows] = decoder.dictionaryGeneration();
-        b.used += length;
-        b.rows++;
-    }
-
     /** Bytes of the row groups decoded so far (ahead of the rows handed out by a few batches). */
     long bytesRead() {
         return current == null ? 0 : current.bytesRead;
@@ -145,7 +113,7 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
         if (ended) {
             return false;
         }
-        while (current == null || ++row >= current.rows) {
+        while (current == null || ++row >= rows.rows) {
             if (current != null) {
                 if (current.last) {
                     ended = true;
@@ -160,6 +128,7 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while reading a Parquet bill");
             }
+            rows = current.rows;
             row = -1;
             if (current.failure != null) {
                 ended = true;
@@ -170,6 +139,7 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
                 throw current.ioFailure;
             }
         }
+        base = row * width;
         return true;
     }
 
@@ -180,35 +150,47 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
 
     @Override
     public long lineNumber() {
-        return current.firstLine + row;
+        return rows.firstLine + row;
     }
 
     @Override
     public byte[] buffer() {
-        return current.bytes;
+        return rows.bytes;
     }
 
     @Override
     public int start(int field) {
         int k = slot[field];
-        return k < 0 ? 0 : current.start[row * width + k];
+        return k < 0 ? 0 : rows.start[base + k];
     }
 
     @Override
     public int end(int field) {
         int k = slot[field];
-        return k < 0 ? 0 : current.end[row * width + k];
+        return k < 0 ? 0 : rows.end[base + k];
     }
 
     @Override
     public int dictionaryId(int field) {
         int k = slot[field];
-        return k < 0 ? -1 : current.ids[row * width + k];
+        return k < 0 ? -1 : rows.ids[base + k];
     }
 
     @Override
     public int dictionaryGeneration() {
-        return current.generation[row];
+        return rows.generation;
+    }
+
+    @Override
+    public long scaledAmount(int field) {
+        int k = amountSlot[field];
+        return k < 0 ? ParquetRecords.NO_VALUE : rows.values[base + k];
+    }
+
+    @Override
+    public long epochMillis(int field) {
+        int k = instantSlot[field];
+        return k < 0 ? ParquetRecords.NO_VALUE : rows.values[base + k];
     }
 
     @Override
@@ -229,7 +211,7 @@ final class ParquetBatches implements CsvRecords, AutoCloseable {
     @Override
     public String text(int field) {
         int from = start(field);
-        return new String(current.bytes, from, end(field) - from, StandardCharsets.UTF_8);
+        return new String(rows.bytes, from, end(field) - from, StandardCharsets.UTF_8);
     }
 
     @Override

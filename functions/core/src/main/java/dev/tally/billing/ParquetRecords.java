@@ -1,13 +1,11 @@
 package dev.tally.billing;
 
+import dev.tally.money.ScaledMoney;
 import dev.tally.money.ShortestDecimal;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.example.DummyRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.io.InputFile;
@@ -50,17 +48,22 @@ import java.util.List;
 final class ParquetRecords implements CsvRecords, AutoCloseable {
     private static final int JULIAN_EPOCH_DAY = 2_440_588;
     private static final long MILLIS_PER_DAY = 86_400_000L;
+    /** No typed value: {@link ScaledMoney#NOT_FAST} and {@link FastInstants#NOT_FAST} alike. */
+    static final long NO_VALUE = Long.MIN_VALUE;
 
     private final String file;
     private final ParquetFileReader reader;
     private final MessageType schema;
     private final List<String> header = new ArrayList<>();
     private final String createdBy;
+    private final org.apache.parquet.VersionParser.ParsedVersion writerVersion;
     private Cell[] cells = new Cell[0];
     private int[] start;
     private int[] end;
     /** The current row's dictionary id per field (text columns on dictionary pages), else -1. */
     private int[] ids;
+    /** The current row's typed value per field ({@link #scaledAmount}, {@link #epochMillis}), else {@link #NO_VALUE}. */
+    private long[] values;
     private byte[] buffer = new byte[4096];
     private long rowsLeft;
     private long line = 1;
@@ -71,6 +74,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         this.reader = reader;
         this.schema = reader.getFooter().getFileMetaData().getSchema();
         this.createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+        this.writerVersion = ParquetColumn.writerVersion(createdBy);
         for (Type field : schema.getFields()) {
             header.add(field.getName());
         }
@@ -78,6 +82,10 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         this.end = new int[header.size()];
         this.ids = new int[header.size()];
         java.util.Arrays.fill(ids, -1);
+        this.values = new long[header.size()];
+        java.util.Arrays.fill(values, NO_VALUE);
+        this.typedAmount = new boolean[header.size()];
+        this.typedInstant = new boolean[header.size()];
     }
 
     /**
@@ -121,6 +129,11 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             chosen.add(cell(column, type, keys));
             fields.add(type);
         }
+        for (Cell cell : chosen) {
+            typedAmount[cell.column] = cell instanceof DoubleCell;
+            typedInstant[cell.column] = cell instanceof TimestampCell || cell instanceof Int96Cell
+                    || (cell instanceof IntegerCell integer && integer.date);
+        }
         MessageType projection = new MessageType(schema.getName(), fields);
         reader.setRequestedSchema(projection);
         this.projection = projection;
@@ -128,6 +141,19 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     private MessageType projection;
+    /** Fields whose typed value is an amount ({@code DOUBLE}), and those whose typed value is an instant. */
+    private final boolean[] typedAmount;
+    private final boolean[] typedInstant;
+
+    /** Whether {@link #scaledAmount} can give the field's value (else it always gives {@link #NO_VALUE}). */
+    boolean hasTypedAmount(int field) {
+        return typedAmount[field];
+    }
+
+    /** Whether {@link #epochMillis} can give the field's value (else it always gives {@link #NO_VALUE}). */
+    boolean hasTypedInstant(int field) {
+        return typedInstant[field];
+    }
 
     private Cell cell(int column, Type type, String[] keys) {
         String name = type.getName();
@@ -227,6 +253,83 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
 
     private int groupIndex;
 
+    /**
+     * Rows of cells decoded column by column (for {@link ParquetBatches}): row r's projected column k is
+     * {@code bytes[start[r × width + k], end[r × width + k])}, with its dictionary id and typed value beside it.
+     * A fill never spans row groups, so one {@link #generation} holds for all its rows.
+     */
+    static final class Rows {
+        final int capacity;
+        final int width;
+        byte[] bytes = new byte[1 << 20];
+        int rows;
+        final int[] start;
+        final int[] end;
+        final int[] ids;
+        final long[] values;
+        long firstLine;
+        int generation;
+
+        Rows(int capacity, int width) {
+            this.capacity = capacity;
+            this.width = width;
+            start = new int[capacity * width];
+            end = new int[capacity * width];
+            ids = new int[capacity * width];
+            values = new long[capacity * width];
+        }
+    }
+
+    /**
+     * Decodes the next rows, up to {@code into.capacity} and never past the row group, column by column
+     * straight into {@code into} (its cells are those {@link #next} would give, row by row). The row-at-a-time
+     * view ({@link #start}, {@link #text}, …) is not kept up to date by it.
+     *
+     * @return false at the end of the file
+     */
+    boolean fill(Rows into) throws IOException {
+        try {
+            while (rowsLeft == 0) {
+                if (!nextRowGroup()) {
+                    into.rows = 0;
+                    return false;
+                }
+            }
+            int n = (int) Math.min(rowsLeft, into.capacity);
+            byte[] own = buffer;
+            buffer = into.bytes; // the cells write here (ensure() may grow it)
+            int at = 0;
+            try {
+                for (int k = 0; k < cells.length; k++) {
+                    at = cells[k].writeColumn(n, into, k, at);
+                }
+            } finally {
+                into.bytes = buffer;
+                buffer = own;
+            }
+            into.rows = n;
+            into.firstLine = line + 1;
+            into.generation = groupIndex;
+            rowsLeft -= n;
+            line += n;
+            return true;
+        } catch (ParquetDecodingException | IllegalArgumentException | IllegalStateException e) {
+            throw new BillFileException(file, "Parquet data is corrupt (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The field's cost in 10<sup>-10</sup> units: what {@link ScaledMoney#parse} gives for its cell, or {@link #NO_VALUE}. */
+    @Override
+    public long scaledAmount(int field) {
+        return typedAmount[field] ? values[field] : NO_VALUE;
+    }
+
+    /** The field's instant in epoch millis: what {@link FastInstants#parse} gives for its cell, or {@link #NO_VALUE}. */
+    @Override
+    public long epochMillis(int field) {
+        return typedInstant[field] ? values[field] : NO_VALUE;
+    }
+
     private boolean nextRowGroup() throws IOException {
         if (projection == null) {
             throw new IllegalStateException("project() first");
@@ -240,10 +343,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             bytesRead += groups.get(groupIndex).getCompressedSize();
         }
         groupIndex++;
-        ColumnReadStoreImpl store = new ColumnReadStoreImpl(pages,
-                new DummyRecordConverter(projection).getRootConverter(), projection, createdBy);
         for (Cell cell : cells) {
-            cell.rowGroup(store);
+            cell.rowGroup(pages);
         }
         rowsLeft = pages.getRowCount();
         return true;
@@ -325,15 +426,32 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             this.column = column;
         }
 
-        abstract void rowGroup(ColumnReadStoreImpl store);
+        abstract void rowGroup(PageReadStore pages);
 
         abstract int write(int at);
+
+        /** Writes this column's cells of the next {@code n} rows into slot {@code k} of {@code into}'s rows. */
+        int writeColumn(int n, Rows into, int k, int at) {
+            int width = into.width;
+            int[] starts = into.start;
+            int[] ends = into.end;
+            int[] dictionaryIds = into.ids;
+            long[] typed = into.values;
+            for (int r = 0, i = k; r < n; r++, i += width) {
+                starts[i] = at;
+                at = write(at);
+                ends[i] = at;
+                dictionaryIds[i] = ids[column];
+                typed[i] = values[column];
+            }
+            return at;
+        }
     }
 
     /** A column with one value (or null) per row. */
     private abstract class LeafCell extends Cell {
         private final ColumnDescriptor descriptor;
-        ColumnReader reader;
+        ParquetColumn reader;
         private int maxDefinition;
 
         LeafCell(int column, String[] path) {
@@ -342,8 +460,8 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
 
         @Override
-        void rowGroup(ColumnReadStoreImpl store) {
-            reader = store.getColumnReader(descriptor);
+        void rowGroup(PageReadStore pages) {
+            reader = new ParquetColumn(descriptor, pages.getPageReader(descriptor), writerVersion);
             maxDefinition = descriptor.getMaxDefinitionLevel();
             newRowGroup();
         }
@@ -358,6 +476,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 to = value(at);
                 reader.skip(); // no-op once read; consume() alone would leave an unread value in the stream
             } else {
+                values[column] = NO_VALUE;
                 nullValue();
             }
             reader.consume();
@@ -410,7 +529,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                     id = reader.getCurrentValueDictionaryID();
                 } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
                     dictionaryPages = false; // a chunk that falls back to plain pages stays plain
-                    return copy(reader.getBinary(), at);
+                    return copy(at);
                 }
                 ids[column] = id;
                 if (id >= dictionary.length) {
@@ -422,38 +541,101 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 }
                 return put(bytes, at);
             }
-            return copy(reader.getBinary(), at);
+            return copy(at);
         }
 
-        private int copy(Binary value, int at) {
-            int length = value.length();
+        private int copy(int at) {
+            int length = reader.valueLength();
             ensure(at + length);
-            value.toByteBuffer().get(buffer, at, length);
+            reader.copyValue(buffer, at);
             return at + length;
         }
     }
 
-    /** Costs: the shortest decimal, the last value's text kept (amounts repeat: 0, a rate's multiples). */
+    /**
+     * Costs: the shortest decimal, and its units when it has at most ten places ({@link #scaledAmount}: then
+     * exactly what its text parses to). Converted once per dictionary entry on dictionary pages, else once per
+     * run of equal values (amounts repeat: 0, a rate's multiples).
+     */
     private final class DoubleCell extends LeafCell {
         private long lastBits = Double.doubleToRawLongBits(Double.NaN) ^ 1;
         private final byte[] last = new byte[ShortestDecimal.MAX_TEXT];
         private int lastLength;
+        private long lastUnits;
+        private boolean dictionaryPages;
+        private byte[][] dictionaryText = new byte[64][];
+        private long[] dictionaryUnits = new long[64];
+        private static final int CACHE_BITS = 13;
+        private final long[] cachedBits = new long[1 << CACHE_BITS];
+        private final long[] cachedUnits = new long[1 << CACHE_BITS];
+        private final byte[][] cachedText = new byte[1 << CACHE_BITS][];
 
         DoubleCell(int column, String[] path) {
             super(column, path);
         }
 
         @Override
+        void newRowGroup() {
+            java.util.Arrays.fill(dictionaryText, null);
+            dictionaryPages = true;
+        }
+
+        @Override
         int value(int at) {
+            if (dictionaryPages) {
+                int id;
+                try {
+                    id = reader.getCurrentValueDictionaryID();
+                } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                    dictionaryPages = false; // a chunk that falls back to plain pages stays plain
+                    return plain(at);
+                }
+                if (id >= dictionaryText.length) {
+                    int size = Math.max(id + 1, dictionaryText.length * 2);
+                    dictionaryText = java.util.Arrays.copyOf(dictionaryText, size);
+                    dictionaryUnits = java.util.Arrays.copyOf(dictionaryUnits, size);
+                }
+                byte[] text = dictionaryText[id];
+                if (text == null) {
+                    double value = reader.getDouble();
+                    int n = ShortestDecimal.write(value, last, 0);
+                    dictionaryText[id] = text = java.util.Arrays.copyOf(last, n);
+                    dictionaryUnits[id] = units(value);
+                    lastBits = Double.doubleToRawLongBits(Double.NaN) ^ 1; // last[] now holds other text
+                }
+                values[column] = dictionaryUnits[id];
+                return put(text, at);
+            }
+            return plain(at);
+        }
+
+        private int plain(int at) {
             double value = reader.getDouble();
             long bits = Double.doubleToRawLongBits(value);
             if (bits != lastBits) {
-                lastLength = ShortestDecimal.write(value, last, 0);
+                // plain pages: the conversion kept per distinct bit pattern in a small direct-mapped cache
+                int slot = (int) ((bits * 0x9E3779B97F4A7C15L) >>> (64 - CACHE_BITS));
+                byte[] text = cachedText[slot];
+                if (text == null || cachedBits[slot] != bits) {
+                    int n = ShortestDecimal.write(value, last, 0);
+                    cachedText[slot] = text = java.util.Arrays.copyOf(last, n);
+                    cachedBits[slot] = bits;
+                    cachedUnits[slot] = units(value);
+                }
+                System.arraycopy(text, 0, last, 0, text.length);
+                lastLength = text.length;
+                lastUnits = cachedUnits[slot];
                 lastBits = bits;
             }
+            values[column] = lastUnits;
             ensure(at + lastLength);
             System.arraycopy(last, 0, buffer, at, lastLength);
             return at + lastLength;
+        }
+
+        /** The units {@link ShortestDecimal#write} wrote the text from (it has at most ten places), else none. */
+        private long units(double value) {
+            return Double.isFinite(value) ? ScaledMoney.fromDouble(value) : NO_VALUE;
         }
     }
 
@@ -482,9 +664,9 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     }
 
     private final class IntegerCell extends LeafCell {
-        private final boolean date;
+        final boolean date;
         private final boolean int32;
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         IntegerCell(int column, String[] path, boolean date) {
             super(column, path);
@@ -527,7 +709,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
     /** {@code TIMESTAMP} in {@code INT64}: {@code divisor} units to the millisecond. */
     private final class TimestampCell extends LeafCell {
         private final long divisor;
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         TimestampCell(int column, String[] path, long divisor) {
             super(column, path);
@@ -542,7 +724,7 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
 
     /** Older writers' (Spark, Hive, AWS's Athena) timestamps: 8 bytes nanos of the day, then the Julian day. */
     private final class Int96Cell extends LeafCell {
-        private final InstantText instants = new InstantText();
+        private final InstantText instants = new InstantText(column);
 
         Int96Cell(int column, String[] path) {
             super(column, path);
@@ -563,9 +745,16 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
      * text kept: a column's times repeat row after row (one hour's usage).
      */
     private final class InstantText {
+        private final int column;
         private long last = Long.MIN_VALUE;
         private final byte[] text = new byte[40];
         private int length;
+        /** {@link #last}, or {@link #NO_VALUE} when its text is not of the form {@link FastInstants} reads. */
+        private long typed = NO_VALUE;
+
+        InstantText(int column) {
+            this.column = column;
+        }
 
         int write(long millis, int at) {
             if (millis != last) {
@@ -588,13 +777,16 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                     n = digits(ms % 1000, 3, n);
                     text[n++] = 'Z';
                     length = n;
+                    typed = millis;
                 } else {
+                    typed = NO_VALUE;
                     byte[] iso = Instant.ofEpochMilli(millis).toString().getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(iso, 0, text, 0, iso.length);
                     length = iso.length;
                 }
                 last = millis;
             }
+            values[column] = typed;
             ensure(at + length);
             System.arraycopy(text, 0, buffer, at, length);
             return at + length;
@@ -618,8 +810,10 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         private final ColumnDescriptor keyColumn;
         private final ColumnDescriptor valueColumn;
         private final byte[][] wanted;
-        private ColumnReader keys;
-        private ColumnReader values;
+        /** Each wanted key as JSON text. */
+        private final byte[][] wantedJson;
+        private ParquetColumn keys;
+        private ParquetColumn values;
         private long levelsLeft;
 
         MapCell(int column, String[] keyPath, String[] valuePath, String[] wantedKeys) {
@@ -628,50 +822,72 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
             this.valueColumn = schema.getColumnDescription(valuePath);
             if (wantedKeys == null) {
                 this.wanted = null;
+                this.wantedJson = null;
             } else {
                 this.wanted = new byte[wantedKeys.length][];
+                this.wantedJson = new byte[wantedKeys.length][];
                 for (int i = 0; i < wantedKeys.length; i++) {
                     wanted[i] = wantedKeys[i].getBytes(StandardCharsets.UTF_8);
+                    wantedJson[i] = jsonText(wanted[i]);
                 }
             }
         }
 
+        /** Per key dictionary id: its index in {@link #wanted} (0 when all are wanted), -1 if unwanted, -2 unknown. */
+        private int[] keyWanted = new int[64];
+        /** Per value dictionary id: the value as JSON text, once found. */
+        private byte[][] valueJson = new byte[64][];
+        private boolean keyIds;
+        private boolean valueIds;
+
         @Override
-        void rowGroup(ColumnReadStoreImpl store) {
-            keys = store.getColumnReader(keyColumn);
-            values = store.getColumnReader(valueColumn);
+        void rowGroup(PageReadStore pages) {
+            keys = new ParquetColumn(keyColumn, pages.getPageReader(keyColumn), writerVersion);
+            values = new ParquetColumn(valueColumn, pages.getPageReader(valueColumn), writerVersion);
             levelsLeft = keys.getTotalValueCount();
+            java.util.Arrays.fill(keyWanted, -2);
+            java.util.Arrays.fill(valueJson, null);
+            keyIds = true;
+            valueIds = true;
         }
 
+        /**
+         * Also gives the cell a dictionary id when it holds exactly one wanted entry with a value on a dictionary
+         * page: the value's id and the key's place among the wanted keys, which together fix the cell's text.
+         */
         @Override
         int write(int at) {
             int entries = 0;
             int to = at;
+            int id = -1;
             do {
                 if (keys.getCurrentDefinitionLevel() == keyColumn.getMaxDefinitionLevel()) {
-                    Binary key = keys.getBinary();
-                    if (isWanted(key)) {
-                        if (entries++ == 0) {
-                            ensure(to + 1);
-                            buffer[to++] = '{';
-                        } else {
-                            ensure(to + 1);
-                            buffer[to++] = ',';
-                        }
-                        to = json(key, to);
+                    int w = wantedIndex();
+                    if (w >= 0) {
+                        ensure(to + 1);
+                        buffer[to++] = (byte) (entries++ == 0 ? '{' : ',');
+                        to = wanted == null ? json(keys.getBinary(), to) : put(wantedJson[w], to);
                         ensure(to + 1);
                         buffer[to++] = ':';
+                        id = -1;
                         if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
-                            to = json(values.getBinary(), to);
+                            int valueId = valueId();
+                            if (valueId < 0) {
+                                to = json(values.getBinary(), to);
+                            } else {
+                                byte[] text = valueJson[valueId];
+                                if (text == null) {
+                                    int end = json(values.getBinary(), to);
+                                    valueJson[valueId] = text = java.util.Arrays.copyOfRange(buffer, to, end);
+                                }
+                                to = put(text, to);
+                                id = wanted == null ? -1 : valueId * wanted.length + w;
+                            }
                         } else {
                             ensure(to + 4);
                             to = putAscii("null", to);
                         }
                     }
-                    keys.skip();
-                }
-                if (values.getCurrentDefinitionLevel() == valueColumn.getMaxDefinitionLevel()) {
-                    values.skip();
                 }
                 keys.consume();
                 values.consume();
@@ -681,19 +897,65 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
                 ensure(to + 1);
                 buffer[to++] = '}';
             }
+            ids[column] = entries == 1 ? id : -1;
             return to;
         }
 
-        private boolean isWanted(Binary key) {
-            if (wanted == null) {
-                return true;
+        private int put(byte[] bytes, int at) {
+            ensure(at + bytes.length);
+            System.arraycopy(bytes, 0, buffer, at, bytes.length);
+            return at + bytes.length;
+        }
+
+        private int wantedIndex() {
+            if (keyIds) {
+                int id;
+                try {
+                    id = keys.getCurrentValueDictionaryID();
+                } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                    keyIds = false;
+                    return wantedIndex(keys.getBinary());
+                }
+                if (id >= keyWanted.length) {
+                    int old = keyWanted.length;
+                    keyWanted = java.util.Arrays.copyOf(keyWanted, Math.max(id + 1, old * 2));
+                    java.util.Arrays.fill(keyWanted, old, keyWanted.length, -2);
+                }
+                if (keyWanted[id] == -2) {
+                    keyWanted[id] = wantedIndex(keys.getBinary());
+                }
+                return keyWanted[id];
             }
-            for (byte[] w : wanted) {
-                if (key.length() == w.length && key.equals(Binary.fromConstantByteArray(w))) {
-                    return true;
+            return wantedIndex(keys.getBinary());
+        }
+
+        private int valueId() {
+            if (!valueIds) {
+                return -1;
+            }
+            int id;
+            try {
+                id = values.getCurrentValueDictionaryID();
+            } catch (UnsupportedOperationException | IllegalArgumentException plainPage) {
+                valueIds = false;
+                return -1;
+            }
+            if (id >= valueJson.length) {
+                valueJson = java.util.Arrays.copyOf(valueJson, Math.max(id + 1, valueJson.length * 2));
+            }
+            return id;
+        }
+
+        private int wantedIndex(Binary key) {
+            if (wanted == null) {
+                return 0;
+            }
+            for (int i = 0; i < wanted.length; i++) {
+                if (key.length() == wanted[i].length && key.equals(Binary.fromConstantByteArray(wanted[i]))) {
+                    return i;
                 }
             }
-            return false;
+            return -1;
         }
 
         private int putAscii(String text, int at) {
@@ -704,6 +966,20 @@ final class ParquetRecords implements CsvRecords, AutoCloseable {
         }
 
         /** A JSON string of UTF-8 bytes: quotes, backslashes and control characters escaped. */
+        private static byte[] jsonText(byte[] utf8) {
+            StringBuilder text = new StringBuilder("\"");
+            for (byte c : utf8) {
+                if (c == '"' || c == '\\') {
+                    text.append('\\').append((char) c);
+                } else if (c >= 0 && c < 0x20) {
+                    text.append(String.format("\\u%04x", (int) c));
+                } else {
+                    text.append((char) (c & 0xff)); // one char per byte: ISO-8859-1 below gives the bytes back
+                }
+            }
+            return text.append('"').toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+
         private int json(Binary value, int at) {
             ByteBuffer b = value.toByteBuffer();
             int length = value.length();
