@@ -79,6 +79,7 @@ class BillingStackTest {
                                 Map.of("Ref", id("AWS::StepFunctions::StateMachine", "DistributedRollupStateMachine"))),
                         Map.entry(BillingConfig.DISTRIBUTED_MIN_PARTS, "2"),
                         Map.entry(BillingConfig.COST_BASES, "unblended,amortized"),
+                        Map.entry(BillingConfig.ECS_SPLIT, "events"),
                         Map.entry(BillingConfig.ALERT_RULES, RULES),
                         Map.entry(BillingConfig.ALERT_TOPIC_ARN,
                                 Map.of("Ref", id("AWS::SNS::Topic", "SpendAlertsTopic"))))))));
@@ -144,9 +145,10 @@ class BillingStackTest {
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Handler", BillPartHandler.class.getName(), "MemorySize", 3008, "Timeout", 900,
                 "Environment", Map.of("Variables", Match.objectLike(Map.of(BillingConfig.OUTPUT_BUCKET, Match.anyValue(),
-                        BillingConfig.HISTORY_TABLE, Match.anyValue())))));
+                        BillingConfig.HISTORY_TABLE, Match.anyValue(), BillingConfig.ECS_SPLIT, "events")))));
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
-                "Handler", BillMergeHandler.class.getName(), "MemorySize", 3008, "Timeout", 900));
+                "Handler", BillMergeHandler.class.getName(), "MemorySize", 3008, "Timeout", 900,
+                "Environment", Map.of("Variables", Match.objectLike(Map.of(BillingConfig.ECS_SPLIT, "events")))));
     }
 
     @Test
@@ -258,14 +260,35 @@ class BillingStackTest {
                 "CatalogId", "123456789012", "DatabaseInput", Match.objectLike(Map.of("Name", "tally"))));
     }
 
-    /** The code's columns without the period, the cost as an exact decimal. */
+    /** The money columns of the tables (allocation contract §6, §9), as exact decimals in Athena. */
+    private static final java.util.Set<String> MONEY = java.util.Set.of("cost", "events_cost", "aws_cost", "difference");
+
+    /** The code's columns without the period, every money column as an exact decimal. */
     private static List<Map<String, String>> columns(RollupTables table) {
         List<Map<String, String>> columns = new ArrayList<>();
         for (String column : table.columns().subList(1, table.columns().size())) {
-            columns.add(Map.of("Name", column, "Type", column.equals("cost") ? "decimal(38,10)" : "string"));
+            columns.add(Map.of("Name", column, "Type", MONEY.contains(column) ? "decimal(38,10)" : "string"));
         }
         assertThat(table.columns().get(0)).isEqualTo("billing_period");
         return columns;
+    }
+
+    @Test
+    void shouldDeclareTheEcsSplitComparison_withItsThreeMoneyColumnsAsExactDecimals() {
+        List<Map<String, String>> columns = List.of(Map.of("Name", "cluster", "Type", "string"),
+                Map.of("Name", "service", "Type", "string"), Map.of("Name", "product_area", "Type", "string"),
+                Map.of("Name", "events_cost", "Type", "decimal(38,10)"),
+                Map.of("Name", "aws_cost", "Type", "decimal(38,10)"),
+                Map.of("Name", "difference", "Type", "decimal(38,10)"));
+        for (String kind : List.of("rollup", "finalized")) {
+            template.hasResourceProperties("AWS::Glue::Table", Map.of("TableInput", Match.objectLike(Map.of(
+                    "Name", "ecs_split_comparison_" + kind,
+                    "Parameters", Match.objectLike(Map.of("skip.header.line.count", "1",
+                            "projection.cost_basis.values", "unblended,amortized")),
+                    "StorageDescriptor", Match.objectLike(Map.of(
+                            "Location", s3("/" + kind.replace("rollup", "rollups") + "/ecs_split_comparison/"),
+                            "Columns", columns))))));
+        }
     }
 
     private Map<String, Object> s3(String path) {

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The other choices of the billing config: a bill bucket the stack creates, a provisioned Redshift cluster, the
- * amortized basis alone with an upfront ledger under an output prefix.
+ * amortized basis alone with an upfront ledger under an output prefix, ECS hosts split by AWS's split cost allocation
+ * data.
  */
 class BillingVariantTest {
     private static BillingStack stack;
@@ -44,6 +45,7 @@ class BillingVariantTest {
         billing.put("outputPrefix", "tally");
         billing.put("upfrontLedgerKey", "tally/config/upfront-ledger.json");
         billing.put("businessMetricsKey", "tally/config/business-metrics.csv");
+        billing.put("ecsSplit", "aws");
         App app = SynthesizedApp.newApp(Map.of(), Files.createTempDirectory("tally-cdk"));
         TallyConfig parsed = TallyConfig.parse(config.toString(), "variant", SynthesizedApp.EXAMPLE_CONFIG.getParent());
         TallyStacks stacks = TallyStacks.create(app, new Deployment(parsed, AreasFile.read(parsed.areasFile()),
@@ -105,6 +107,16 @@ class BillingVariantTest {
                         "storage.location.template", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(
                                 "/tally/finalized/service_costs/billing_period=${billing_period}/"
                                         + "cost_basis=${cost_basis}/"))))))))));
+    }
+
+    @Test
+    void shouldSplitEcsHostsByAwsSplit_inTheBillingPartAndMergeFunctions_asConfigured() {
+        for (String handler : List.of(dev.tally.functions.billing.BillingRollupHandler.class.getName(),
+                dev.tally.functions.billing.BillPartHandler.class.getName(),
+                dev.tally.functions.billing.BillMergeHandler.class.getName())) {
+            template.hasResourceProperties("AWS::Lambda::Function", Map.of("Handler", handler,
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(BillingConfig.ECS_SPLIT, "aws")))));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.tally.allocation.UpfrontLedger;
 import dev.tally.billing.Bill;
 import dev.tally.billing.BillManifest;
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.billing.ReadSettings;
 import dev.tally.history.HistoryStore;
 import dev.tally.rollup.Rollup;
@@ -53,10 +54,17 @@ public final class DeliveryProcessor {
      *                     {@code --upfront} file) that spreads a DBR bill's sign-up charges on the amortized basis;
      *                     empty: DBR bills are not rolled up on the amortized basis (they have no amortization
      *                     columns, and leaving their upfront fees out would understate the month)
+     * @param ecsSplit     how rule 1 splits an ECS host instance (§9): by the history's CPU-seconds ({@code events})
+     *                     or by AWS's split cost allocation data where the bill has it ({@code aws}); the same for every
+     *                     basis, and for the parts and merge of a distributed run
      */
     public record Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
-                           RollupRunner.Engine engine, List<CostBasis> bases, Optional<String> upfrontLedger) {
+                           RollupRunner.Engine engine, List<CostBasis> bases, Optional<String> upfrontLedger,
+                           EcsSplit ecsSplit) {
         public Settings {
+            if (ecsSplit == null) {
+                throw new IllegalArgumentException("ECS split must be given");
+            }
             bases = List.copyOf(bases);
             if (bases.isEmpty()) {
                 throw new IllegalArgumentException("at least one cost basis");
@@ -69,15 +77,21 @@ public final class DeliveryProcessor {
             }
         }
 
-        /** The unblended basis only (§1–§7 as written). */
+        /** Rule 1 by CPU-seconds (§3 as written). */
+        public Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
+                        RollupRunner.Engine engine, List<CostBasis> bases, Optional<String> upfrontLedger) {
+            this(outputBucket, outputPrefix, tagKey, lease, engine, bases, upfrontLedger, EcsSplit.EVENTS);
+        }
+
+        /** The unblended basis only, rule 1 by CPU-seconds (§1–§7 as written). */
         public Settings(String outputBucket, String outputPrefix, String tagKey, Duration lease,
                         RollupRunner.Engine engine) {
             this(outputBucket, outputPrefix, tagKey, lease, engine, List.of(CostBasis.UNBLENDED), Optional.empty());
         }
 
-        /** How the billing function reads bills on one basis, by the tag key. */
+        /** How the billing function reads bills on one basis: by the tag key, with the configured ECS split. */
         public ReadSettings readSettings(CostBasis basis) {
-            return new ReadSettings(tagKey, basis);
+            return new ReadSettings(tagKey, basis, ecsSplit);
         }
     }
 
@@ -239,7 +253,7 @@ public final class DeliveryProcessor {
         return completion.complete(id, resolved.order(), object.uri(), started, object.message(), () -> {
             UpfrontLedger upfront = dbrAmortized ? upfrontLedger() : null;
             return new RollupRunner(clock, settings.engine()).run(new RollupRunner.Request(bill, null, null,
-                            settings.tagKey(), null, false, basis, upfront), areas.load(), history,
+                            settings.tagKey(), null, false, basis, upfront, settings.ecsSplit()), areas.load(), history,
                     bytes -> read.accumulateAndGet(bytes, Math::max));
         }, read::get);
     }

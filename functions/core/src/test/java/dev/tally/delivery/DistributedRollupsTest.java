@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.BillParts;
+import dev.tally.RepoFiles;
 import dev.tally.allocation.ProductAreaMap;
 import dev.tally.allocation.ProductAreaStore;
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.history.EventFiles;
 import dev.tally.history.InMemoryHistoryStore;
 import dev.tally.rollup.ProductAreaFile;
@@ -73,6 +75,7 @@ class DistributedRollupsTest {
     private Path monthDir;
 
     private List<CostBasis> bases = List.of(CostBasis.UNBLENDED);
+    private EcsSplit ecsSplit = EcsSplit.EVENTS;
 
     @BeforeEach
     void month() throws IOException {
@@ -104,7 +107,7 @@ class DistributedRollupsTest {
 
     private DeliveryProcessor.Settings settings() {
         return new DeliveryProcessor.Settings(OUT, "tally/", month.tagKey(), Duration.ofMinutes(20),
-                RollupRunner.Engine.FAST, bases, Optional.empty());
+                RollupRunner.Engine.FAST, bases, Optional.empty(), ecsSplit);
     }
 
     private DeliveryProcessor processor(Optional<Distribution> distribution) {
@@ -117,7 +120,11 @@ class DistributedRollupsTest {
 
     /** Puts the month as a legacy CUR delivery of {@code n} parts; returns the manifest's notice. */
     private S3Notifications.Notice deliver(int n) throws IOException {
-        List<byte[]> parts = BillParts.split(Files.readAllBytes(monthDir.resolve(month.billFile())), n);
+        return deliver(BillParts.split(Files.readAllBytes(monthDir.resolve(month.billFile())), n));
+    }
+
+    /** Puts gzip parts as a legacy CUR delivery; returns the manifest's notice. */
+    private S3Notifications.Notice deliver(List<byte[]> parts) throws IOException {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
             keys.add(PREFIX + "asm-1/hourly-" + (i + 1) + ".csv.gz");
@@ -342,5 +349,83 @@ class DistributedRollupsTest {
                     .as(outcome.costBasis().orElseThrow().id())
                     .isEqualTo(distributed.get(outcome.costBasis().orElseThrow().id()));
         }
+    }
+
+    /**
+     * The split cost allocation sample (§9) as two parts, the split line items in the second: with {@code ECS_SPLIT}
+     * {@code aws} the parts are read and merged by AWS's split, so the distributed run's tables, comparison and
+     * summary are those of the invocation, and not those of the CPU-seconds split.
+     */
+    @Test
+    void shouldReadAndMergeTheParts_withTheConfiguredEcsSplit_asTheInvocationDoes() throws IOException {
+        Path sample = RepoFiles.events("split-cost-allocation");
+        List<String> lines = Files.readAllLines(sample.resolve("cur-2017-02.csv"));
+        List<String> hosts = new ArrayList<>(List.of(lines.get(0) + "\n"));
+        List<String> tasks = new ArrayList<>(List.of(lines.get(0) + "\n"));
+        for (String line : lines.subList(1, lines.size())) {
+            (line.contains(":task/") ? tasks : hosts).add(line + "\n");
+        }
+        List<byte[]> parts = List.of(BillParts.gzip(hosts), BillParts.gzip(tasks));
+        Map<EcsSplit, Map<String, String>> tables = new java.util.EnumMap<>(EcsSplit.class);
+        for (EcsSplit split : EcsSplit.values()) {
+            for (boolean distribute : List.of(true, false)) {
+                ecsSplit = split;
+                splitSample(sample);
+                DeliveryProcessor.Outcome outcome;
+                if (distribute) {
+                    processor(Optional.of(new Distribution(runs, 2))).process(List.of(deliver(parts)));
+                    outcome = execute(started.remove(started.keySet().iterator().next()));
+                } else {
+                    outcome = processor(Optional.empty()).process(List.of(deliver(parts))).get(0);
+                }
+                assertThat(outcome.status()).isEqualTo(DeliveryProcessor.Status.ROLLED_UP);
+                assertThat(outcome.summary().ecsSplit()).isEqualTo(split.id());
+                Map<String, String> written = new LinkedHashMap<>();
+                for (RollupTables table : List.of(RollupTables.PRODUCT_AREA_COSTS, RollupTables.SERVICE_COSTS,
+                        RollupTables.ECS_SPLIT_COMPARISON)) {
+                    written.put(table.id(), text(outcome.run().tables().get(table)));
+                }
+                assertThat(text(outcome.run().tables().get(RollupTables.PRODUCT_AREA_COSTS).replace(
+                        "rollups/product_area_costs/", "runs/").replace("part-0.csv", "summary.json")))
+                        .contains("\"ecs_split\" : \"" + split.id() + "\"");
+                if (distribute) {
+                    tables.put(split, written);
+                } else {
+                    assertThat(written).as(split.id()).isEqualTo(tables.get(split));
+                }
+            }
+        }
+
+        assertThat(tables.get(EcsSplit.AWS).get("product_area_costs")).isEqualTo(
+                "product_area,cost\n(unallocated),0.1000000000\n(unmapped),2.3300000000\nalpha,0.4700000000\n");
+        assertThat(tables.get(EcsSplit.EVENTS).get("product_area_costs"))
+                .isNotEqualTo(tables.get(EcsSplit.AWS).get("product_area_costs"));
+        assertThat(tables.get(EcsSplit.AWS).get("ecs_split_comparison"))
+                .isEqualTo(tables.get(EcsSplit.EVENTS).get("ecs_split_comparison")).isEqualTo(
+                        "cluster,service,product_area,events_cost,aws_cost,difference\n"
+                                + "other,(unknown),(unmapped),0.0000000000,0.5000000000,0.5000000000\n"
+                                + "prod,A,alpha,0.5000000000,0.3500000000,-0.1500000000\n"
+                                + "prod,B,(unmapped),0.5000000000,0.6500000000,0.1500000000\n"
+                                + "prod,C,(unmapped),0.0000000000,1.0000000000,1.0000000000\n");
+    }
+
+    /** A fresh deployment whose history and map are the split sample's. */
+    private void splitSample(Path sample) {
+        history = new InMemoryHistoryStore();
+        EventFiles.read(sample.resolve("events.jsonl"), history::record);
+        ProductAreaMap map = ProductAreaFile.read(sample.resolve("areas.json"));
+        areas = new ProductAreaStore() {
+            @Override
+            public ProductAreaMap load() {
+                return map;
+            }
+
+            @Override
+            public String replace(ProductAreaMap replacement) {
+                throw new UnsupportedOperationException("the rollup only reads the map");
+            }
+        };
+        store = new InMemoryObjectStore(false, Instant.parse("2017-03-01T00:00:00Z"));
+        ledger = new InMemoryDeliveryLedger();
     }
 }

@@ -122,6 +122,7 @@ public final class BillingStack extends Stack {
         env.put(BillingConfig.LEASE_MINUTES, String.valueOf(DELIVERY_LEASE.toMinutes()));
         env.put(BillingConfig.LEDGER_RETENTION_DAYS, String.valueOf(deployment.config().history().retentionDays()));
         env.put(BillingConfig.COST_BASES, String.join(",", billing.costBases().stream().map(CostBasis::id).toList()));
+        env.put(BillingConfig.ECS_SPLIT, billing.ecsSplit().id());
         billing.upfrontLedgerKey().ifPresent(key -> env.put(BillingConfig.UPFRONT_LEDGER_KEY, key));
         billing.businessMetricsKey().ifPresent(key -> env.put(BillingConfig.BUSINESS_METRICS_KEY, key));
         env.putAll(WarehouseAccess.environment(billing.warehouse()));

@@ -18,7 +18,9 @@ import java.util.Map;
  * rollups with no crawler: for each of {@link RollupTables}, {@code <table>_rollup} over every run
  * ({@code rollups/<table>/billing_period=…/cost_basis=…/run_id=…/}) and {@code <table>_finalized} over the finalized
  * tables ({@code finalized/<table>/billing_period=…/cost_basis=…/}). Columns are the code's, minus
- * {@code billing_period} (a partition); {@code cost} is {@code decimal(38,10)}, the rest strings. Partitions are
+ * {@code billing_period} (a partition); money ({@link RollupTables#isMoney}: {@code cost}, and
+ * {@code ecs_split_comparison}'s {@code events_cost}, {@code aws_cost} and {@code difference}) is {@code decimal(38,10)},
+ * the rest strings. Partitions are
  * projected: periods as months from {@value #FIRST_PERIOD} to now, the cost basis as an enum of the configured bases
  * (a query filters on it, or reads both bases added up), and run ids injected (a query over {@code _rollup} names
  * its run ids, as the runs' {@code run.json} or the warehouse's {@code rollup_runs} list them).
@@ -97,12 +99,12 @@ final class RollupGlueTables extends Construct {
                 .build();
     }
 
-    /** The table's columns as the code writes them, without the period (the partition holds it). */
+    /** The table's columns as the code writes them, without the period (the partition holds it); money exact. */
     static List<Object> columns(RollupTables table) {
         List<Object> columns = new ArrayList<>();
         for (String name : table.columns()) {
             if (!name.equals(PERIOD)) {
-                columns.add(column(name, name.equals("cost") ? "decimal(38,10)" : "string"));
+                columns.add(column(name, RollupTables.isMoney(name) ? "decimal(38,10)" : "string"));
             }
         }
         return columns;

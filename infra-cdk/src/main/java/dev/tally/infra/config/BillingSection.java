@@ -1,6 +1,7 @@
 package dev.tally.infra.config;
 
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -32,12 +33,16 @@ import java.util.regex.Pattern;
  * @param alerts              {@code alerts}: the spend alerts evaluated after each run (docs/spend-alerts.md)
  * @param businessMetricsKey  {@code businessMetricsKey}: the output bucket's key of a business-metrics CSV for the
  *                            spend report's unit costs ({@code BUSINESS_METRICS_KEY}); under {@code outputPrefix}
+ * @param ecsSplit            {@code ecsSplit} ({@code "events"}): how an ECS host instance's cost is split among its
+ *                            services (allocation contract §9) — {@code events}, by the history's CPU-seconds, or
+ *                            {@code aws}, by AWS's split cost allocation data where the bill has it (the billing, part
+ *                            and merge functions' {@code ECS_SPLIT})
  */
 public record BillingSection(Optional<String> billBucketName, String prefix, List<String> suffixes,
                              String outputPrefix, int reservedConcurrency, String glueDatabase,
                              WarehouseSection warehouse, Optional<DistributedRollup> distributedRollup,
                              List<CostBasis> costBases, Optional<String> upfrontLedgerKey, Optional<Alerts> alerts,
-                             Optional<String> businessMetricsKey) {
+                             Optional<String> businessMetricsKey, EcsSplit ecsSplit) {
     /**
      * {@code billing.alerts}: an SNS topic the alerts go to, with its subscriptions.
      *
@@ -74,7 +79,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
     static BillingSection read(ConfigReader in, TallyConfig.DeployEnvironment environment) {
         in.only(Set.of("billBucket", "notifications", "outputPrefix", "reservedConcurrency", "glueDatabase",
                 "warehouse", "distributedRollup", "costBases", "upfrontLedgerKey", "alerts",
-                "businessMetricsKey"));
+                "businessMetricsKey", "ecsSplit"));
         ConfigReader bucket = in.section("billBucket");
         bucket.only(Set.of("name", "create"));
         Optional<String> name = bucket.optionalString("name");
@@ -129,8 +134,24 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
                         + "function reads there), was '" + key + "'");
             }
         });
+        EcsSplit split = ecsSplit(in);
         return new BillingSection(name, prefix, suffixes, outputPrefix, concurrency, glueDatabase, warehouse,
-                distributed, bases, upfront, alerts, metrics);
+                distributed, bases, upfront, alerts, metrics, split);
+    }
+
+    /** {@code ecsSplit}: {@code "events"} or {@code "aws"}; missing reads as events. */
+    private static EcsSplit ecsSplit(ConfigReader in) {
+        if (!in.has("ecsSplit")) {
+            return EcsSplit.EVENTS;
+        }
+        return in.optionalString("ecsSplit").map(value -> {
+            try {
+                return EcsSplit.parse(value);
+            } catch (IllegalArgumentException e) {
+                in.problem("ecsSplit", "must be \"events\" or \"aws\", was '" + value + "'");
+                return EcsSplit.EVENTS;
+            }
+        }).orElse(EcsSplit.EVENTS);
     }
 
     /** {@code costBases}: each basis once; missing reads as unblended only. */

@@ -96,6 +96,26 @@ class TallyConfigTest {
     }
 
     @Test
+    void shouldReadTheEcsSplit_eventsWithoutTheKey() throws IOException {
+        assertThat(TallyConfig.load(EXAMPLE).billing().ecsSplit()).isEqualTo(dev.tally.billing.EcsSplit.EVENTS);
+        ObjectNode config = (ObjectNode) new ObjectMapper().readTree(EXAMPLE.toFile());
+        ((ObjectNode) config.get("billing")).remove("ecsSplit");
+        assertThat(TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent()).billing().ecsSplit())
+                .isEqualTo(dev.tally.billing.EcsSplit.EVENTS);
+        ((ObjectNode) config.get("billing")).put("ecsSplit", "aws");
+        assertThat(TallyConfig.parse(config.toString(), "test", EXAMPLE.getParent()).billing().ecsSplit())
+                .isEqualTo(dev.tally.billing.EcsSplit.AWS);
+    }
+
+    @Test
+    void shouldNameTheEcsSplitKey_whenItIsNeitherEventsNorAws() {
+        assertProblems(c -> ((ObjectNode) c.get("billing")).put("ecsSplit", "cpu"),
+                "billing.ecsSplit: must be \"events\" or \"aws\", was 'cpu'");
+        assertProblems(c -> ((ObjectNode) c.get("billing")).put("ecsSplit", 1), "billing.ecsSplit: must be a string");
+        assertProblems(c -> ((ObjectNode) c.get("billing")).put("ecsSplit", " "), "billing.ecsSplit: must not be empty");
+    }
+
+    @Test
     void shouldNameTheCostBasesKey_whenABasisIsUnknownTwiceOrNone() {
         assertProblems(c -> ((ObjectNode) c.get("billing")).putArray("costBases").add("blended").add("amortized")
                 .add("amortized"), "billing.costBases: 'blended' is not a cost basis (unblended or amortized)",

@@ -98,10 +98,13 @@ final class JdbcTransaction {
             statement.setString(p++, run.runId());
             statement.setString(p++, run.billingPeriod());
             statement.setString(p++, run.costBasis().id());
-            for (int i = 0; i < row.length - 1; i++) {
-                statement.setString(p++, (String) row[i]);
+            for (Object value : row) {
+                if (value instanceof BigDecimal money) {
+                    statement.setBigDecimal(p++, money);
+                } else {
+                    statement.setString(p++, (String) value);
+                }
             }
-            statement.setBigDecimal(p++, (BigDecimal) row[row.length - 1]);
         }
     }
 

@@ -23,11 +23,25 @@ final class WarehouseDdl {
         this.schema = schema;
     }
 
-    /** A column of a rollup table and its type: money exact to ten places, periods fixed-width. */
+    /**
+     * The tables versions 1 and 2 made: the four of §6. Frozen: a table added later is created by the version that
+     * adds it (with the cost basis from the start), so that a version means the same statements on every warehouse.
+     */
+    static final List<RollupTables> VERSION_1_TABLES = List.of(RollupTables.PRODUCT_AREA_COSTS,
+            RollupTables.PRODUCT_AREA_AWS_PRODUCT_COSTS, RollupTables.SERVICE_COSTS, RollupTables.UNTAGGED_RESOURCES);
+    /** The tables version 3 added: both forms of rule 1 side by side (§9). */
+    static final List<RollupTables> VERSION_3_TABLES = List.of(RollupTables.ECS_SPLIT_COMPARISON);
+
+    /**
+     * A column of a rollup table and its type: money ({@link RollupTables#isMoney}, every money column of a table)
+     * exact to ten places, periods fixed-width.
+     */
     static String type(String column) {
+        if (RollupTables.isMoney(column)) {
+            return "NUMERIC(38,10)";
+        }
         return switch (column) {
             case "billing_period" -> "CHAR(7)";
-            case "cost" -> "NUMERIC(38,10)";
             case "resource_id" -> "VARCHAR(2048)";
             default -> "VARCHAR(512)";
         };
@@ -38,7 +52,7 @@ final class WarehouseDdl {
                 "PRIMARY KEY (version)"), "DISTSTYLE ALL");
     }
 
-    /** Version 1: the runs, and the rollup and finalized table of each of the four tables. */
+    /** Version 1: the runs, and the rollup and finalized table of each of the four tables ({@link #VERSION_1_TABLES}). */
     List<String> version1() {
         List<String> statements = new ArrayList<>();
         statements.add(create("rollup_runs", List.of("run_id VARCHAR(64) NOT NULL", "billing_period CHAR(7) NOT NULL",
@@ -48,17 +62,26 @@ final class WarehouseDdl {
                 "unmapped_cost NUMERIC(38,10)", "coverage NUMERIC(9,4)", "started_at TIMESTAMP",
                 "finished_at TIMESTAMP NOT NULL", "loaded_at TIMESTAMP NOT NULL", "PRIMARY KEY (run_id)"),
                 "DISTSTYLE ALL COMPOUND SORTKEY(billing_period, finished_at)"));
-        for (RollupTables table : RollupTables.values()) {
-            List<String> rollup = new ArrayList<>(List.of("run_id VARCHAR(64) NOT NULL"));
-            rollup.addAll(columns(table));
-            statements.add(create(table.id() + "_rollup", rollup,
-                    "DISTKEY(run_id) COMPOUND SORTKEY(billing_period, run_id)"));
-            List<String> finalized = new ArrayList<>(columns(table));
-            finalized.add("run_id VARCHAR(64) NOT NULL");
-            statements.add(create(table.id() + "_finalized", finalized,
-                    "DISTSTYLE AUTO COMPOUND SORTKEY(billing_period, " + table.columns().get(1) + ")"));
+        for (RollupTables table : VERSION_1_TABLES) {
+            statements.addAll(tables(table, List.of()));
         }
         return statements;
+    }
+
+    /**
+     * A table's {@code _rollup} (the run id first, distributed by it) and {@code _finalized} (the run id after the
+     * table's columns) tables, with {@code more} columns at the end of each.
+     */
+    private List<String> tables(RollupTables table, List<String> more) {
+        List<String> rollup = new ArrayList<>(List.of("run_id VARCHAR(64) NOT NULL"));
+        rollup.addAll(columns(table));
+        rollup.addAll(more);
+        List<String> finalized = new ArrayList<>(columns(table));
+        finalized.add("run_id VARCHAR(64) NOT NULL");
+        finalized.addAll(more);
+        return List.of(create(table.id() + "_rollup", rollup, "DISTKEY(run_id) COMPOUND SORTKEY(billing_period, run_id)"),
+                create(table.id() + "_finalized", finalized,
+                        "DISTSTYLE AUTO COMPOUND SORTKEY(billing_period, " + table.columns().get(1) + ")"));
     }
 
     /**
@@ -71,9 +94,24 @@ final class WarehouseDdl {
     List<String> version2() {
         List<String> statements = new ArrayList<>();
         statements.add(addCostBasis("rollup_runs"));
-        for (RollupTables table : RollupTables.values()) {
+        for (RollupTables table : VERSION_1_TABLES) {
             statements.add(addCostBasis(table.id() + "_rollup"));
             statements.add(addCostBasis(table.id() + "_finalized"));
+        }
+        return statements;
+    }
+
+    /**
+     * Version 3: {@code ecs_split_comparison} (§9), rollup and finalized, shaped as versions 1 and 2 left the other
+     * tables (the cost basis last). {@code CREATE TABLE IF NOT EXISTS}, so it is harmless on a warehouse that has the
+     * tables already (a build between §9 and this version created them with version 1, and version 2 added their
+     * cost basis).
+     */
+    List<String> version3() {
+        List<String> statements = new ArrayList<>();
+        String costBasis = COST_BASIS + " " + COST_BASIS_TYPE + " DEFAULT 'unblended' NOT NULL";
+        for (RollupTables table : VERSION_3_TABLES) {
+            statements.addAll(tables(table, List.of(costBasis)));
         }
         return statements;
     }
@@ -103,7 +141,7 @@ final class WarehouseDdl {
     private static List<String> columns(RollupTables table) {
         List<String> columns = new ArrayList<>();
         for (String column : table.columns()) {
-            boolean required = column.equals("billing_period") || column.equals("cost");
+            boolean required = column.equals("billing_period") || RollupTables.isMoney(column);
             columns.add(column + " " + type(column) + (required ? " NOT NULL" : ""));
         }
         return columns;

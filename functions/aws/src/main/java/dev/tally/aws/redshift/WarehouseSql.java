@@ -6,7 +6,10 @@ import dev.tally.rollup.RollupTables;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 import static dev.tally.aws.redshift.SqlLiterals.bool;
 import static dev.tally.aws.redshift.SqlLiterals.number;
@@ -80,7 +83,8 @@ public final class WarehouseSql {
 
     /** Every version, oldest first. */
     public List<Migration> migrations() {
-        return List.of(new Migration(1, ddl.version1()), new Migration(2, ddl.version2()));
+        return List.of(new Migration(1, ddl.version1()), new Migration(2, ddl.version2()),
+                new Migration(3, ddl.version3()));
     }
 
     /**
@@ -116,7 +120,7 @@ public final class WarehouseSql {
         steps.add(new Statement(insertRun(run, loadedAt)));
         for (RollupTables table : RollupTables.values()) {
             steps.add(new Statement("DELETE FROM " + rollup(table) + " WHERE run_id = " + id));
-            steps.add(new Rows(table, run.bucket(), key(run, table)));
+            key(run, table).ifPresent(key -> steps.add(new Rows(table, run.bucket(), key)));
         }
         if (run.finalized()) {
             for (RollupTables table : RollupTables.values()) {
@@ -153,7 +157,7 @@ public final class WarehouseSql {
 
     /**
      * A multi-row {@code INSERT} into {@code <table>_rollup} with a placeholder per value, for JDBC: per row the run
-     * id, the period, the cost basis, then the CSV's columns ({@link #csvColumns}), the cost last.
+     * id, the period, the cost basis, then the CSV's columns ({@link #csvColumns}), the money columns last.
      */
     public String insertIntoRollup(RollupTables table, int rows) {
         if (rows < 1) {
@@ -215,11 +219,21 @@ public final class WarehouseSql {
         return "'" + run.costBasis().id() + "'";
     }
 
-    private static String key(RunRecord run, RollupTables table) {
+    /**
+     * The run's object of a table. A run recorded before a table existed ({@link #ADDED_LATER}: its {@code run.json}
+     * has no key for it) has no rows in it, and loads none; any other table it must name.
+     */
+    private static Optional<String> key(RunRecord run, RollupTables table) {
         String key = run.tables().get(table);
         if (key == null || key.isBlank()) {
+            if (ADDED_LATER.contains(table)) {
+                return Optional.empty();
+            }
             throw new IllegalArgumentException("run " + run.runId() + " names no object for " + table.id());
         }
-        return key;
+        return Optional.of(key);
     }
+
+    /** Tables added after the first runs were recorded: a run's record before them names no object for them. */
+    private static final Set<RollupTables> ADDED_LATER = EnumSet.copyOf(WarehouseDdl.VERSION_3_TABLES);
 }

@@ -69,7 +69,7 @@ class DataApiWarehouseIT extends WarehouseContract {
         failNextStatementMatching(Pattern.compile("INSERT INTO " + schema + "\\.service_costs_finalized"));
 
         assertThatThrownBy(() -> warehouse(schema).load(run)).isInstanceOf(Warehouse.WarehouseException.class)
-                .hasMessageContaining("FAILED at statement 25 of 27 (INSERT INTO " + schema
+                .hasMessageContaining("FAILED at statement 29 of 33 (INSERT INTO " + schema
                         + ".service_costs_finalized): ERROR: injected fault");
     }
 

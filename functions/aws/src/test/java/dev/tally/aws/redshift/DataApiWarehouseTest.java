@@ -120,7 +120,7 @@ class DataApiWarehouseTest {
         assertThat(load.workgroupName()).isNull();
         assertThat(load.statementName()).isEqualTo("tally-load-20240602T030000Z-1a2b3c4d");
         assertThat(load.sqls()).hasSizeLessThanOrEqualTo(DataApiWarehouse.MAX_BATCH)
-                .filteredOn(sql -> sql.startsWith("COPY ")).hasSize(4)
+                .filteredOn(sql -> sql.startsWith("COPY ")).hasSize(5)
                 .allSatisfy(sql -> assertThat(sql).contains("FROM 's3://tally-out/rollups/", "IAM_ROLE '" + ROLE + "'"));
     }
 
@@ -147,7 +147,7 @@ class DataApiWarehouseTest {
 
         assertThatThrownBy(() -> warehouse(client, Duration.ofSeconds(5)).load(RUN))
                 .isInstanceOf(WarehouseException.class)
-                .hasMessageContaining("FAILED at statement 3 of 27 (INSERT INTO tally.rollup_runs)")
+                .hasMessageContaining("FAILED at statement 3 of 33 (INSERT INTO tally.rollup_runs)")
                 .hasMessageContaining("ERROR: value too long")
                 .hasMessageNotContaining("private-looking");
     }

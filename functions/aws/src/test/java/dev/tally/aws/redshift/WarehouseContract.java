@@ -50,6 +50,8 @@ abstract class WarehouseContract {
     protected static final String MAY = "2024-05";
     private static final Instant FINISHED = Instant.parse("2024-06-02T03:04:05.123456Z");
     private static final String COST = "12.3456789012";
+    /** The largest NUMERIC(38,10): 28 digits before the point, 10 after. */
+    private static final String HUGE = "9".repeat(28) + "." + "9".repeat(10);
 
     /** A new loader on {@code schema}: its own instance, as another Lambda container would have. */
     protected abstract Warehouse warehouse(String schema);
@@ -104,6 +106,15 @@ abstract class WarehouseContract {
         assertThat(rows("SELECT run_id, billing_period, aws_product, resource_id, cost FROM " + schema
                 + ".untagged_resources_rollup"))
                 .containsExactly(List.of(run.runId(), MAY, "Amazon Elastic Block Store", "vol-0abc", cost));
+        // all three money columns of the comparison exact, negative and at the edges of NUMERIC(38,10)
+        assertThat(rows("SELECT run_id, billing_period, cluster, service, product_area, events_cost, aws_cost, "
+                + "difference FROM " + schema + ".ecs_split_comparison_rollup ORDER BY cluster")).containsExactly(
+                List.of(run.runId(), MAY, "big", "batch", "(unmapped)", new BigDecimal(HUGE),
+                        new BigDecimal("0.0000000000"), new BigDecimal("-" + HUGE)),
+                List.of(run.runId(), MAY, "other", "(unknown)", "(unmapped)", new BigDecimal("0.0000000000"),
+                        new BigDecimal("0.0000000001"), new BigDecimal("0.0000000001")),
+                List.of(run.runId(), MAY, "prod", "web, \"edge\"", "search", cost, new BigDecimal("1.0000000000"),
+                        new BigDecimal("1.0000000000").subtract(cost)));
         assertThat(rows("SELECT run_id, billing_period, source, format, is_final, finalized, line_items, skipped_rows,"
                 + " malformed_rows, other_period_rows, total_cost, allocated_cost, unallocated_cost, unmapped_cost,"
                 + " coverage FROM " + schema + ".rollup_runs")).containsExactly(List.of(run.runId(), MAY,
@@ -148,6 +159,11 @@ abstract class WarehouseContract {
                 + ".product_area_costs_finalized ORDER BY product_area")).containsExactly(
                 List.of(MAY, "ads", new BigDecimal("1.0000000000"), fin.runId()),
                 List.of(MAY, "search", new BigDecimal(COST), fin.runId()));
+        assertThat(rows("SELECT billing_period, cluster, service, events_cost, aws_cost, difference, cost_basis, run_id"
+                + " FROM " + schema + ".ecs_split_comparison_finalized WHERE cluster = 'prod'")).containsExactly(
+                List.of(MAY, "prod", "web, \"edge\"", new BigDecimal(COST), new BigDecimal("1.0000000000"),
+                        new BigDecimal("-11.3456789012"), "unblended", fin.runId()));
+        assertThat(count("ecs_split_comparison_finalized")).isEqualTo(rowsPerRun(RollupTables.ECS_SPLIT_COMPARISON));
         assertThat(column("SELECT run_id FROM " + schema + ".rollup_runs WHERE finalized ORDER BY run_id"))
                 .containsExactly(fin.runId());
     }
@@ -333,10 +349,71 @@ abstract class WarehouseContract {
 
         warehouse(schema).load(amortized);
 
-        assertThat(column("SELECT version FROM " + schema + ".schema_version ORDER BY version")).containsExactly(1, 2);
+        assertThat(column("SELECT version FROM " + schema + ".schema_version ORDER BY version"))
+                .containsExactly(1, 2, 3);
         assertThat(rows("SELECT billing_period, cost_basis, run_id FROM " + schema + ".product_area_costs_finalized"
                 + " ORDER BY billing_period, product_area")).containsExactly(List.of("2024-04", "unblended", "r-old"),
                 List.of(MAY, "amortized", amortized.runId()), List.of(MAY, "amortized", amortized.runId()));
+        assertThat(rows("SELECT cost_basis, count(*) FROM " + schema + ".ecs_split_comparison_finalized GROUP BY "
+                + "cost_basis")).containsExactly(List.of("amortized", rowsPerRun(RollupTables.ECS_SPLIT_COMPARISON)));
+    }
+
+    @Test
+    void shouldMigrateASchemaOfVersion2_creatingTheComparisonTables_andLoadARunIntoThem() throws Exception {
+        WarehouseSql sql = new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema);
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String ddl : sql.bootstrap()) {
+                statement.execute(ddl);
+            }
+            connection.setAutoCommit(false);
+            for (String ddl : sql.migrate(sql.migrations().subList(0, 2), FINISHED)) {
+                statement.execute(ddl);
+            }
+            statement.execute("INSERT INTO " + schema + ".service_costs_finalized (billing_period, cluster, service, "
+                    + "product_area, cost, run_id) VALUES ('2024-04', 'prod', 'old', 'search', 2.5, 'r-old')");
+            connection.commit();
+        }
+        assertThat(column("SELECT count(*) FROM information_schema.tables WHERE table_schema = '" + schema
+                + "' AND table_name LIKE 'ecs_split_comparison%'")).containsExactly(0L);
+        RunRecord fin = writeRun("20240602T000000Z-00000005", MAY, true, true, FINISHED, COST);
+
+        warehouse(schema).load(fin);
+
+        assertThat(column("SELECT version FROM " + schema + ".schema_version ORDER BY version"))
+                .containsExactly(1, 2, 3);
+        assertThat(rows("SELECT cluster, events_cost, aws_cost, difference, cost_basis, run_id FROM " + schema
+                + ".ecs_split_comparison_finalized WHERE cluster = 'other'")).containsExactly(List.of("other",
+                new BigDecimal("0.0000000000"), new BigDecimal("0.0000000001"), new BigDecimal("0.0000000001"),
+                "unblended", fin.runId()));
+        assertThat(count("ecs_split_comparison_rollup")).isEqualTo(rowsPerRun(RollupTables.ECS_SPLIT_COMPARISON));
+        assertThat(column("SELECT run_id FROM " + schema + ".service_costs_finalized ORDER BY billing_period"))
+                .containsExactly("r-old", fin.runId());
+    }
+
+    @Test
+    void shouldMigrateToVersion3_whenTheComparisonTablesExistAlready() throws Exception {
+        // a warehouse a build between §9 and version 3 created: the comparison tables made with versions 1 and 2
+        WarehouseSql sql = new WarehouseSql(WarehouseSql.Dialect.POSTGRES, schema);
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            for (String ddl : sql.bootstrap()) {
+                statement.execute(ddl);
+            }
+            connection.setAutoCommit(false);
+            for (String ddl : sql.migrations().get(2).statements()) {
+                statement.execute(ddl);
+            }
+            for (String ddl : sql.migrate(sql.migrations().subList(0, 2), FINISHED)) {
+                statement.execute(ddl);
+            }
+            connection.commit();
+        }
+        RunRecord run = writeRun("20240602T000000Z-00000006", MAY, false, false, FINISHED, COST);
+
+        warehouse(schema).load(run);
+
+        assertThat(column("SELECT version FROM " + schema + ".schema_version ORDER BY version"))
+                .containsExactly(1, 2, 3);
+        assertThat(count("ecs_split_comparison_rollup")).isEqualTo(rowsPerRun(RollupTables.ECS_SPLIT_COMPARISON));
     }
 
     // --- runs and their tables in the S3 emulator
@@ -366,8 +443,10 @@ abstract class WarehouseContract {
             case PRODUCT_AREA_AWS_PRODUCT_COSTS -> List.of(List.of("Amazon Elastic Compute Cloud", "search", cost));
             case SERVICE_COSTS -> List.of(List.of("prod", "web, \"edge\"", "search", cost));
             case UNTAGGED_RESOURCES -> List.of(List.of("Amazon Elastic Block Store", "vol-0abc", cost));
-            case ECS_SPLIT_COMPARISON -> List.of(List.of("prod", "web", "search", cost, "1.0000000000",
-                    new BigDecimal("1.0000000000").subtract(new BigDecimal(cost)).toPlainString()));
+            case ECS_SPLIT_COMPARISON -> List.of(List.of("prod", "web, \"edge\"", "search", cost, "1.0000000000",
+                            new BigDecimal("1.0000000000").subtract(new BigDecimal(cost)).toPlainString()),
+                    List.of("other", "(unknown)", "(unmapped)", "0.0000000000", "0.0000000001", "0.0000000001"),
+                    List.of("big", "batch", "(unmapped)", HUGE, "0.0000000000", "-" + HUGE));
         };
     }
 

@@ -83,6 +83,39 @@ class WarehouseSqlTest {
                 "cost NUMERIC(38,10) NOT NULL,\n  run_id VARCHAR(64) NOT NULL");
         assertThat(table(POSTGRES, "rollup_runs")).contains("coverage NUMERIC(9,4)", "total_cost NUMERIC(38,10)",
                 "PRIMARY KEY (run_id)");
+        assertThat(POSTGRES.migrations().get(0).statements()).noneMatch(s -> s.contains("ecs_split_comparison"));
+    }
+
+    @Test
+    void shouldCreateTheEcsSplitComparison_inVersion3_withEveryMoneyColumnExact_andTheCostBasis() {
+        WarehouseSql.Migration version3 = POSTGRES.migrations().get(2);
+
+        assertThat(version3.version()).isEqualTo(3);
+        assertThat(version3.statements()).containsExactly(
+                "CREATE TABLE IF NOT EXISTS tally.ecs_split_comparison_rollup (\n  run_id VARCHAR(64) NOT NULL,\n"
+                        + "  billing_period CHAR(7) NOT NULL,\n  cluster VARCHAR(512),\n  service VARCHAR(512),\n"
+                        + "  product_area VARCHAR(512),\n  events_cost NUMERIC(38,10) NOT NULL,\n"
+                        + "  aws_cost NUMERIC(38,10) NOT NULL,\n  difference NUMERIC(38,10) NOT NULL,\n"
+                        + "  cost_basis VARCHAR(16) DEFAULT 'unblended' NOT NULL\n)",
+                "CREATE TABLE IF NOT EXISTS tally.ecs_split_comparison_finalized (\n  billing_period CHAR(7) NOT NULL,\n"
+                        + "  cluster VARCHAR(512),\n  service VARCHAR(512),\n  product_area VARCHAR(512),\n"
+                        + "  events_cost NUMERIC(38,10) NOT NULL,\n  aws_cost NUMERIC(38,10) NOT NULL,\n"
+                        + "  difference NUMERIC(38,10) NOT NULL,\n  run_id VARCHAR(64) NOT NULL,\n"
+                        + "  cost_basis VARCHAR(16) DEFAULT 'unblended' NOT NULL\n)");
+        assertThat(REDSHIFT.migrations().get(2).statements()).satisfiesExactly(
+                rollup -> assertThat(rollup).endsWith(") DISTKEY(run_id) COMPOUND SORTKEY(billing_period, run_id)"),
+                finalized -> assertThat(finalized).endsWith(") DISTSTYLE AUTO COMPOUND SORTKEY(billing_period, cluster)"));
+    }
+
+    @Test
+    void shouldCreateEveryTableInSomeVersion_eachInOneOnly() {
+        for (RollupTables table : RollupTables.values()) {
+            for (String kind : List.of("_rollup", "_finalized")) {
+                assertThat(ddl(POSTGRES)).as(table.id() + kind)
+                        .filteredOn(s -> s.startsWith("CREATE TABLE IF NOT EXISTS tally." + table.id() + kind + " ("))
+                        .hasSize(1);
+            }
+        }
     }
 
     @Test
@@ -132,13 +165,20 @@ class WarehouseSqlTest {
         List<String> finalized = statements(POSTGRES.load(run("r-1", "2024-05", "s", true), FINISHED));
 
         assertThat(estimated).noneMatch(s -> s.contains("_finalized"));
-        assertThat(finalized).filteredOn(s -> s.contains("_finalized")).hasSize(8).allSatisfy(s -> assertThat(s)
+        assertThat(finalized).filteredOn(s -> s.contains("_finalized")).hasSize(10).allSatisfy(s -> assertThat(s)
                 .contains("NOT EXISTS (SELECT 1 FROM tally.rollup_runs newer WHERE newer.billing_period = '2024-05'"));
         assertThat(finalized).contains("DELETE FROM tally.service_costs_rollup WHERE run_id = 'r-1'");
         assertThat(finalized).anyMatch(s -> s.startsWith("INSERT INTO tally.service_costs_finalized (billing_period, "
                 + "cluster, service, product_area, cost, cost_basis, run_id) SELECT billing_period, cluster, service, "
                 + "product_area, cost, cost_basis, run_id FROM tally.service_costs_rollup WHERE run_id = 'r-1' AND NOT "
                 + "EXISTS"));
+        assertThat(finalized).contains("DELETE FROM tally.ecs_split_comparison_rollup WHERE run_id = 'r-1'");
+        assertThat(finalized).anyMatch(s -> s.startsWith("DELETE FROM tally.ecs_split_comparison_finalized WHERE "
+                + "billing_period = '2024-05' AND cost_basis = 'unblended' AND NOT EXISTS"));
+        assertThat(finalized).anyMatch(s -> s.startsWith("INSERT INTO tally.ecs_split_comparison_finalized ("
+                + "billing_period, cluster, service, product_area, events_cost, aws_cost, difference, cost_basis, "
+                + "run_id) SELECT billing_period, cluster, service, product_area, events_cost, aws_cost, difference, "
+                + "cost_basis, run_id FROM tally.ecs_split_comparison_rollup WHERE run_id = 'r-1' AND NOT EXISTS"));
     }
 
     @Test
@@ -153,11 +193,11 @@ class WarehouseSqlTest {
                 + "0.0000000000, 0.0000000000, 1.0000, CAST('2024-06-02 03:03:05.123456' AS TIMESTAMP), "
                 + "CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP), CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP))");
         assertThat(finalized).filteredOn(s -> s.startsWith("DELETE FROM tally.") && s.contains("_finalized"))
-                .hasSize(4).allSatisfy(s -> assertThat(s).contains("WHERE billing_period = '2024-05' AND cost_basis = "
+                .hasSize(5).allSatisfy(s -> assertThat(s).contains("WHERE billing_period = '2024-05' AND cost_basis = "
                         + "'amortized' AND NOT EXISTS (SELECT 1 FROM tally.rollup_runs newer WHERE newer.billing_period "
                         + "= '2024-05' AND newer.cost_basis = 'amortized' AND newer.finalized = TRUE"));
         assertThat(finalized).filteredOn(s -> s.startsWith("DELETE FROM tally.") && s.contains("_rollup"))
-                .hasSize(4).allSatisfy(s -> assertThat(s).endsWith("WHERE run_id = 'r-2'"));
+                .hasSize(5).allSatisfy(s -> assertThat(s).endsWith("WHERE run_id = 'r-2'"));
     }
 
     @Test
@@ -185,6 +225,33 @@ class WarehouseSqlTest {
     }
 
     @Test
+    void shouldLoadNoComparisonRows_ofARunRecordedBeforeTheTable_butRefuseARunMissingAnotherTable() {
+        RunRecord recorded = run("r-1", "2024-05", "s", true);
+        Map<RollupTables, String> before = new EnumMap<>(recorded.tables());
+        before.put(RollupTables.ECS_SPLIT_COMPARISON, ""); // a run.json written before the table: no key for it
+        RunRecord old = withTables(recorded, before);
+
+        List<Step> steps = POSTGRES.load(old, FINISHED);
+
+        assertThat(steps).filteredOn(Rows.class::isInstance).extracting(s -> ((Rows) s).table())
+                .containsExactly(RollupTables.PRODUCT_AREA_COSTS, RollupTables.PRODUCT_AREA_AWS_PRODUCT_COSTS,
+                        RollupTables.SERVICE_COSTS, RollupTables.UNTAGGED_RESOURCES);
+        assertThat(statements(steps)).contains("DELETE FROM tally.ecs_split_comparison_rollup WHERE run_id = 'r-1'")
+                .anyMatch(s -> s.startsWith("DELETE FROM tally.ecs_split_comparison_finalized WHERE billing_period"));
+        Map<RollupTables, String> missing = new EnumMap<>(recorded.tables());
+        missing.remove(RollupTables.SERVICE_COSTS);
+        assertThatThrownBy(() -> POSTGRES.load(withTables(recorded, missing), FINISHED))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("names no object for service_costs");
+    }
+
+    private static RunRecord withTables(RunRecord r, Map<RollupTables, String> tables) {
+        return new RunRecord(r.runId(), r.billingPeriod(), r.costBasis(), r.source(), r.format(), r.isFinal(),
+                r.finalized(), r.lineItems(), r.skippedRows(), r.malformedRows(), r.otherPeriodRows(), r.totalCost(),
+                r.allocatedCost(), r.unallocatedCost(), r.unmappedCost(), r.coverage(), r.startedAt(), r.finishedAt(),
+                r.bucket(), tables);
+    }
+
+    @Test
     void shouldCopyIntoAStagingTableWithoutThePeriod_thenAddRunAndPeriod_onRedshiftOnly() {
         RunRecord run = run("r-1", "2024-05", CostBasis.AMORTIZED, "s", false);
         Rows rows = new Rows(RollupTables.PRODUCT_AREA_COSTS, "tally-out", "rollups/p/part-0.csv");
@@ -197,6 +264,10 @@ class WarehouseSqlTest {
                         + "SELECT 'r-1', '2024-05', 'amortized', product_area, cost FROM stage_product_area_costs");
         assertThatThrownBy(() -> POSTGRES.copyIntoRollup(rows, run, "default"))
                 .isInstanceOf(IllegalStateException.class);
+        assertThat(REDSHIFT.copyIntoRollup(new Rows(RollupTables.ECS_SPLIT_COMPARISON, "tally-out",
+                "rollups/e/part-0.csv"), run, "default").get(0)).isEqualTo("CREATE TEMP TABLE stage_ecs_split_comparison "
+                + "(cluster VARCHAR(512), service VARCHAR(512), product_area VARCHAR(512), events_cost NUMERIC(38,10), "
+                + "aws_cost NUMERIC(38,10), difference NUMERIC(38,10))");
     }
 
     @Test
@@ -204,6 +275,9 @@ class WarehouseSqlTest {
         assertThat(POSTGRES.insertIntoRollup(RollupTables.PRODUCT_AREA_COSTS, 2)).isEqualTo(
                 "INSERT INTO tally.product_area_costs_rollup (run_id, billing_period, cost_basis, product_area, cost) "
                         + "VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)");
+        assertThat(POSTGRES.insertIntoRollup(RollupTables.ECS_SPLIT_COMPARISON, 1)).isEqualTo(
+                "INSERT INTO tally.ecs_split_comparison_rollup (run_id, billing_period, cost_basis, cluster, service, "
+                        + "product_area, events_cost, aws_cost, difference) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     @Test
@@ -212,8 +286,8 @@ class WarehouseSqlTest {
 
         assertThat(migrate.get(0)).isEqualTo("LOCK tally.schema_version");
         assertThat(migrate.get(migrate.size() - 1)).isEqualTo("INSERT INTO tally.schema_version (version, applied_at) "
-                + "SELECT 2, CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP) FROM (SELECT COUNT(*) AS n FROM "
-                + "tally.schema_version WHERE version = 2) applied WHERE applied.n = 0");
+                + "SELECT 3, CAST('2024-06-02 03:04:05.123456' AS TIMESTAMP) FROM (SELECT COUNT(*) AS n FROM "
+                + "tally.schema_version WHERE version = 3) applied WHERE applied.n = 0");
         assertThat(REDSHIFT.bootstrap()).first().isEqualTo("CREATE SCHEMA IF NOT EXISTS tally");
     }
 

@@ -4,6 +4,7 @@ import dev.tally.aws.Environment;
 import dev.tally.aws.redshift.WarehouseEnvironment;
 
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -51,12 +52,17 @@ import static dev.tally.aws.Environment.required;
  *                       none when unset
  * @param metricsKey     {@code BUSINESS_METRICS_KEY}: the key, in {@code OUTPUT_BUCKET}, of a business-metrics CSV
  *                       ({@code billing_period,product_area,metric,value}) for the spend report's unit costs; none
+ * @param ecsSplit       {@code ECS_SPLIT} ({@code events}): how rule 1 splits an ECS host instance's cost among the
+ *                       services on it (allocation contract §9) — {@code events}, by the history's CPU-seconds, or
+ *                       {@code aws}, by AWS's split cost allocation data where the bill has it (CPU-seconds where not);
+ *                       for every basis, and for a distributed run's parts and merge
  */
 public record BillingConfig(String outputBucket, String outputPrefix, String deliveries, String historyTable,
                             Duration retention, String tagKey, Duration lease, Duration ledgerRetention,
                             WarehouseEnvironment.Kind warehouse, Optional<String> distributedRollup,
                             int distributedMinParts, List<CostBasis> costBases, Optional<String> upfrontLedgerKey,
-                            Optional<AlertSettings> alerts, Optional<String> metricsKey) {
+                            Optional<AlertSettings> alerts, Optional<String> metricsKey,
+                            EcsSplit ecsSplit) {
     public static final String OUTPUT_BUCKET = "OUTPUT_BUCKET";
     public static final String OUTPUT_PREFIX = "OUTPUT_PREFIX";
     public static final String DELIVERIES_TABLE = "DELIVERIES_TABLE";
@@ -73,6 +79,7 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
     public static final String COST_BASES = "COST_BASES";
     public static final String UPFRONT_LEDGER_KEY = "UPFRONT_LEDGER_KEY";
     public static final String BUSINESS_METRICS_KEY = "BUSINESS_METRICS_KEY";
+    public static final String ECS_SPLIT = "ECS_SPLIT";
     public static final String ALERT_RULES = AlertSettings.RULES;
     public static final String ALERT_TOPIC_ARN = AlertSettings.TOPIC_ARN;
     public static final String ALERT_WEBHOOK_SECRET_ID = AlertSettings.WEBHOOK_SECRET_ID;
@@ -96,6 +103,7 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
                     + "but " + COST_BASES + " is " + String.join(",", bases.stream().map(CostBasis::id).toList())
                     + ": add amortized, or unset " + UPFRONT_LEDGER_KEY);
         }
+        EcsSplit split = ecsSplit(env.get(ECS_SPLIT));
         return new BillingConfig(required(env, OUTPUT_BUCKET), env.getOrDefault(OUTPUT_PREFIX, "").trim(),
                 required(env, DELIVERIES_TABLE), required(env, HISTORY_TABLE),
                 Duration.ofDays(positive(env, RETENTION_DAYS, 400)), tagKey,
@@ -103,7 +111,23 @@ public record BillingConfig(String outputBucket, String outputPrefix, String del
                 Duration.ofDays(positive(env, LEDGER_RETENTION_DAYS, 400)), kind,
                 Environment.stateMachineArn(env, DISTRIBUTED_ROLLUP_STATE_MACHINE_ARN), (int) minParts, bases, upfront,
                 AlertSettings.fromEnvironment(env), Optional.ofNullable(env.get(BUSINESS_METRICS_KEY)).map(String::trim)
-                .filter(key -> !key.isEmpty()));
+                .filter(key -> !key.isEmpty()), split);
+    }
+
+    /**
+     * {@code ECS_SPLIT}: unset or blank is {@code events}; else {@code events} or {@code aws} (any case).
+     *
+     * @throws IllegalStateException naming the variable and the value it cannot use
+     */
+    static EcsSplit ecsSplit(String value) {
+        if (value == null || value.isBlank()) {
+            return EcsSplit.EVENTS;
+        }
+        try {
+            return EcsSplit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException(ECS_SPLIT + " must be events or aws: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -73,7 +73,7 @@ final class BillingDependencies {
         Warehouse warehouse = warehouse(config, env, aws, http, store);
         DeliveryProcessor.Settings settings = new DeliveryProcessor.Settings(config.outputBucket(),
                 config.outputPrefix(), config.tagKey(), config.lease(), RollupRunner.Engine.FAST, config.costBases(),
-                config.upfrontLedgerKey());
+                config.upfrontLedgerKey(), config.ecsSplit());
         // Bills of many parts go to the distributed rollup's state machine when one is configured.
         Optional<Distribution> distribution = config.distributedRollup().map(arn -> new Distribution(
                 new StepFunctionsBillRuns(AwsClients.sfn(aws, http), arn), config.distributedMinParts()));

@@ -1,6 +1,7 @@
 package dev.tally.functions.billing;
 
 import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -85,5 +86,28 @@ class BillingConfigTest {
         assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.UPFRONT_LEDGER_KEY, "upfront.json")))
                 .hasMessageStartingWith("UPFRONT_LEDGER_KEY spreads DBR upfront fees on the amortized basis")
                 .hasMessageContaining("COST_BASES is unblended");
+    }
+
+    @Test
+    void shouldSplitEcsHostsByCpuSeconds_whenNoEcsSplitIsConfigured() {
+        assertThat(BillingConfig.fromEnvironment(env()).ecsSplit()).isEqualTo(EcsSplit.EVENTS);
+        assertThat(BillingConfig.fromEnvironment(env(BillingConfig.ECS_SPLIT, " ")).ecsSplit())
+                .isEqualTo(EcsSplit.EVENTS);
+    }
+
+    @Test
+    void shouldReadTheEcsSplit_eventsOrAws() {
+        assertThat(BillingConfig.fromEnvironment(env(BillingConfig.ECS_SPLIT, "events")).ecsSplit())
+                .isEqualTo(EcsSplit.EVENTS);
+        assertThat(BillingConfig.fromEnvironment(env(BillingConfig.ECS_SPLIT, " AWS ")).ecsSplit())
+                .isEqualTo(EcsSplit.AWS);
+    }
+
+    @Test
+    void shouldNameTheVariable_whenTheEcsSplitIsWrong() {
+        assertThatThrownBy(() -> BillingConfig.fromEnvironment(env(BillingConfig.ECS_SPLIT, "cpu")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("ECS_SPLIT must be events or aws")
+                .hasMessageContaining("'cpu'");
     }
 }

@@ -3,6 +3,10 @@ package dev.tally.functions.billing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.BillParts;
+import dev.tally.RepoFiles;
+import dev.tally.billing.Bill;
+import dev.tally.billing.CostBasis;
+import dev.tally.billing.EcsSplit;
 import dev.tally.aws.AwsClients;
 import dev.tally.aws.AwsConfig;
 import dev.tally.local.LocalAws;
@@ -291,6 +295,69 @@ class BillingFunctionIT {
         assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_finalized ORDER BY product_area"))
                 .isEqualTo(areaRows(expected));
         assertThat(d.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("2");
+    }
+
+    /**
+     * The split cost allocation sample (§9, {@code events/split-cost-allocation}) delivered as a legacy CUR to a
+     * function configured with {@code ECS_SPLIT=aws}, its history recorded from the sample's events: the hosts split by
+     * AWS's split line items, the comparison of both splits in S3 ({@code ecs_split_comparison.csv}) and in the
+     * warehouse (every money column exact), {@code summary.json} saying {@code aws} — and every table as
+     * {@code tally rollup --ecs-split aws} writes it.
+     */
+    @Test
+    void shouldSplitEcsHostsByAwsSplitLineItems_whenConfigured_andCompareBothSplitsInS3AndTheWarehouse()
+            throws Exception {
+        Path sample = RepoFiles.events("split-cost-allocation");
+        BillingDeployment d = new BillingDeployment(aws, s3, dynamo, sample.resolve("events.jsonl"),
+                sample.resolve("areas.json"), "redshift", Map.of(BillingConfig.ECS_SPLIT, "aws"));
+        String prefix = "cur/split/20170201-20170301/";
+        String part = prefix + "asm-9/split-1.csv.gz";
+        d.put(part, BillParts.gzip(BillParts.records(Files.readString(sample.resolve("cur-2017-02.csv")))));
+        d.put(prefix + "split-Manifest.json", ("{\"assemblyId\":\"asm-9\",\"bucket\":\"" + d.bills + "\","
+                + "\"compression\":\"GZIP\",\"billingPeriod\":{\"start\":\"20170201T000000.000Z\","
+                + "\"end\":\"20170301T000000.000Z\"},\"reportKeys\":[\"" + part + "\"]}").getBytes(StandardCharsets.UTF_8));
+
+        JsonNode response = d.invoke(d.s3Event(prefix + "split-Manifest.json", "0C"));
+
+        JsonNode record = response.path("records").get(0);
+        assertThat(record.path("status").asText()).isEqualTo("rolled_up");
+        assertThat(record.path("summary").path("ecs_split").asText()).isEqualTo("aws");
+        String runId = record.path("summary").path("run_id").asText();
+        String partition = "billing_period=2017-02/cost_basis=unblended/run_id=" + runId;
+        assertThat(JSON.readTree(d.s3Text("runs/" + partition + "/summary.json")).path("ecs_split").asText())
+                .isEqualTo("aws");
+        JsonNode tables = record.path("outputs").path("tables");
+        assertThat(tables.path("ecs_split_comparison").asText())
+                .isEqualTo("rollups/ecs_split_comparison/" + partition + "/part-0.csv");
+        assertThat(d.s3Text(tables.path("ecs_split_comparison").asText())).isEqualTo(
+                "cluster,service,product_area,events_cost,aws_cost,difference\n"
+                        + "other,(unknown),(unmapped),0.0000000000,0.5000000000,0.5000000000\n"
+                        + "prod,A,alpha,0.5000000000,0.3500000000,-0.1500000000\n"
+                        + "prod,B,(unmapped),0.5000000000,0.6500000000,0.1500000000\n"
+                        + "prod,C,(unmapped),0.0000000000,1.0000000000,1.0000000000\n");
+        assertThat(d.rows("SELECT billing_period, cluster, service, product_area, events_cost, aws_cost, difference, "
+                + "cost_basis FROM {s}.ecs_split_comparison_rollup WHERE run_id = '" + runId + "' ORDER BY cluster, "
+                + "service")).containsExactly(
+                "2017-02,other,(unknown),(unmapped),0.0000000000,0.5000000000,0.5000000000,unblended",
+                "2017-02,prod,A,alpha,0.5000000000,0.3500000000,-0.1500000000,unblended",
+                "2017-02,prod,B,(unmapped),0.5000000000,0.6500000000,0.1500000000,unblended",
+                "2017-02,prod,C,(unmapped),0.0000000000,1.0000000000,1.0000000000,unblended");
+        // the aws-mode numbers of SplitCostAllocationTest: i-1's first hour 0.35 : 0.65, its second to prod/C
+        List<String> areas = List.of("(unallocated),0.1000000000", "(unmapped),2.3300000000", "alpha,0.4700000000");
+        assertThat(d.s3Text(tables.path("product_area_costs").asText()).lines().skip(1).toList()).isEqualTo(areas);
+        assertThat(d.rows("SELECT product_area, cost FROM {s}.product_area_costs_rollup WHERE run_id = '" + runId
+                + "' ORDER BY product_area")).isEqualTo(areas);
+        assertThat(d.rows("SELECT cluster, service, product_area, cost FROM {s}.service_costs_rollup ORDER BY "
+                + "cluster, service")).containsExactly("other,(unknown),(unmapped),0.5000000000",
+                "prod,A,alpha,0.4700000000", "prod,B,(unmapped),0.8300000000", "prod,C,(unmapped),1.0000000000");
+        assertThat(d.rows("SELECT total_cost FROM {s}.rollup_runs")).containsExactly("2.9000000000");
+        Rollup expected = new RollupRunner().run(new RollupRunner.Request(Bill.of(sample.resolve("cur-2017-02.csv")),
+                sample.resolve("events.jsonl"), sample.resolve("areas.json"), "product_area", null, false,
+                CostBasis.UNBLENDED, null, EcsSplit.AWS), b -> { });
+        for (RollupTables table : RollupTables.values()) {
+            assertThat(d.s3Text(tables.path(table.id()).asText())).as(table.id())
+                    .isEqualTo(new String(table.bytes(expected, false), StandardCharsets.UTF_8));
+        }
     }
 
     private static byte[] manifest(BillingDeployment d, String execution, List<String> keys) throws IOException {

@@ -154,8 +154,14 @@ class DistributedRollupIT {
                     .as(table.id()).isEqualTo(single.s3Text(once.path("outputs").path("tables").path(table.id()).asText()));
             String finalized = "finalized/" + table.id() + "/billing_period=2017-02/cost_basis=unblended/part-0.csv";
             assertThat(distributed.s3Text(finalized)).as(table.id()).isEqualTo(single.s3Text(finalized));
-            assertThat(finalizedRows(distributed, table)).as(table.id()).isNotEmpty()
-                    .isEqualTo(finalizedRows(single, table));
+            List<String> rows = finalizedRows(distributed, table);
+            assertThat(rows).as(table.id()).isEqualTo(finalizedRows(single, table));
+            // the generated month has no split line items: its comparison (§9) is a header without rows
+            if (table == RollupTables.ECS_SPLIT_COMPARISON) {
+                assertThat(rows).as(table.id()).isEmpty();
+            } else {
+                assertThat(rows).as(table.id()).isNotEmpty();
+            }
         }
         assertThat(distributed.rows("SELECT count(*) FROM {s}.rollup_runs")).containsExactly("1");
         assertThat(distributed.rows("SELECT run_id FROM {s}.rollup_runs"))
