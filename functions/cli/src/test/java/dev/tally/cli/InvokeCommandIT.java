@@ -94,7 +94,7 @@ class InvokeCommandIT {
         assertThat(record.path("summary").path("total_cost").asText()).isEqualTo("20.4000000000");
         assertThat(record.path("summary").path("coverage").asText()).isEqualTo("0.6099");
         assertThat(record.path("outputs").path("finalized").asBoolean()).isTrue();
-        assertThat(err.toString()).contains("cold start: handler class loaded", "1 runs, 4 finalized tables");
+        assertThat(err.toString()).contains("cold start: handler class loaded", "1 runs, 5 finalized tables");
     }
 
     @org.junit.jupiter.api.Test

@@ -47,7 +47,12 @@ public final class RollupOutputs {
     public RollupOutputs(ObjectStore store, String bucket, String prefix) {
         this.store = store;
         this.bucket = bucket;
-        this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.prefix = keyPrefix(prefix);
+    }
+
+    /** A key prefix as every writer and reader of the layout uses it: empty, or ending in {@code /}. */
+    public static String keyPrefix(String prefix) {
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
     public String bucket() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.delivery.ObjectStore;
+import dev.tally.delivery.RollupOutputs;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ public final class AlertLedger {
     public AlertLedger(ObjectStore store, String bucket, String prefix, Clock clock) {
         this.store = store;
         this.bucket = bucket;
-        this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.prefix = RollupOutputs.keyPrefix(prefix);
         this.clock = clock;
     }
 

@@ -54,7 +54,7 @@ public final class MonthRuns {
     public MonthRuns(ObjectStore store, String bucket, String prefix) {
         this.store = store;
         this.bucket = bucket;
-        this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.prefix = RollupOutputs.keyPrefix(prefix);
     }
 
     /** Where one run's files are, from the partitions of its {@code run.json} key. */

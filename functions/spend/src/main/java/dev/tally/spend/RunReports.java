@@ -1,6 +1,7 @@
 package dev.tally.spend;
 
 import dev.tally.delivery.ObjectStore;
+import dev.tally.delivery.RollupOutputs;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +47,7 @@ public final class RunReports {
                       Optional<AlertRules> rules, List<AlertSink> sinks, Optional<String> metricsKey, Clock clock) {
         this.store = store;
         this.bucket = bucket;
-        this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        this.prefix = RollupOutputs.keyPrefix(prefix);
         this.primaryBasis = primaryBasis;
         this.rules = rules;
         this.sinks = List.copyOf(sinks);

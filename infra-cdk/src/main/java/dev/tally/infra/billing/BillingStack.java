@@ -1,6 +1,7 @@
 package dev.tally.infra.billing;
 
 import dev.tally.billing.CostBasis;
+import dev.tally.delivery.RollupOutputs;
 import dev.tally.functions.billing.BillingConfig;
 import dev.tally.functions.billing.BillingRollupHandler;
 import dev.tally.infra.Deployment;
@@ -167,7 +168,7 @@ public final class BillingStack extends Stack {
     /** The output prefix as the function uses it: empty, or ending in {@code /}. */
     static String outputPrefix(BillingSection billing) {
         String prefix = billing.outputPrefix();
-        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        return RollupOutputs.keyPrefix(prefix);
     }
 
     public TallyFunction function() {

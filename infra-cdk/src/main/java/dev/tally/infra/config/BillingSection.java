@@ -2,6 +2,7 @@ package dev.tally.infra.config;
 
 import dev.tally.billing.CostBasis;
 import dev.tally.billing.EcsSplit;
+import dev.tally.delivery.RollupOutputs;
 
 import java.util.EnumSet;
 import java.util.List;
@@ -119,7 +120,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
                 in.problem("upfrontLedgerKey", "spreads DBR upfront fees on the amortized basis: add \"amortized\" to "
                         + "costBases, or leave the key out");
             }
-            String under = outputPrefix.isEmpty() || outputPrefix.endsWith("/") ? outputPrefix : outputPrefix + "/";
+            String under = RollupOutputs.keyPrefix(outputPrefix);
             if (!KEY_PART.matcher(key).matches() || !key.startsWith(under) || key.endsWith("/")) {
                 in.problem("upfrontLedgerKey", "must be an object key under outputPrefix '" + under + "' (the "
                         + "function reads there), was '" + key + "'");
@@ -128,7 +129,7 @@ public record BillingSection(Optional<String> billBucketName, String prefix, Lis
         Optional<Alerts> alerts = in.has("alerts") ? Optional.of(alerts(in.section("alerts"))) : Optional.empty();
         Optional<String> metrics = in.optionalString("businessMetricsKey");
         metrics.ifPresent(key -> {
-            String under = outputPrefix.isEmpty() || outputPrefix.endsWith("/") ? outputPrefix : outputPrefix + "/";
+            String under = RollupOutputs.keyPrefix(outputPrefix);
             if (!KEY_PART.matcher(key).matches() || !key.startsWith(under) || key.endsWith("/")) {
                 in.problem("businessMetricsKey", "must be an object key under outputPrefix '" + under + "' (the "
                         + "function reads there), was '" + key + "'");
