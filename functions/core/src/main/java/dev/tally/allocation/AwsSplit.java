@@ -54,12 +54,12 @@ final class AwsSplit {
     // the split line items' weights: per instance the window being read (adjacent equal keys summed), the rest
     // in a log of (instance << 32 | service, start, end, units, 0); weights too large for a long by log index
     private Pending[] pending = new Pending[64];
-    private final SpillLog weightLog = new SpillLog(5);
+    private final SpillLog weightLog = new SpillLog();
     private final Map<Long, BigDecimal> bigWeights = new HashMap<>();
 
     // the waiting rows: a log of (kind << 32 | product, instance << 32 | tag, from, to, amount); amounts that do not
     // fit a long ({@link ScaledMoney#NOT_FAST} in the log) by row
-    private final SpillLog hostRows = new SpillLog(5);
+    private final SpillLog hostRows = new SpillLog();
     private final Map<Long, BigDecimal> bigAmounts = new HashMap<>();
 
     /** Whether an instance's rows wait here (see the class comment). */
@@ -411,7 +411,6 @@ final class AwsSplit {
     private final class Resolution {
         private final AllocationLedger ledger;
         private final PeriodIndex index;
-        private final ProductAreaMap areas;
         private final boolean allocates = decidesRuleOne();
         /** Each service's rank in key order (the order §5 breaks ties in). */
         private final int[] rank;
@@ -459,7 +458,6 @@ final class AwsSplit {
         Resolution(AllocationLedger ledger, PeriodIndex index, ProductAreaMap areas, Weights[] weights) {
             this.ledger = ledger;
             this.index = index;
-            this.areas = areas;
             this.weights = weights;
             // the services of the CPU timelines join the list first, so the arrays below hold every service
             boolean[] seen = new boolean[names.size()];

@@ -89,9 +89,9 @@ public final class FastAllocator implements FastRows {
     private final AwsSplit awsSplit;
     private boolean keepsHostRows;
     private boolean decidesRuleOne;
-    private int[] productRef = refs(64);
-    private int[] resourceRef = refs(1 << 12);
-    private int[] tagRef = refs(256);
+    private final NameRefs productRef = new NameRefs();
+    private final NameRefs resourceRef = new NameRefs();
+    private final NameRefs tagRef = new NameRefs();
     private int[] splitService = refs(1 << 10);
     private long[] splitServiceTags = new long[1 << 10];
 
@@ -127,7 +127,7 @@ public final class FastAllocator implements FastRows {
     @Override
     public void onSplitRow(int parent, int task, int cluster, int service, long start, long end, long weight,
                            BigDecimal bigWeight) {
-        awsSplit.addSplitLine(ref(resourceRef, strings.resources(), parent), start, end,
+        awsSplit.addSplitLine(resourceRef.of(strings.resources(), parent), start, end,
                 splitService(task, cluster, service), weight, bigWeight);
     }
 
@@ -158,25 +158,22 @@ public final class FastAllocator implements FastRows {
         return refs;
     }
 
-    /** The shared {@link AwsSplit}'s name id of one of this reader's ids, asked once. */
-    private int ref(int[] refs, ByteInterner names, int id) {
-        if (id >= refs.length) {
-            int[] grown = refs(Math.max(id + 1, refs.length * 2));
-            System.arraycopy(refs, 0, grown, 0, refs.length);
-            if (refs == productRef) {
-                productRef = grown;
-            } else if (refs == resourceRef) {
-                resourceRef = grown;
-            } else {
-                tagRef = grown;
+    /** The shared {@link AwsSplit}'s name ids of one table of this reader's ids, each asked once. */
+    private final class NameRefs {
+        private int[] refs = refs(256);
+
+        int of(ByteInterner names, int id) {
+            if (id >= refs.length) {
+                int[] grown = refs(Math.max(id + 1, refs.length * 2));
+                System.arraycopy(refs, 0, grown, 0, refs.length);
+                refs = grown;
             }
-            refs = grown;
+            int ref = refs[id];
+            if (ref < 0) {
+                ref = refs[id] = awsSplit.name(names.string(id));
+            }
+            return ref;
         }
-        int ref = refs[id];
-        if (ref < 0) {
-            ref = refs[id] = awsSplit.name(names.string(id));
-        }
-        return ref;
     }
 
     @Override
@@ -264,8 +261,8 @@ public final class FastAllocator implements FastRows {
     private Allocator.Rule allocate(int product, int resource, byte resourceKind, int tag, boolean usage, long from,
                                     long to, long amount) {
         if (resourceKind == INSTANCE && keepsHostRows) {
-            awsSplit.hostRow(ref(productRef, strings.products(), product), ref(resourceRef, strings.resources(), resource),
-                    tag == ByteInterner.EMPTY ? AwsSplit.NONE : ref(tagRef, strings.tags(), tag), from, to, amount, null);
+            awsSplit.hostRow(productRef.of(strings.products(), product), resourceRef.of(strings.resources(), resource),
+                    tag == ByteInterner.EMPTY ? AwsSplit.NONE : tagRef.of(strings.tags(), tag), from, to, amount, null);
             if (decidesRuleOne) {
                 return null;
             }
@@ -502,8 +499,8 @@ public final class FastAllocator implements FastRows {
                 int instance = v.groupInstance[g];
                 kind(instance);
                 if (decidesRuleOne) {
-                    awsSplit.volumePart(ref(productRef, strings.products(), product),
-                            ref(resourceRef, strings.resources(), instance), windowFrom, windowTo, groupFirst[g],
+                    awsSplit.volumePart(productRef.of(strings.products(), product),
+                            resourceRef.of(strings.resources(), instance), windowFrom, windowTo, groupFirst[g],
                             groupWindows[g], part, null);
                 } else if (!splitByCpu(product, instance, windowFrom, windowTo, groupFirst[g], groupWindows[g],
                         part)) {

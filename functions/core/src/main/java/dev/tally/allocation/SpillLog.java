@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An append-only log of fixed-width records of {@code long}s, read back in order: in memory while it is small,
+ * An append-only log of records of five {@code long}s, read back in order: in memory while it is small,
  * written to a temporary file as it grows, so what a bill's rows leave for the end of the read costs disk, not
  * heap (a month of host rows is millions of records). The file is deleted when the log is {@link #close closed}
  * (and when the JVM exits).
@@ -22,7 +22,9 @@ final class SpillLog implements AutoCloseable {
     /** Records kept in memory before the log starts writing to disk (the property is for tests of the spill). */
     static final String IN_MEMORY_PROPERTY = "tally.split-log.records";
 
-    private final int width;
+    /** Longs per record. */
+    static final int WIDTH = 5;
+
     private final int limit;
     private long[] buffer;
     private int buffered;
@@ -30,22 +32,20 @@ final class SpillLog implements AutoCloseable {
     private Path file;
     private DataOutputStream out;
 
-    /** @param width longs per record */
-    SpillLog(int width) {
-        this(width, Integer.getInteger(IN_MEMORY_PROPERTY, 1 << 16));
+    SpillLog() {
+        this(Integer.getInteger(IN_MEMORY_PROPERTY, 1 << 16));
     }
 
-    SpillLog(int width, int inMemoryRecords) {
-        this.width = width;
+    SpillLog(int inMemoryRecords) {
         this.limit = inMemoryRecords;
-        this.buffer = new long[width * Math.min(64, inMemoryRecords)];
+        this.buffer = new long[WIDTH * Math.min(64, inMemoryRecords)];
     }
 
     long size() {
         return records;
     }
 
-    /** Appends one record of {@code width} longs. */
+    /** Appends one record of {@link #WIDTH} longs. */
     void append(long a, long b, long c, long d, long e) {
         if (buffered == buffer.length) {
             makeRoom();
@@ -56,13 +56,13 @@ final class SpillLog implements AutoCloseable {
         buffer[at + 2] = c;
         buffer[at + 3] = d;
         buffer[at + 4] = e;
-        buffered += width;
+        buffered += WIDTH;
         records++;
     }
 
     private void makeRoom() {
-        if (buffered < limit * width) {
-            long[] grown = new long[Math.max(width, Math.min(buffer.length * 2, limit * width))];
+        if (buffered < limit * WIDTH) {
+            long[] grown = new long[Math.max(WIDTH, Math.min(buffer.length * 2, limit * WIDTH))];
             System.arraycopy(buffer, 0, grown, 0, buffered);
             buffer = grown;
             return;
@@ -101,7 +101,7 @@ final class SpillLog implements AutoCloseable {
 
     /** Reads every record in the order appended. */
     void forEach(Reader reader) {
-        long[] record = new long[width];
+        long[] record = new long[WIDTH];
         long index = 0;
         if (out != null) {
             try {
@@ -114,7 +114,7 @@ final class SpillLog implements AutoCloseable {
                         } catch (EOFException end) {
                             break;
                         }
-                        for (int i = 1; i < width; i++) {
+                        for (int i = 1; i < WIDTH; i++) {
                             record[i] = in.readLong();
                         }
                         reader.accept(index++, record);
@@ -124,8 +124,8 @@ final class SpillLog implements AutoCloseable {
                 throw new UncheckedIOException("cannot read the split log back", e);
             }
         }
-        for (int at = 0; at < buffered; at += width) {
-            System.arraycopy(buffer, at, record, 0, width);
+        for (int at = 0; at < buffered; at += WIDTH) {
+            System.arraycopy(buffer, at, record, 0, WIDTH);
             reader.accept(index++, record);
         }
     }
@@ -142,7 +142,7 @@ final class SpillLog implements AutoCloseable {
         } finally {
             out = null;
             file = null;
-            buffer = new long[width * 64];
+            buffer = new long[WIDTH * 64];
             buffered = 0;
             records = 0;
         }

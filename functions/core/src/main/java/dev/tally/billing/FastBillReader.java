@@ -415,41 +415,21 @@ public final class FastBillReader {
             return cell.isBlank() ? Money.ZERO : Money.round(BillScan.parseCost(cell));
         }
 
-        private final TagMapScanner clusterTags = new TagMapScanner(new byte[][] {SplitColumns.CLUSTER_KEY_BYTES});
-        private final TagMapScanner serviceTags = new TagMapScanner(new byte[][] {SplitColumns.SERVICE_KEY_BYTES});
+        private final byte[][] clusterKeys = {SplitColumns.CLUSTER_KEY_BYTES};
+        private final byte[][] serviceKeys = {SplitColumns.SERVICE_KEY_BYTES};
+        private final TagMapScanner clusterTags = new TagMapScanner(clusterKeys);
+        private final TagMapScanner serviceTags = new TagMapScanner(serviceKeys);
 
         /** An ECS-managed tag of a split line item: its flat column, else its key in the tag map. */
         private int splitTag(byte[] b, boolean cluster) throws MalformedRowException {
-            int flat = cluster ? layout.split.clusterTag : layout.split.serviceTag;
-            TagMapScanner maps = cluster ? clusterTags : serviceTags;
-            byte[] key = cluster ? SplitColumns.CLUSTER_KEY_BYTES : SplitColumns.SERVICE_KEY_BYTES;
-            if (flat != BillLayout.ABSENT) {
-                int from = trimStart(b, scanner.start(flat), scanner.end(flat));
-                int to = trimEnd(b, from, scanner.end(flat));
-                if (from < to) {
-                    return intern(strings.tags(), flat, b, from, to);
-                }
-            }
+            int flat = flatTag(b, cluster ? layout.split.clusterTag : layout.split.serviceTag);
             int column = layout.split.tagMap;
-            if (column == BillLayout.ABSENT) {
-                return ByteInterner.EMPTY;
+            if (flat != ByteInterner.EMPTY || column == BillLayout.ABSENT) {
+                return flat;
             }
-            int from = scanner.start(column);
-            int to = scanner.end(column);
-            if (trimStart(b, from, to) == to || indexOf(b, from, to, key) < 0) {
-                return ByteInterner.EMPTY;
-            }
-            byte[] map = b;
-            if (escaped == column) {
-                map = unescape(b, from, to);
-                from = 0;
-                to = unescapedLength;
-            }
-            long value = maps.find(map, from, to);
-            if (value != TagMapScanner.NOT_FAST) {
-                return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
-            }
-            return strings.tags().intern(layout.split.tag(this::text, cluster));
+            return cluster
+                    ? mapTag(b, column, clusterTags, clusterKeys, CLUSTER_TAG)
+                    : mapTag(b, column, serviceTags, serviceKeys, SERVICE_TAG);
         }
 
         /** A field's amount as {@link ScaledMoney#parse} reads its bytes (a typed source gives it as it is). */
@@ -611,46 +591,63 @@ public final class FastBillReader {
 
         /** The product-area tag: a plain column read in place, a JSON map only when it names the key. */
         private int tag(byte[] b) throws MalformedRowException {
-            if (layout.tag != BillLayout.ABSENT) {
-                int from = trimStart(b, scanner.start(layout.tag), scanner.end(layout.tag));
-                int to = trimEnd(b, from, scanner.end(layout.tag));
-                if (from < to) {
-                    return intern(strings.tags(), layout.tag, b, from, to);
-                }
-            }
-            if (layout.tagMap == BillLayout.ABSENT) {
-                return ByteInterner.EMPTY;
+            int flat = flatTag(b, layout.tag);
+            if (flat != ByteInterner.EMPTY || layout.tagMap == BillLayout.ABSENT) {
+                return flat;
             }
             int id = scanner.dictionaryId(layout.tagMap);
             if (id < 0) {
-                return tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+                return mapTag(b, layout.tagMap, tagMaps, tagKeys, AREA_TAG);
             }
             // a columnar map cell with a dictionary id: the same id, the same text, so the same tag
             int generation = scanner.dictionaryGeneration();
             int known = dictionaryInterns.known(layout.tagMap, id, generation);
             if (known < 0) {
-                known = tagFromMap(b, scanner.start(layout.tagMap), scanner.end(layout.tagMap));
+                known = mapTag(b, layout.tagMap, tagMaps, tagKeys, AREA_TAG);
                 dictionaryInterns.remember(layout.tagMap, id, generation, known);
             }
             return known;
         }
 
-        /** The tag in a JSON map column (kept out of {@link #tag} so the row path stays small). */
-        private int tagFromMap(byte[] b, int from, int to) throws MalformedRowException {
-            if (trimStart(b, from, to) == to || !containsAny(b, from, to)) {
+        /** A tag cell in a plain column, interned; empty when the column is absent or the cell blank. */
+        private int flatTag(byte[] b, int column) {
+            if (column == BillLayout.ABSENT) {
+                return ByteInterner.EMPTY;
+            }
+            int from = trimStart(b, scanner.start(column), scanner.end(column));
+            int to = trimEnd(b, from, scanner.end(column));
+            return from < to ? intern(strings.tags(), column, b, from, to) : ByteInterner.EMPTY;
+        }
+
+        /** Which tag {@link #mapTag} reads, for the shared scan's reading of a map it cannot read in place. */
+        private static final int AREA_TAG = 0;
+        private static final int CLUSTER_TAG = 1;
+        private static final int SERVICE_TAG = 2;
+
+        /**
+         * A tag in a JSON map column, read in place when the map names one of {@code keys} in the plain form, else
+         * as the shared scan reads it (kept out of {@link #tag} so the row path stays small).
+         */
+        private int mapTag(byte[] b, int column, TagMapScanner maps, byte[][] keys, int which)
+                throws MalformedRowException {
+            int from = scanner.start(column);
+            int to = scanner.end(column);
+            if (trimStart(b, from, to) == to || !containsAny(b, from, to, keys)) {
                 return ByteInterner.EMPTY;
             }
             byte[] map = b;
-            if (escaped == layout.tagMap) {
+            if (escaped == column) {
                 map = unescape(b, from, to);
                 from = 0;
                 to = unescapedLength;
             }
-            long value = tagMaps.find(map, from, to);
+            long value = maps.find(map, from, to);
             if (value != TagMapScanner.NOT_FAST) {
                 return value == 0 ? ByteInterner.EMPTY : strings.tags().intern(map, (int) (value >>> 32), (int) value);
             }
-            return strings.tags().intern(layout.tag(this::text));
+            String text = which == AREA_TAG ? layout.tag(this::text)
+                    : layout.split.tag(this::text, which == CLUSTER_TAG);
+            return strings.tags().intern(text);
         }
 
         private int unescapedLength;
@@ -680,8 +677,8 @@ public final class FastBillReader {
             return unescaped;
         }
 
-        private boolean containsAny(byte[] b, int from, int to) {
-            for (byte[] key : tagKeys) {
+        private static boolean containsAny(byte[] b, int from, int to, byte[][] keys) {
+            for (byte[] key : keys) {
                 if (indexOf(b, from, to, key) >= 0) {
                     return true;
                 }

@@ -53,19 +53,9 @@ public enum RollupTables {
         return MONEY.contains(column);
     }
 
-    /** How many of the table's columns, at its end, hold money. */
-    public int moneyColumns() {
-        return (int) columns.stream().filter(RollupTables::isMoney).count();
-    }
-
     /** Whether a run writes this table: the comparison only when its bill has split line items, the rest always. */
     public boolean writtenFor(Rollup rollup) {
         return this != ECS_SPLIT_COMPARISON || rollup.hasSplitLineItems();
-    }
-
-    /** The tables a run writes, in order. */
-    public static List<RollupTables> of(Rollup rollup) {
-        return java.util.Arrays.stream(values()).filter(t -> t.writtenFor(rollup)).toList();
     }
 
     public String fileName() {

@@ -21,7 +21,7 @@ class SpillLogTest {
     @Test
     void shouldReadBackEveryRecordInOrder_fromDiskAndMemory_andDeleteItsFile() throws IOException {
         List<Path> before = logFiles();
-        SpillLog log = new SpillLog(5, 16);
+        SpillLog log = new SpillLog(16);
         for (long i = 0; i < 1000; i++) {
             log.append(i, -i, Long.MAX_VALUE - i, Long.MIN_VALUE + i, i * 7);
         }
@@ -48,7 +48,7 @@ class SpillLogTest {
     @Test
     void shouldStayInMemory_whileSmall() throws IOException {
         List<Path> before = logFiles();
-        SpillLog log = new SpillLog(5, 1 << 10);
+        SpillLog log = new SpillLog(1 << 10);
         for (long i = 0; i < 1000; i++) {
             log.append(i, i, i, i, i);
         }
